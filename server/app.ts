@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { SiteDirectory } from './auth/site-directory.js';
+import { loadSigningSecret } from './auth/signing-secret.js';
+import { VisitorTokens } from './auth/visitor-tokens.js';
+import { SimulatedResponder } from './characters/responders/simulated.js';
+import type { Responder } from './characters/responders/responder.js';
+import { ReplyRunner } from './chat/replies.js';
+import { ChatService } from './chat/service.js';
+import type { Config } from './config.js';
+import { migrateToLatest, openSqlite, type Db } from './db/database.js';
+import { ensureDemoSite } from './demo-seed.js';
+import { registerStaticFiles } from './http/static-files.js';
+import { roomBroadcaster } from './realtime/broadcast.js';
+import { attachChat, createSocketServer } from './realtime/server.js';
+import type { TipsyServer } from './realtime/types.js';
+import { registerTrpc } from './trpc/plugin.js';
+
+export interface TipsyApp {
+  app: FastifyInstance;
+  io: TipsyServer;
+  db: Db;
+  /** The demo site's publishable key, when the demo was seeded. */
+  demoSiteKey?: string;
+  /** Listens on the configured host and port; resolves to the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** Replaces the configured responder (the simulated character by default). */
+  responder?: Responder;
+}
+
+/** Builds the whole server: HTTP, tRPC, Socket.IO and the database, ready to listen. */
+export async function buildServer(config: Config, options: BuildOptions = {}): Promise<TipsyApp> {
+  const db = openSqlite(config.dbFile);
+  await migrateToLatest(db);
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // tRPC batches put several procedure names in the path.
+    routerOptions: { maxParamLength: 5000 },
+    bodyLimit: 256 * 1024,
+  });
+
+  const sites = new SiteDirectory(db);
+  const tokens = new VisitorTokens(await loadSigningSecret(db, config.secret), config.tokenTtlSeconds);
+  const io = createSocketServer(app.server, sites);
+  const broadcaster = roomBroadcaster(io);
+  const responder = options.responder ?? new SimulatedResponder(config.simulatedDelayMs);
+  const replies = new ReplyRunner(db, responder, broadcaster, app.log);
+  const chat = new ChatService({ db, sites, tokens, replies, broadcaster });
+  attachChat(io, chat, sites, app.log);
+  await registerTrpc(app, chat);
+
+  const demo = config.seedDemo
+    ? await ensureDemoSite(db, [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`])
+    : undefined;
+  if (existsSync(config.widgetDir) || demo) {
+    await registerStaticFiles(app, {
+      widgetDir: config.widgetDir,
+      demoDir: config.demoDir,
+      demoSiteKey: demo?.publishableKey,
+    });
+  }
+  app.get('/healthz', async () => ({ ok: true }));
+
+  // Sockets are not HTTP connections Fastify tracks: end them first, or close would wait on them.
+  app.addHook('preClose', async () => {
+    io.local.disconnectSockets(true);
+    io.engine.close();
+  });
+  app.addHook('onClose', async () => {
+    await replies.close();
+    await db.destroy();
+  });
+
+  return {
+    app,
+    io,
+    db,
+    demoSiteKey: demo?.publishableKey,
+    async listen() {
+      const address = await app.listen({ port: config.port, host: config.host });
+      return address.replace('[::1]', 'localhost');
+    },
+    close: () => app.close(),
+  };
+}

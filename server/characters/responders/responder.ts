@@ -1,0 +1,14 @@
+import type { CharacterRow } from '../../db/tables.js';
+import type { Message } from '../../protocol/message.js';
+
+export interface ReplyRequest {
+  character: CharacterRow;
+  /** Recent messages, oldest first, ending with the one to answer. */
+  history: readonly Message[];
+  signal: AbortSignal;
+}
+
+/** Anything that can speak for a character: yields the reply as text chunks, in order. */
+export interface Responder {
+  reply(request: ReplyRequest): AsyncIterable<string>;
+}

@@ -1,0 +1,12 @@
+import type { MessageStreamEvent, TypingEvent } from '../protocol/events.js';
+import type { Message } from '../protocol/message.js';
+
+/**
+ * How the domain tells everyone in a conversation what happened, without
+ * knowing the transport (the realtime layer implements it over rooms).
+ */
+export interface ConversationBroadcaster {
+  message(message: Message): void;
+  typing(event: TypingEvent): void;
+  stream(event: MessageStreamEvent): void;
+}

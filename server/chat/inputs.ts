@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { TipsyError } from '../errors.js';
+import { LIMITS } from '../protocol/message.js';
+
+/**
+ * Input schemas shared by both transports, so a rule is written once.
+ * Unknown fields are dropped (zod's default for objects).
+ */
+export const Id = z.string().trim().min(1).max(64);
+
+export const MessageContent = z
+  .string()
+  .max(LIMITS.messageMaxChars, `A message can have at most ${LIMITS.messageMaxChars} characters.`)
+  .refine((s) => s.trim().length > 0, 'A message cannot be empty.');
+
+export const SendMessageInput = z.object({
+  conversationId: Id,
+  content: MessageContent,
+  clientMessageId: z.string().min(1).max(64).optional(),
+});
+export type SendMessageInput = z.infer<typeof SendMessageInput>;
+
+export const HistoryInput = z.object({
+  conversationId: Id,
+  before: Id.optional(),
+  limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(LIMITS.historyPageDefault),
+});
+export type HistoryInput = z.infer<typeof HistoryInput>;
+
+export const TypingInput = z.object({
+  conversationId: Id,
+  typing: z.boolean(),
+});
+
+export const SessionStartInput = z.object({
+  siteKey: z.string().min(1).max(128),
+  character: z.string().trim().min(1).max(64).optional(),
+  visitorToken: z.string().min(1).max(2048).optional(),
+});
+export type SessionStartInput = z.infer<typeof SessionStartInput>;
+
+type Issue = { path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>; message: string };
+
+/** Turns validation issues (zod's, or any Standard Schema's) into one readable sentence. */
+export function describeIssues(issues: ReadonlyArray<Issue>): string {
+  const first = issues[0];
+  if (!first) return 'The request is not valid.';
+  const path = (first.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p));
+  return `${path.length ? `${path.join('.')}: ` : ''}${first.message}`;
+}
+
+/** Parses untrusted input with a shared schema, or throws INVALID_INPUT. */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new TipsyError('INVALID_INPUT', describeIssues(result.error.issues));
+  return result.data;
+}

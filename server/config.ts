@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  TIPSY_DB: z.string().min(1).default('data/tipsy.db'),
+  /** Signs visitor tokens. When unset, one is generated on first start and kept in the database. */
+  TIPSY_SECRET: z.string().min(32, 'TIPSY_SECRET must be at least 32 characters').optional(),
+  TIPSY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 60 * 60),
+  /** Delay between streamed chunks of the simulated character, in ms (0 = instant). */
+  TIPSY_SIM_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(35),
+  TIPSY_SEED_DEMO: bool.default(true),
+  TIPSY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dbFile: string;
+  secret?: string;
+  tokenTtlSeconds: number;
+  simulatedDelayMs: number;
+  seedDemo: boolean;
+  logLevel: z.infer<typeof EnvSchema>['TIPSY_LOG_LEVEL'];
+  /** Folder holding the built widget (served at /widget/). */
+  widgetDir: string;
+  /** Folder holding the demo site (served at /). */
+  demoDir: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; every default works out of the box. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dbFile: e.TIPSY_DB,
+    secret: e.TIPSY_SECRET,
+    tokenTtlSeconds: e.TIPSY_TOKEN_TTL_SECONDS,
+    simulatedDelayMs: e.TIPSY_SIM_DELAY_MS,
+    seedDemo: e.TIPSY_SEED_DEMO,
+    logLevel: e.TIPSY_LOG_LEVEL,
+    widgetDir: new URL('../dist/', import.meta.url).pathname,
+    demoDir: new URL('../demo/', import.meta.url).pathname,
+  };
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-27-initial.js';
+
+/** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
+export const migrations: Record<string, Migration> = {
+  '2026-11-27-initial': initial,
+};

@@ -1,0 +1,84 @@
+import type { Insertable, Selectable } from 'kysely';
+
+/** Timestamps are ISO-8601 text on every dialect, so they sort and compare the same everywhere. */
+type Iso = string;
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface SitesTable {
+  id: string;
+  name: string;
+  created_at: Iso;
+}
+
+export type SiteKeyKind = 'publishable' | 'secret';
+
+export interface SiteKeysTable {
+  id: string;
+  site_id: string;
+  kind: SiteKeyKind;
+  /** Publishable keys are public and kept as they are; secret keys are kept as a SHA-256 hex digest. */
+  key: string;
+  created_at: Iso;
+  revoked_at: Iso | null;
+}
+
+export interface SiteOriginsTable {
+  site_id: string;
+  /** Normalised `scheme://host[:port]`. */
+  origin: string;
+}
+
+export interface CharactersTable {
+  id: string;
+  site_id: string;
+  slug: string;
+  name: string;
+  avatar_url: string | null;
+  greeting: string | null;
+  persona: string;
+  created_at: Iso;
+}
+
+export interface VisitorsTable {
+  id: string;
+  site_id: string;
+  created_at: Iso;
+}
+
+export interface ConversationsTable {
+  id: string;
+  site_id: string;
+  visitor_id: string;
+  character_id: string;
+  created_at: Iso;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  sender_type: 'user' | 'character';
+  content: string;
+  client_message_id: string | null;
+  created_at: Iso;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  sites: SitesTable;
+  site_keys: SiteKeysTable;
+  site_origins: SiteOriginsTable;
+  characters: CharactersTable;
+  visitors: VisitorsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+}
+
+export type SiteRow = Selectable<SitesTable>;
+export type CharacterRow = Selectable<CharactersTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewCharacter = Insertable<CharactersTable>;

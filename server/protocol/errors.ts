@@ -1,0 +1,20 @@
+/**
+ * Stable error codes. They are part of the public contract: the widget maps
+ * each one to human words, and integrators may branch on them.
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNAUTHORIZED',
+  'FORBIDDEN_ORIGIN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}

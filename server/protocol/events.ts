@@ -1,0 +1,61 @@
+import type { ErrorBody } from './errors.js';
+import type { Message, SenderType } from './message.js';
+
+export type Ack<T> = { ok: true } & T | { ok: false; error: ErrorBody };
+export type SendAck = Ack<{ message: Message }>;
+export type JoinAck = Ack<{ conversationId: string }>;
+
+export interface SendMessagePayload {
+  conversationId: string;
+  content: string;
+  clientMessageId?: string;
+}
+
+export interface TypingPayload {
+  conversationId: string;
+  typing: boolean;
+}
+
+export interface TypingEvent {
+  conversation_id: string;
+  sender_type: SenderType;
+  typing: boolean;
+}
+
+export interface MessageStreamEvent {
+  conversation_id: string;
+  /** The id the finished reply will have in `receive_message`. */
+  message_id: string;
+  /** 0-based chunk number within this reply. */
+  seq: number;
+  delta: string;
+}
+
+/**
+ * Acks are typed as present; clients of the original design may still omit
+ * them, and the server checks before answering.
+ */
+export interface ClientToServerEvents {
+  join_conversation: (conversationId: string, ack: (result: JoinAck) => void) => void;
+  send_message: (payload: SendMessagePayload, ack: (result: SendAck) => void) => void;
+  typing: (payload: TypingPayload) => void;
+}
+
+export interface ServerToClientEvents {
+  receive_message: (message: Message) => void;
+  typing: (event: TypingEvent) => void;
+  message_stream: (event: MessageStreamEvent) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+/** What the server learns from a socket's handshake. */
+export interface SocketData {
+  visitorId: string;
+  siteId: string;
+}
+
+/** The handshake's `auth` payload. The site key travels in the query: it is public, the token is not. */
+export interface HandshakeAuth {
+  token: string;
+}

@@ -1,0 +1,46 @@
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ChatService } from '../chat/service.js';
+import { contextFactory } from './context.js';
+import { appRouter, type AppRouter } from './router.js';
+
+export const TRPC_PREFIX = '/trpc';
+const MAX_BATCH = 20;
+
+const PREFLIGHT_HEADERS = {
+  'access-control-allow-methods': 'GET, POST',
+  'access-control-allow-headers': 'authorization, content-type, trpc-accept, x-trpc-source',
+  'access-control-max-age': '600',
+};
+
+/**
+ * Mounts tRPC. CORS: a preflight grants nothing by itself (no data, no
+ * credentials); the real response carries Access-Control-Allow-Origin only
+ * once a procedure has matched the Origin to the caller's site, or for an
+ * error, so the widget can read its code.
+ */
+export async function registerTrpc(app: FastifyInstance, chat: ChatService): Promise<void> {
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'OPTIONS' || !req.url.startsWith(`${TRPC_PREFIX}/`)) return;
+    const origin = req.headers.origin;
+    if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    return reply.headers(PREFLIGHT_HEADERS).code(204).send();
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: TRPC_PREFIX,
+    trpcOptions: {
+      router: appRouter,
+      createContext: contextFactory(chat),
+      maxBatchSize: MAX_BATCH,
+      responseMeta({ ctx, errors }) {
+        const origin = ctx?.origin;
+        if (!origin || !(ctx.cors.originVerified || errors.length > 0)) return {};
+        return { headers: { 'access-control-allow-origin': origin, vary: 'Origin' } };
+      },
+      onError({ error, path }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path }, 'tRPC call failed');
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+}

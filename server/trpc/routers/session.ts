@@ -1,0 +1,10 @@
+import { SessionStartInput } from '../../chat/inputs.js';
+import { publicProcedure, router } from '../init.js';
+
+export const sessionRouter = router({
+  start: publicProcedure.input(SessionStartInput).mutation(async ({ ctx, input }) => {
+    const session = await ctx.chat.startSession(input, ctx.origin);
+    ctx.cors.originVerified = true;
+    return session;
+  }),
+});

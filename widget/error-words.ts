@@ -1,0 +1,16 @@
+import type { ErrorBody, ErrorCode } from '../server/protocol/errors.js';
+
+const WORDS: Record<ErrorCode, string> = {
+  INVALID_INPUT: 'That message could not be sent. Please check it and try again.',
+  UNAUTHORIZED: 'Your chat session has ended. Reload the page to start a new one.',
+  FORBIDDEN_ORIGIN: 'Chat is not enabled on this website.',
+  NOT_FOUND: 'This conversation could not be found.',
+  RATE_LIMITED: 'You are sending messages too quickly. Please wait a moment.',
+  UNAVAILABLE: 'Cannot reach the chat right now. Retrying…',
+  INTERNAL: 'Something went wrong on our side. Please try again.',
+};
+
+/** Human words for an error; validation messages from the server are already human. */
+export function humanError(error: ErrorBody): string {
+  return error.code === 'INVALID_INPUT' && error.message ? error.message : WORDS[error.code] ?? WORDS.INTERNAL;
+}

@@ -1,0 +1,46 @@
+import type { ErrorBody } from '../server/protocol/errors.js';
+import type { CharacterView, Message } from '../server/protocol/message.js';
+
+/** Every event bubbles and crosses the shadow boundary, so the host page can listen on any ancestor. */
+const init = { bubbles: true, composed: true } as const;
+
+export class TipsyReadyEvent extends CustomEvent<{ conversationId: string; character: CharacterView }> {
+  constructor(detail: TipsyReadyEvent['detail']) {
+    super('tipsy-ready', { ...init, detail });
+  }
+}
+
+export class TipsyOpenEvent extends CustomEvent<void> {
+  constructor() {
+    super('tipsy-open', init);
+  }
+}
+
+export class TipsyCloseEvent extends CustomEvent<void> {
+  constructor() {
+    super('tipsy-close', init);
+  }
+}
+
+/** A message confirmed by the server: the visitor's own once stored, or the character's reply. */
+export class TipsyMessageEvent extends CustomEvent<{ message: Message }> {
+  constructor(message: Message) {
+    super('tipsy-message', { ...init, detail: { message } });
+  }
+}
+
+export class TipsyErrorEvent extends CustomEvent<ErrorBody> {
+  constructor(error: ErrorBody) {
+    super('tipsy-error', { ...init, detail: error });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'tipsy-ready': TipsyReadyEvent;
+    'tipsy-open': TipsyOpenEvent;
+    'tipsy-close': TipsyCloseEvent;
+    'tipsy-message': TipsyMessageEvent;
+    'tipsy-error': TipsyErrorEvent;
+  }
+}

@@ -1,0 +1,34 @@
+import { html, nothing } from 'lit';
+import type { ChatEntry } from '../controllers/message-list.js';
+import { humanError } from '../error-words.js';
+
+/** One message bubble. Content is always bound as text, never parsed as HTML. */
+export function renderEntry(entry: ChatEntry, onRetry: (clientMessageId: string) => void) {
+  const parts = ['message', `message-${entry.sender}`];
+  if (entry.status === 'pending' || entry.status === 'failed') parts.push(`message-${entry.status}`);
+  return html`<div
+    class="message ${entry.sender} ${entry.status}"
+    part=${parts.join(' ')}
+    data-status=${entry.status}
+    aria-busy=${entry.status === 'streaming' || entry.status === 'pending' ? 'true' : 'false'}
+  >${entry.content}${renderMeta(entry, onRetry)}</div>`;
+}
+
+function renderMeta(entry: ChatEntry, onRetry: (clientMessageId: string) => void) {
+  if (entry.status === 'pending') return html`<span class="meta">Sending…</span>`;
+  if (entry.status !== 'failed') return nothing;
+  return html`<span class="meta" role="alert"
+    >${entry.error ? humanError(entry.error) : 'Not sent.'}
+    <button class="retry" type="button" @click=${() => onRetry(entry.clientMessageId!)}>Retry</button></span
+  >`;
+}
+
+export function renderGreeting(text: string) {
+  return html`<div class="message character" part="message message-character greeting">${text}</div>`;
+}
+
+export function renderTyping(name: string) {
+  return html`<div class="typing" part="typing" role="status" aria-label="${name} is typing">
+    <span class="dot"></span><span class="dot"></span><span class="dot"></span>
+  </div>`;
+}

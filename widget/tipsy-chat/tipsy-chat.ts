@@ -1,0 +1,197 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { LIMITS } from '../../server/protocol/message.js';
+import { ChatController } from '../controllers/chat-controller.js';
+import { ScrollFollowController } from '../controllers/scroll-follow.js';
+import { humanError } from '../error-words.js';
+import { TipsyCloseEvent, TipsyOpenEvent } from '../events.js';
+import { DEFAULT_SERVER, resolveHttpUrl } from '../transport/server-url.js';
+import { chatIcon, closeIcon, sendIcon } from './icons.js';
+import { renderEntry, renderGreeting, renderTyping } from './message-view.js';
+import { styles } from './tipsy-chat.styles.js';
+
+export type ChatMode = 'launcher' | 'inline';
+export type ChatTheme = 'auto' | 'light' | 'dark';
+
+/**
+ * `<tipsy-chat>`: a live chat with an AI character, embeddable on any page.
+ *
+ * @attr site-key - the site's publishable key (`pk_…`)
+ * @attr character - the character's slug (default: the site's first)
+ * @attr server - the chat server's origin (default: where this script came from)
+ * @attr mode - `launcher` (floating bubble, default) or `inline` (fills its container)
+ * @attr open - whether the launcher's panel is open
+ * @attr theme - `auto` (default), `light` or `dark`
+ * @attr placeholder - the composer's placeholder
+ *
+ * @csspart launcher, panel, header, log, message, message-user, message-character, typing, input, send, error
+ * @fires tipsy-ready | tipsy-open | tipsy-close | tipsy-message | tipsy-error
+ */
+export class TipsyChat extends LitElement {
+  static override styles = styles;
+
+  @property({ attribute: 'site-key' }) siteKey = '';
+  @property() character?: string;
+  @property() server?: string;
+  @property({ reflect: true }) mode: ChatMode = 'launcher';
+  /** Reflects the `open` attribute (the methods `open()` and `close()` take the plain name). */
+  @property({ type: Boolean, reflect: true, attribute: 'open' }) isOpen = false;
+  @property({ reflect: true }) theme: ChatTheme = 'auto';
+  @property() placeholder = 'Type a message…';
+
+  @state() private draft = '';
+  @query('textarea') private input?: HTMLTextAreaElement;
+
+  private readonly chat = new ChatController(this);
+  private readonly scrollFollow = new ScrollFollowController(this, () => void this.chat.loadOlder());
+
+  /** Opens the panel (launcher mode) and starts the session. */
+  open(): void {
+    this.isOpen = true;
+  }
+
+  /** Closes the panel (launcher mode). */
+  close(): void {
+    this.isOpen = false;
+  }
+
+  /** Sends a message as if the visitor typed it; resolves false when the chat is not ready. */
+  async send(text: string): Promise<boolean> {
+    if (this.chat.status !== 'ready') await this.whenReady();
+    return this.chat.send(text);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('isOpen') && changed.get('isOpen') !== undefined) {
+      this.dispatchEvent(this.isOpen ? new TipsyOpenEvent() : new TipsyCloseEvent());
+    }
+    if (this.active && this.siteKey) {
+      void this.chat.start({ server: this.server || DEFAULT_SERVER, siteKey: this.siteKey, character: this.character || undefined });
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.scrollFollow.observe(this.renderRoot.querySelector<HTMLElement>('.log'));
+    if (changed.has('isOpen') && this.isOpen && this.mode === 'launcher') this.input?.focus();
+  }
+
+  protected override render() {
+    const launcher =
+      this.mode === 'launcher'
+        ? html`<button
+            class="launcher"
+            part="launcher"
+            type="button"
+            aria-label=${this.isOpen ? 'Close chat' : 'Open chat'}
+            aria-expanded=${this.isOpen ? 'true' : 'false'}
+            @click=${() => (this.isOpen = !this.isOpen)}
+          >
+            ${this.isOpen ? closeIcon : chatIcon}
+          </button>`
+        : nothing;
+    return html`${this.active ? this.renderPanel() : nothing}${launcher}`;
+  }
+
+  private renderPanel() {
+    const { chat } = this;
+    const name = chat.character?.name ?? 'Chat';
+    const avatar = resolveHttpUrl(chat.character?.avatarUrl, this.server || DEFAULT_SERVER);
+    const canSend = chat.status === 'ready' && this.draft.trim().length > 0;
+    return html`<section class="panel" part="panel" role=${this.mode === 'launcher' ? 'dialog' : 'region'} aria-label="Chat with ${name}" @keydown=${this.onPanelKey}>
+      <header class="header" part="header">
+        ${avatar ? html`<img class="avatar" src=${avatar} alt="" />` : html`<span class="avatar"></span>`}
+        <div class="title">
+          <div class="name">${name}</div>
+          <div class="presence">${this.presence()}</div>
+        </div>
+        ${this.mode === 'launcher'
+          ? html`<button class="icon-button" type="button" aria-label="Close chat" @click=${() => this.close()}>${closeIcon}</button>`
+          : nothing}
+      </header>
+      ${chat.error
+        ? html`<div class="error" part="error" role="alert" data-code=${chat.error.code}>
+            <span>${humanError(chat.error)}</span>
+            <button class="icon-button" type="button" aria-label="Dismiss" @click=${() => chat.dismissError()}>${closeIcon}</button>
+          </div>`
+        : nothing}
+      <div class="log" part="log" role="log" aria-live="polite" aria-relevant="additions">
+        ${chat.loadingOlder ? html`<div class="older">Loading earlier messages…</div>` : nothing}
+        ${!chat.hasOlder && chat.character?.greeting ? renderGreeting(chat.character.greeting) : nothing}
+        ${repeat(chat.list.entries, (e) => e.key, (e) => renderEntry(e, (id) => chat.retry(id)))}
+        ${chat.characterTyping ? renderTyping(name) : nothing}
+      </div>
+      <form class="composer" @submit=${this.onSubmit}>
+        <label class="visually-hidden" for="input">Message ${name}</label>
+        <textarea
+          id="input"
+          part="input"
+          rows="1"
+          maxlength=${LIMITS.messageMaxChars}
+          placeholder=${this.placeholder}
+          .value=${this.draft}
+          ?disabled=${chat.status === 'failed'}
+          @input=${this.onInput}
+          @keydown=${this.onInputKey}
+        ></textarea>
+        <button class="send" part="send" type="submit" aria-label="Send" ?disabled=${!canSend}>${sendIcon}</button>
+      </form>
+    </section>`;
+  }
+
+  /** The panel shows (and the session runs) when inline, or when the launcher is open. */
+  private get active(): boolean {
+    return this.mode === 'inline' || this.isOpen;
+  }
+
+  private presence(): string {
+    const { status, connection } = this.chat;
+    if (status === 'starting') return 'Connecting…';
+    if (status === 'failed') return 'Unavailable';
+    if (this.chat.characterTyping) return 'Typing…';
+    return connection === 'online' ? 'Online' : 'Reconnecting…';
+  }
+
+  private whenReady(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.removeEventListener('tipsy-ready', done);
+        this.removeEventListener('tipsy-error', done);
+        resolve();
+      };
+      this.addEventListener('tipsy-ready', done);
+      this.addEventListener('tipsy-error', done);
+      if (!this.active) this.open();
+    });
+  }
+
+  private readonly onInput = (event: Event): void => {
+    this.draft = (event.target as HTMLTextAreaElement).value;
+    this.chat.typing();
+  };
+
+  private readonly onInputKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    this.submitDraft();
+  };
+
+  private readonly onPanelKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && this.mode === 'launcher') this.close();
+  };
+
+  private readonly onSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    this.submitDraft();
+  };
+
+  private submitDraft(): void {
+    if (this.chat.send(this.draft)) this.draft = '';
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tipsy-chat': TipsyChat;
+  }
+}
