@@ -43,9 +43,18 @@ export class ChatController implements ReactiveController {
   private readonly announced = new Set<string>();
   private typingTimer?: ReturnType<typeof setTimeout>;
   private target?: ChatTarget;
+  private startAttempts = 0;
+  /** Bumped by stop(), so work started before it does not touch the state after it. */
+  private run = 0;
+  private retryTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this);
+  }
+
+  hostConnected(): void {
+    // Moved in the DOM after a disconnect: let the next update start the session again.
+    this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
@@ -54,8 +63,9 @@ export class ChatController implements ReactiveController {
 
   /** Starts (or restarts, for another site or character) the session. */
   async start(target: ChatTarget): Promise<void> {
-    if (this.status === 'starting' || (this.status === 'ready' && sameTarget(this.target, target))) return;
+    if (this.status !== 'idle' && sameTarget(this.target, target)) return;
     this.stop();
+    const run = this.run;
     this.target = target;
     this.setStatus('starting');
     this.api = createApi(target.server, () => this.token);
@@ -63,20 +73,37 @@ export class ChatController implements ReactiveController {
     try {
       await this.startSession();
       const page = await this.api.conversation.history.query({ conversationId: this.conversationId!, limit: PAGE_SIZE });
+      if (run !== this.run) return; // stopped (or restarted) meanwhile
       page.messages.forEach((m) => this.list.confirm(m));
       page.messages.forEach((m) => this.announced.add(m.id));
       this.olderCursor = page.nextCursor;
       this.hasOlder = page.nextCursor !== null;
+      this.startAttempts = 0;
       this.setStatus('ready');
       this.host.dispatchEvent(new TipsyReadyEvent({ conversationId: this.conversationId!, character: this.character! }));
       this.connect();
     } catch (error) {
+      if (run !== this.run) return;
+      const body = errorBodyOf(error);
       this.setStatus('failed');
-      this.report(errorBodyOf(error));
+      this.report(body);
+      if (body.code === 'UNAVAILABLE' || body.code === 'INTERNAL') this.retryStartLater(target);
     }
   }
 
+  /** The server could not be reached: try again with backoff, up to every 30 s. */
+  private retryStartLater(target: ChatTarget): void {
+    const delay = Math.min(30_000, 1000 * 2 ** this.startAttempts++);
+    this.retryTimer = setTimeout(() => {
+      if (this.status !== 'failed' || !sameTarget(this.target, target)) return;
+      this.status = 'idle';
+      void this.start(target);
+    }, delay);
+  }
+
   stop(): void {
+    this.run++;
+    clearTimeout(this.retryTimer);
     this.socket?.disconnect();
     this.socket = undefined;
     this.list.clear();
@@ -86,6 +113,7 @@ export class ChatController implements ReactiveController {
     this.characterTyping = false;
     this.error = undefined;
     this.target = undefined;
+    this.conversationId = undefined;
   }
 
   /** Sends a message optimistically; false when there is nothing to send yet. */

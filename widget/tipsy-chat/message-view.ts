@@ -11,7 +11,7 @@ export function renderEntry(entry: ChatEntry, onRetry: (clientMessageId: string)
     part=${parts.join(' ')}
     data-status=${entry.status}
     aria-busy=${entry.status === 'streaming' || entry.status === 'pending' ? 'true' : 'false'}
-  >${entry.content}${renderMeta(entry, onRetry)}</div>`;
+  ><span class="text">${entry.content}</span>${renderMeta(entry, onRetry)}</div>`;
 }
 
 function renderMeta(entry: ChatEntry, onRetry: (clientMessageId: string) => void) {
@@ -24,7 +24,7 @@ function renderMeta(entry: ChatEntry, onRetry: (clientMessageId: string) => void
 }
 
 export function renderGreeting(text: string) {
-  return html`<div class="message character" part="message message-character greeting">${text}</div>`;
+  return html`<div class="message character" part="message message-character greeting"><span class="text">${text}</span></div>`;
 }
 
 export function renderTyping(name: string) {

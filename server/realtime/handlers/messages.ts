@@ -7,10 +7,10 @@ export function registerMessageHandlers(socket: TipsySocket, { chat, log }: Hand
   socket.on('send_message', (payload, ack) =>
     answer(ack, log, async () => {
       const input = parseInput(SendMessageInput, payload);
-      // Owning the conversation is checked by chat.send; clients of the original design send without joining first.
-      const message = await chat.send(socket.data, input);
-      await socket.join(conversationRoom(message.conversation_id));
-      return { message };
+      const room = conversationRoom(input.conversationId);
+      // Clients of the original design send without joining first: join them, so they hear the reply.
+      if (!socket.rooms.has(room)) await socket.join(conversationRoom(await chat.join(socket.data, input.conversationId)));
+      return { message: await chat.send(socket.data, input) };
     }),
   );
 }

@@ -1,0 +1,36 @@
+/** Helpers for browser tests: they run inside the Chromium page. */
+import { sendKeys } from '@web/test-runner-commands';
+import { waitUntil } from '@open-wc/testing';
+import type { TipsyChat } from '../../widget/tipsy-chat/tipsy-chat.js';
+import type { BrowserTestEnv } from './server-plugin.js';
+
+export async function testEnv(): Promise<BrowserTestEnv> {
+  return (await fetch('/__tipsy__/env.json')).json() as Promise<BrowserTestEnv>;
+}
+
+/** Adds a <tipsy-chat> with these attributes to the page, as a host site would. */
+export function mount(attributes: Record<string, string | true>): TipsyChat {
+  const element = document.createElement('tipsy-chat');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value === true ? '' : value);
+  document.body.append(element);
+  return element;
+}
+
+export const shadow = (el: Element) => el.shadowRoot!;
+export const $ = <T extends Element = HTMLElement>(el: Element, selector: string) => shadow(el).querySelector<T>(selector);
+export const $$ = (el: Element, selector: string) => [...shadow(el).querySelectorAll<HTMLElement>(selector)];
+
+export const bubbles = (el: Element, who: 'user' | 'character') =>
+  $$(el, `[part~="message-${who}"]:not([part~="greeting"])`);
+
+/** Types into the composer with real key presses, then presses Enter. */
+export async function typeAndSend(el: Element, text: string): Promise<void> {
+  await waitUntil(() => $(el, 'textarea') && !$<HTMLTextAreaElement>(el, 'textarea')!.disabled, 'composer ready');
+  $<HTMLTextAreaElement>(el, 'textarea')!.focus();
+  await sendKeys({ type: text });
+  await sendKeys({ press: 'Enter' });
+}
+
+export async function waitForReady(el: Element): Promise<void> {
+  await waitUntil(() => $(el, '.presence')?.textContent === 'Online', 'connected', { timeout: 8000 });
+}

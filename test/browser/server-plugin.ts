@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildServer, type TipsyApp } from '../../server/app.js';
+import { createSite } from '../../server/auth/sites.js';
+import { upsertCharacter } from '../../server/characters/store.js';
+import { testConfig } from '../server/harness.js';
+
+export const ENV_PATH = '/__tipsy__/env.json';
+
+/** What browser tests read from ENV_PATH. */
+export interface BrowserTestEnv {
+  server: string;
+  siteKey: string;
+  /** A site that does not list the test page's origin. */
+  lockedSiteKey: string;
+}
+
+interface RunnerConfig {
+  hostname: string;
+  port: number;
+}
+
+/** A @web/test-runner plugin: starts the real chat server for the run and tells pages where it is. */
+export function tipsyServerPlugin() {
+  let app: TipsyApp | undefined;
+  let dir: string | undefined;
+  let env: BrowserTestEnv | undefined;
+  return {
+    name: 'tipsy-server',
+    async serverStart({ config }: { config: RunnerConfig }) {
+      dir = mkdtempSync(join(tmpdir(), 'tipsy-browser-'));
+      app = await buildServer(testConfig(join(dir, 'tipsy.db'), { simulatedDelayMs: 15 }));
+      const pageOrigin = `http://${config.hostname}:${config.port}`;
+      const site = await createSite(app.db, { name: 'Browser tests', origins: [pageOrigin] });
+      const locked = await createSite(app.db, { name: 'Elsewhere', origins: ['https://elsewhere.example'] });
+      for (const siteId of [site.siteId, locked.siteId]) {
+        await upsertCharacter(app.db, siteId, {
+          slug: 'barkeep',
+          name: 'Barkeep <b>Bob</b>',
+          greeting: 'What will it be? <img src=x onerror="window.__pwned=1">',
+          avatarUrl: 'javascript:alert(1)',
+          persona: 'A friendly bartender at a cocktail bar.',
+        });
+        await upsertCharacter(app.db, siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
+      }
+      const server = await app.listen();
+      env = { server, siteKey: site.publishableKey, lockedSiteKey: locked.publishableKey };
+    },
+    async serverStop() {
+      await app?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+    serve(context: { path: string }) {
+      if (context.path === ENV_PATH) return { body: JSON.stringify(env), type: 'application/json' };
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Starts the real server on an ephemeral port over a temp SQLite file, with a
+ * site and two characters, and gives tests real tRPC and Socket.IO clients.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { io as ioClient } from 'socket.io-client';
+import { buildServer, type BuildOptions, type TipsyApp } from '../../server/app.js';
+import { createSite } from '../../server/auth/sites.js';
+import { upsertCharacter } from '../../server/characters/store.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import type { ErrorCode } from '../../server/protocol/errors.js';
+import type { ServerToClientEvents } from '../../server/protocol/events.js';
+import type { AppRouter } from '../../server/trpc/router.js';
+import type { ChatSocket } from '../../widget/transport/socket.js';
+
+export const SITE_ORIGIN = 'http://shop.example';
+
+export interface Harness {
+  url: string;
+  app: TipsyApp;
+  siteKey: string;
+  siteId: string;
+  dbFile: string;
+  /** A tRPC client as a page on `origin` would be (visitor token optional). */
+  api(options?: { token?: string; origin?: string }): ReturnType<typeof createTRPCClient<AppRouter>>;
+  /** A connected socket; rejects with the server's error on connect_error. */
+  socket(token: string, options?: { origin?: string; siteKey?: string }): Promise<ChatSocket>;
+  /** A new visitor's session. */
+  session(character?: string): Promise<{ visitorToken: string; conversationId: string }>;
+  /** Stops the server, keeping the database file (for restart tests). */
+  stop(): Promise<void>;
+  /** Stops the server and deletes its files. */
+  close(): Promise<void>;
+}
+
+export function testConfig(dbFile: string, overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({}),
+    port: 0,
+    host: '127.0.0.1',
+    dbFile,
+    simulatedDelayMs: 0,
+    seedDemo: false,
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+export async function startHarness(
+  options: { dbFile?: string; site?: { siteKey: string; siteId: string }; build?: BuildOptions; config?: Partial<Config> } = {},
+): Promise<Harness> {
+  const dir = options.dbFile ? undefined : mkdtempSync(join(tmpdir(), 'tipsy-test-'));
+  const dbFile = options.dbFile ?? join(dir!, 'tipsy.db');
+  const app = await buildServer(testConfig(dbFile, options.config), options.build);
+  let site = options.site;
+  if (!site) {
+    const created = await createSite(app.db, { name: 'Test shop', origins: [SITE_ORIGIN] });
+    site = { siteKey: created.publishableKey, siteId: created.siteId };
+    await upsertCharacter(app.db, site.siteId, {
+      slug: 'barkeep',
+      name: 'Barkeep',
+      greeting: 'What will it be?',
+      persona: 'A friendly bartender at a cocktail bar.',
+    });
+    await upsertCharacter(app.db, site.siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
+  }
+  const url = await app.listen();
+  const sockets: ChatSocket[] = [];
+  const { siteKey, siteId } = site;
+
+  const harness: Harness = {
+    url,
+    app,
+    siteKey,
+    siteId,
+    dbFile,
+    api: ({ token, origin = SITE_ORIGIN } = {}) =>
+      createTRPCClient<AppRouter>({
+        links: [
+          httpBatchLink({
+            url: `${url}/trpc`,
+            headers: () => ({ origin, ...(token ? { authorization: `Bearer ${token}` } : {}) }),
+          }),
+        ],
+      }),
+    socket: (token, { origin = SITE_ORIGIN, siteKey: key = siteKey } = {}) =>
+      new Promise((resolve, reject) => {
+        const socket: ChatSocket = ioClient(url, {
+          query: { siteKey: key },
+          auth: { token },
+          transports: ['websocket'],
+          extraHeaders: { origin },
+          reconnection: false,
+          forceNew: true,
+        });
+        sockets.push(socket);
+        socket.once('connect', () => resolve(socket));
+        socket.once('connect_error', (err) => reject(err));
+      }),
+    session: (character) => harness.api().session.start.mutate({ siteKey, character }),
+    stop: async () => {
+      sockets.forEach((s) => s.disconnect());
+      await app.close();
+    },
+    close: async () => {
+      await harness.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** The stable error code a tRPC call failed with. */
+export async function trpcErrorCode(call: Promise<unknown>): Promise<ErrorCode | 'NO_ERROR'> {
+  try {
+    await call;
+    return 'NO_ERROR';
+  } catch (error) {
+    if (error instanceof TRPCClientError) return (error.data as { errorCode: ErrorCode }).errorCode;
+    throw error;
+  }
+}
+
+type Payload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
+type LooseEmitter = { on(event: string, fn: (payload: unknown) => void): void; off(event: string, fn: (payload: unknown) => void): void };
+
+/** Resolves with the next `count` payloads of an event (or rejects after `ms`). */
+export function collect<E extends keyof ServerToClientEvents>(
+  socket: ChatSocket,
+  event: E,
+  count: number,
+  ms = 3000,
+): Promise<Payload<E>[]> {
+  const emitter = socket as unknown as LooseEmitter;
+  return new Promise((resolve, reject) => {
+    const items: Payload<E>[] = [];
+    const timer = setTimeout(() => {
+      emitter.off(event, on);
+      reject(new Error(`expected ${count} ${event}, got ${items.length}`));
+    }, ms);
+    const on = (payload: unknown) => {
+      items.push(payload as Payload<E>);
+      if (items.length === count) {
+        clearTimeout(timer);
+        emitter.off(event, on);
+        resolve(items);
+      }
+    };
+    emitter.on(event, on);
+  });
+}

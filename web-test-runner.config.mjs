@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { tipsyServerPlugin } from './test/browser/server-plugin.ts';
+
+/**
+ * Browser tests run in Debian's Chromium against the real server, which the
+ * plugin starts for the run. Pages are served from localhost and the chat
+ * server listens on 127.0.0.1: every test is a cross-origin embed.
+ */
+export default {
+  files: ['widget/**/*.test.ts'],
+  nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
+  concurrency: 2,
+  testFramework: { config: { timeout: 15000 } },
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+    tipsyServerPlugin(),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+          '--disable-sync',
+        ],
+      },
+    }),
+  ],
+};

@@ -1,0 +1,129 @@
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../index.js';
+import type { TipsyErrorEvent, TipsyMessageEvent } from '../events.js';
+import { $, $$, bubbles, mount, shadow, testEnv, typeAndSend, waitForReady } from '../../test/browser/page-helpers.js';
+import type { BrowserTestEnv } from '../../test/browser/server-plugin.js';
+
+declare global {
+  interface Window {
+    __pwned?: number;
+  }
+}
+
+describe('<tipsy-chat>', () => {
+  let env: BrowserTestEnv;
+  before(async () => (env = await testEnv()));
+  beforeEach(() => localStorage.clear());
+  afterEach(() => document.querySelectorAll('tipsy-chat').forEach((el) => el.remove()));
+
+  it('inline: shows the greeting, sends with Enter, and streams the character’s reply', async () => {
+    const el = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', character: 'barkeep' });
+    await oneEvent(el, 'tipsy-ready');
+    await waitForReady(el);
+    expect($(el, '[part~=panel]')).to.exist;
+    expect($(el, '[part~=launcher]')).to.not.exist;
+
+    const events: string[] = [];
+    el.addEventListener('tipsy-message', (e) => events.push((e as TipsyMessageEvent).detail.message.sender_type));
+    await typeAndSend(el, 'Something with gin?');
+    expect(bubbles(el, 'user')[0]?.textContent).to.contain('Something with gin?');
+    await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'streaming', 'a streaming reply', { interval: 5 });
+    await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'sent', 'the finished reply');
+    expect(bubbles(el, 'user')[0]?.dataset.status).to.equal('sent');
+    expect(bubbles(el, 'character')[0]?.textContent).to.contain('"Something with gin?"');
+    expect(events).to.deep.equal(['user', 'character']);
+    expect($<HTMLTextAreaElement>(el, 'textarea')!.value).to.equal('');
+  });
+
+  it('Shift+Enter starts a new line instead of sending', async () => {
+    const el = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline' });
+    await waitForReady(el);
+    $<HTMLTextAreaElement>(el, 'textarea')!.focus();
+    await sendKeys({ type: 'line one' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
+    await sendKeys({ type: 'line two' });
+    expect($<HTMLTextAreaElement>(el, 'textarea')!.value).to.equal('line one\nline two');
+    expect(bubbles(el, 'user')).to.have.length(0);
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => bubbles(el, 'user')[0]?.dataset.status === 'sent');
+    expect(bubbles(el, 'user')[0]!.querySelector('.text')!.textContent).to.equal('line one\nline two');
+  });
+
+  it('launcher: a bubble that opens and closes the panel, with events', async () => {
+    const el = mount({ 'site-key': env.siteKey, server: env.server });
+    await el.updateComplete;
+    expect($(el, '[part~=panel]')).to.not.exist;
+    const opened = oneEvent(el, 'tipsy-open');
+    $(el, '[part~=launcher]')!.click();
+    await opened;
+    expect(el.hasAttribute('open')).to.be.true;
+    await waitForReady(el);
+    expect(shadow(el).activeElement).to.equal($(el, 'textarea'));
+    const closed = oneEvent(el, 'tipsy-close');
+    $(el, '.header button')!.click();
+    await closed;
+    expect($(el, '[part~=panel]')).to.not.exist;
+  });
+
+  it('open() and send(text) work from the host page’s script', async () => {
+    const el = mount({ 'site-key': env.siteKey, server: env.server });
+    const reply = new Promise<string>((resolve) =>
+      el.addEventListener('tipsy-message', (e) => {
+        const { message } = (e as TipsyMessageEvent).detail;
+        if (message.sender_type === 'character') resolve(message.content);
+      }),
+    );
+    expect(await el.send('Sent by the page')).to.be.true;
+    expect(el.isOpen).to.be.true;
+    expect(await reply).to.contain('Sent by the page');
+  });
+
+  it('keeps the conversation across a reload (a new element, the same visitor)', async () => {
+    const first = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', character: 'guide' });
+    await waitForReady(first);
+    await typeAndSend(first, 'Remember the lighthouse');
+    await waitUntil(() => bubbles(first, 'character')[0]?.dataset.status === 'sent');
+    first.remove();
+
+    const second = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', character: 'guide' });
+    await waitForReady(second);
+    expect(bubbles(second, 'user').map((b) => b.textContent)).to.deep.equal(['Remember the lighthouse']);
+    expect(bubbles(second, 'character')).to.have.length(1);
+  });
+
+  it('renders markup from visitors, sites and the model as literal text, running nothing', async () => {
+    const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const el = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', character: 'barkeep' });
+    await waitForReady(el);
+    await typeAndSend(el, payload);
+    await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'sent');
+    await new Promise((r) => setTimeout(r, 100)); // give any injected handler a chance to fire
+
+    expect(bubbles(el, 'user')[0]!.querySelector('.text')!.textContent).to.equal(payload);
+    expect(bubbles(el, 'character')[0]!.textContent).to.contain('<img src=x');
+    expect($(el, '.name')!.textContent).to.equal('Barkeep <b>Bob</b>');
+    expect($(el, '[part~=greeting]')!.textContent).to.contain('<img src=x onerror=');
+    expect($$(el, 'img:not(.avatar), script, b')).to.have.length(0);
+    expect($(el, 'img.avatar'), 'a javascript: avatar is dropped').to.not.exist;
+    expect(window.__pwned).to.equal(undefined);
+  });
+
+  it('says in words when the site does not allow this page, and fires tipsy-error', async () => {
+    const el = mount({ 'site-key': env.lockedSiteKey, server: env.server, mode: 'inline' });
+    const { detail } = (await oneEvent(el, 'tipsy-error')) as TipsyErrorEvent;
+    expect(detail.code).to.equal('FORBIDDEN_ORIGIN');
+    await waitUntil(() => $(el, '[part~=error]'), 'the error notice');
+    expect($(el, '[part~=error]')!.textContent).to.contain('Chat is not enabled on this website.');
+  });
+
+  it('applies the dark theme and public custom properties', async () => {
+    const el = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', theme: 'dark' });
+    el.style.setProperty('--tipsy-accent', 'rgb(1, 2, 3)');
+    await waitForReady(el);
+    expect(getComputedStyle($(el, '[part~=panel]')!).backgroundColor).to.equal('rgb(28, 25, 23)');
+    expect(getComputedStyle($(el, '[part~=header]')!).backgroundColor).to.equal('rgb(1, 2, 3)');
+  });
+});
