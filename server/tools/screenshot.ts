@@ -42,7 +42,7 @@ const server = await buildServer({
 const url = (await server.listen()).replace('127.0.0.1', 'localhost');
 const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
   await page.goto(url);
   const inline = page.locator('tipsy-chat[mode=inline]');
   await inline.locator('textarea').fill('Where does the tour start?');
@@ -54,7 +54,7 @@ try {
   await launcher.locator('[part~=message-character]:not(.greeting)').first().waitFor();
   await inline.locator('[part~=message-character]:not(.greeting)').first().waitFor();
   await page.waitForTimeout(1500);
-  await page.evaluate(() => window.scrollTo(0, 330));
+  await page.evaluate(() => window.scrollTo(0, 360));
   await page.screenshot({ path: 'docs/screenshot.png' });
   console.log('Saved docs/screenshot.png');
 } finally {
