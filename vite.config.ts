@@ -18,6 +18,12 @@ export default defineConfig({
     },
     rolldownOptions: {
       output: { minify: true },
+      onLog(level, log, handler) {
+        // The classic script finds its origin through document.currentScript first,
+        // so import.meta being empty there is expected (widget/transport/server-url.ts).
+        if (log.code === 'EMPTY_IMPORT_META') return;
+        handler(level, log);
+      },
     },
   },
 });

@@ -9,17 +9,8 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildServer } from '../app.js';
 import { loadConfig } from '../config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -40,7 +31,7 @@ const server = await buildServer({
   logLevel: 'warn',
 });
 const url = (await server.listen()).replace('127.0.0.1', 'localhost');
-const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
   await page.goto(url);
