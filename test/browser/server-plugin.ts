@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer, type TipsyApp } from '../../server/app.js';
 import { createSite } from '../../server/auth/sites.js';
+import { postMessage } from '../../server/chat/messages.js';
 import { upsertCharacter } from '../../server/characters/store.js';
 import { testConfig } from '../server/harness.js';
 
 export const ENV_PATH = '/__tipsy__/env.json';
+/** `?conversationId=…&count=N` stores N alternating messages, oldest first, for paging tests. */
+export const SEED_PATH = '/__tipsy__/seed';
 
 /** What browser tests read from ENV_PATH. */
 export interface BrowserTestEnv {
@@ -51,8 +54,16 @@ export function tipsyServerPlugin() {
       await app?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
-    serve(context: { path: string }) {
+    async serve(context: { path: string; URL: URL }) {
       if (context.path === ENV_PATH) return { body: JSON.stringify(env), type: 'application/json' };
+      if (context.path === SEED_PATH && app) {
+        const conversationId = context.URL.searchParams.get('conversationId') ?? '';
+        const count = Number(context.URL.searchParams.get('count'));
+        for (let i = 0; i < count; i++) {
+          await postMessage(app.db, { conversationId, senderType: i % 2 ? 'character' : 'user', content: `seeded ${i}` });
+        }
+        return { body: '{}', type: 'application/json' };
+      }
       return undefined;
     },
   };
