@@ -12,7 +12,8 @@ import { tipsyServerPlugin } from './test/browser/server-plugin.ts';
 export default {
   files: ['widget/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
-  concurrency: 2,
+  // One page at a time: test files share localStorage (same origin), and some tests reload from it.
+  concurrency: 1,
   testFramework: { config: { timeout: 15000 } },
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),

@@ -7,11 +7,13 @@ import { SimulatedResponder } from './characters/responders/simulated.js';
 import type { Responder } from './characters/responders/responder.js';
 import { ReplyRunner } from './chat/replies.js';
 import { ChatService } from './chat/service.js';
+import { Sessions } from './chat/sessions.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openSqlite, type Db } from './db/database.js';
 import { ensureDemoSite } from './demo-seed.js';
 import { registerStaticFiles } from './http/static-files.js';
 import { roomBroadcaster } from './realtime/broadcast.js';
+import { AccessSweeper } from './realtime/access-sweeper.js';
 import { attachChat, createSocketServer } from './realtime/server.js';
 import type { TipsyServer } from './realtime/types.js';
 import { registerTrpc } from './trpc/plugin.js';
@@ -50,9 +52,12 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const broadcaster = roomBroadcaster(io);
   const responder = options.responder ?? new SimulatedResponder(config.simulatedDelayMs);
   const replies = new ReplyRunner(db, responder, broadcaster, app.log);
-  const chat = new ChatService({ db, sites, tokens, replies, broadcaster });
-  attachChat(io, chat, sites, app.log);
-  await registerTrpc(app, chat);
+  const chat = new ChatService({ db, replies, broadcaster });
+  const sessions = new Sessions({ db, sites, tokens });
+  const access = new AccessSweeper(io, sites, app.log);
+  io.on('access_changed', () => void access.recheck());
+  attachChat(io, { chat, sessions, log: app.log });
+  await registerTrpc(app, { db, chat, sessions, access });
 
   const demo = config.seedDemo
     ? await ensureDemoSite(db, [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`])
@@ -68,6 +73,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
 
   // Sockets are not HTTP connections Fastify tracks: end them first, or close would wait on them.
   app.addHook('preClose', async () => {
+    access.stop();
     io.local.disconnectSockets(true);
     io.engine.close();
   });

@@ -3,6 +3,7 @@ import type { ErrorBody, ErrorCode } from '../server/protocol/errors.js';
 const WORDS: Record<ErrorCode, string> = {
   INVALID_INPUT: 'That message could not be sent. Please check it and try again.',
   UNAUTHORIZED: 'Your chat session has ended. Reload the page to start a new one.',
+  IDENTITY_REJECTED: 'We could not confirm who you are. Please sign in again.',
   FORBIDDEN_ORIGIN: 'Chat is not enabled on this website.',
   NOT_FOUND: 'This conversation could not be found.',
   RATE_LIMITED: 'You are sending messages too quickly. Please wait a moment.',

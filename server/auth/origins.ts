@@ -40,3 +40,11 @@ export function isOriginAllowed(origin: string | undefined, allowed: readonly st
   const normalized = normalizeOrigin(origin);
   return normalized !== null && allowed.some((a) => originMatches(normalized, a));
 }
+
+/** The wildcard entries that would match this normalised origin: `https://a.b.c` → `https://*.b.c`, `https://*.c`. */
+export function wildcardCandidates(origin: string): string[] {
+  const url = new URL(origin);
+  const labels = url.hostname.split('.');
+  const port = url.port ? `:${url.port}` : '';
+  return labels.slice(1).map((_, i) => `${url.protocol}//*.${labels.slice(i + 1).join('.')}${port}`);
+}

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { TipsyError } from '../errors.js';
-import { isOriginAllowed } from './origins.js';
+import { isOriginAllowed, normalizeOrigin, wildcardCandidates } from './origins.js';
+import { TtlCache } from './ttl-cache.js';
 
 export interface SiteAccess {
   id: string;
@@ -8,67 +9,84 @@ export interface SiteAccess {
   origins: readonly string[];
 }
 
-const CACHE_MS = 5_000;
+/**
+ * How long a change made elsewhere (another process, the CLI) may take to be
+ * seen here. Changes made through this process's admin API are seen at once.
+ */
+export const DIRECTORY_TTL_MS = 5_000;
 
 /**
- * Answers "which site is this publishable key for, and from which origins" on
- * every request and Socket.IO poll. A short cache keeps that off the database;
- * it holds nothing another process would need.
+ * Answers the questions every request asks (which site is this key for, from
+ * which origins, is this key still live) from a short cache, so they stay off
+ * the database. It holds nothing another process would need.
  */
 export class SiteDirectory {
-  private readonly byKey = new Map<string, { at: number; site: SiteAccess | null }>();
-  private readonly byId = new Map<string, { at: number; site: SiteAccess | null }>();
+  private readonly keys = new TtlCache<{ siteId: string; keyId: string } | null>(DIRECTORY_TTL_MS);
+  private readonly liveKeys = new TtlCache<boolean>(DIRECTORY_TTL_MS);
+  private readonly sites = new TtlCache<SiteAccess | null>(DIRECTORY_TTL_MS);
+  private readonly knownOrigins = new TtlCache<boolean>(DIRECTORY_TTL_MS);
 
   constructor(private readonly db: Db) {}
 
-  async findByPublishableKey(key: string): Promise<SiteAccess | null> {
-    return this.cached(this.byKey, key, async () => {
+  /** The site and key id of a live publishable key, checked against the request's origin. */
+  async requirePublishableKey(key: string, origin: string | undefined): Promise<{ site: SiteAccess; keyId: string }> {
+    const found = await this.keys.get(key, async () => {
       const row = await this.db
         .selectFrom('site_keys')
-        .select('site_id')
+        .select(['site_id', 'id'])
         .where('key', '=', key)
         .where('kind', '=', 'publishable')
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      return row ? this.load(row.site_id) : null;
+      return row ? { siteId: row.site_id, keyId: row.id } : null;
+    });
+    const site = found && (await this.findById(found.siteId));
+    if (!found || !site) throw new TipsyError('UNAUTHORIZED', 'This site key is not valid.');
+    assertOrigin(site, origin);
+    return { site, keyId: found.keyId };
+  }
+
+  findById(siteId: string): Promise<SiteAccess | null> {
+    return this.sites.get(siteId, async () => {
+      const site = await this.db.selectFrom('sites').select(['id', 'name']).where('id', '=', siteId).executeTakeFirst();
+      if (!site) return null;
+      const origins = await this.db.selectFrom('site_origins').select('origin').where('site_id', '=', siteId).execute();
+      return { ...site, origins: origins.map((o) => o.origin) };
     });
   }
 
-  async findById(siteId: string): Promise<SiteAccess | null> {
-    return this.cached(this.byId, siteId, () => this.load(siteId));
+  isKeyLive(keyId: string): Promise<boolean> {
+    return this.liveKeys.get(keyId, async () => {
+      const row = await this.db
+        .selectFrom('site_keys')
+        .select('id')
+        .where('id', '=', keyId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return row !== undefined;
+    });
   }
 
-  /** The site for a publishable key, checked against the request's origin. */
-  async requireForOrigin(key: string, origin: string | undefined): Promise<SiteAccess> {
-    const site = await this.findByPublishableKey(key);
-    if (!site) throw new TipsyError('UNAUTHORIZED', 'This site key is not valid.');
-    assertOrigin(site, origin);
-    return site;
+  /** Whether any site lists this origin (exactly or by wildcard): the gate before a socket says who it is. */
+  isKnownOrigin(origin: string): Promise<boolean> {
+    const normalized = normalizeOrigin(origin);
+    if (!normalized) return Promise.resolve(false);
+    return this.knownOrigins.get(normalized, async () => {
+      const row = await this.db
+        .selectFrom('site_origins')
+        .select('site_id')
+        .where('origin', 'in', [normalized, ...wildcardCandidates(normalized)])
+        .executeTakeFirst();
+      return row !== undefined;
+    });
   }
 
+  /** Drops every cached answer (after a key, origin or site change). */
   forget(): void {
-    this.byKey.clear();
-    this.byId.clear();
-  }
-
-  private async load(siteId: string): Promise<SiteAccess | null> {
-    const site = await this.db.selectFrom('sites').select(['id', 'name']).where('id', '=', siteId).executeTakeFirst();
-    if (!site) return null;
-    const origins = await this.db.selectFrom('site_origins').select('origin').where('site_id', '=', siteId).execute();
-    return { ...site, origins: origins.map((o) => o.origin) };
-  }
-
-  private async cached(
-    map: Map<string, { at: number; site: SiteAccess | null }>,
-    key: string,
-    load: () => Promise<SiteAccess | null>,
-  ): Promise<SiteAccess | null> {
-    const hit = map.get(key);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.site;
-    const site = await load();
-    if (map.size > 10_000) map.clear();
-    map.set(key, { at: Date.now(), site });
-    return site;
+    this.keys.clear();
+    this.liveKeys.clear();
+    this.sites.clear();
+    this.knownOrigins.clear();
   }
 }
 

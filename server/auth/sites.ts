@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
+import { notFound, TipsyError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
-import { TipsyError } from '../errors.js';
+import { insertKey } from './keys.js';
 import { normalizeAllowedOrigin } from './origins.js';
 
 export interface NewSite {
@@ -9,38 +10,76 @@ export interface NewSite {
   origins: readonly string[];
 }
 
+/** Everything a new site's owner needs; the secret key and identity secret are shown only here. */
 export interface CreatedSite {
   siteId: string;
   publishableKey: string;
+  secretKey: string;
+  identitySecret: string;
 }
 
-const randomKey = (prefix: 'pk') => `${prefix}_${randomBytes(18).toString('base64url')}`;
+export interface SiteInfo {
+  id: string;
+  name: string;
+  origins: string[];
+  createdAt: string;
+}
+
+const newIdentitySecret = () => randomBytes(32).toString('hex');
 
 export function normalizeOrigins(origins: readonly string[]): string[] {
-  return [...new Set(origins.map((o) => {
-    const normalized = normalizeAllowedOrigin(o);
-    if (!normalized) throw new TipsyError('INVALID_INPUT', `Not an http(s) origin: ${o}`);
-    return normalized;
-  }))];
+  return [
+    ...new Set(
+      origins.map((o) => {
+        const normalized = normalizeAllowedOrigin(o);
+        if (!normalized) throw new TipsyError('INVALID_INPUT', `Not an http(s) origin: ${o}`);
+        return normalized;
+      }),
+    ),
+  ];
 }
 
-/** Creates a site with its allowed origins and a first publishable key, in one transaction. */
+/** Creates a site with its origins, a publishable key and a secret key, in one transaction. */
 export async function createSite(db: Db, site: NewSite): Promise<CreatedSite> {
   const origins = normalizeOrigins(site.origins);
   const siteId = newId();
-  const publishableKey = randomKey('pk');
-  const now = nowIso();
-  await db.transaction().execute(async (tx) => {
-    await tx.insertInto('sites').values({ id: siteId, name: site.name, created_at: now }).execute();
-    await tx
-      .insertInto('site_keys')
-      .values({ id: newId(), site_id: siteId, kind: 'publishable', key: publishableKey, created_at: now, revoked_at: null })
-      .execute();
+  const identitySecret = newIdentitySecret();
+  return db.transaction().execute(async (tx) => {
+    await tx.insertInto('sites').values({ id: siteId, name: site.name, identity_secret: identitySecret, created_at: nowIso() }).execute();
+    const publishable = await insertKey(tx, siteId, 'publishable');
+    const secret = await insertKey(tx, siteId, 'secret');
     if (origins.length) {
       await tx.insertInto('site_origins').values(origins.map((origin) => ({ site_id: siteId, origin }))).execute();
     }
+    return { siteId, publishableKey: publishable.key, secretKey: secret.key, identitySecret };
   });
-  return { siteId, publishableKey };
+}
+
+export async function getSite(db: Db, siteId: string): Promise<SiteInfo> {
+  const site = await db.selectFrom('sites').select(['id', 'name', 'created_at']).where('id', '=', siteId).executeTakeFirst();
+  if (!site) throw notFound('The site');
+  const origins = await db.selectFrom('site_origins').select('origin').where('site_id', '=', siteId).orderBy('origin').execute();
+  return { id: site.id, name: site.name, origins: origins.map((o) => o.origin), createdAt: site.created_at };
+}
+
+export async function listSites(db: Db): Promise<SiteInfo[]> {
+  const sites = await db.selectFrom('sites').select('id').orderBy('created_at').orderBy('id').execute();
+  return Promise.all(sites.map((s) => getSite(db, s.id)));
+}
+
+/** Renames a site and/or replaces its allowed origins. */
+export async function updateSite(db: Db, siteId: string, changes: { name?: string; origins?: readonly string[] }): Promise<SiteInfo> {
+  const origins = changes.origins && normalizeOrigins(changes.origins);
+  await db.transaction().execute(async (tx) => {
+    const found = await tx.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst();
+    if (!found) throw notFound('The site');
+    if (changes.name !== undefined) await tx.updateTable('sites').set({ name: changes.name }).where('id', '=', siteId).execute();
+    if (origins) {
+      await tx.deleteFrom('site_origins').where('site_id', '=', siteId).execute();
+      if (origins.length) await tx.insertInto('site_origins').values(origins.map((origin) => ({ site_id: siteId, origin }))).execute();
+    }
+  });
+  return getSite(db, siteId);
 }
 
 /** Adds origins a site does not list yet. */
@@ -52,6 +91,20 @@ export async function addSiteOrigins(db: Db, siteId: string, origins: readonly s
     .values(normalized.map((origin) => ({ site_id: siteId, origin })))
     .onConflict((oc) => oc.columns(['site_id', 'origin']).doNothing())
     .execute();
+}
+
+export async function identitySecretOf(db: Db, siteId: string): Promise<string> {
+  const row = await db.selectFrom('sites').select('identity_secret').where('id', '=', siteId).executeTakeFirst();
+  if (!row?.identity_secret) throw notFound('The site');
+  return row.identity_secret;
+}
+
+/** Replaces the identity secret; user hashes made with the old one stop verifying at once. */
+export async function rotateIdentitySecret(db: Db, siteId: string): Promise<string> {
+  const secret = newIdentitySecret();
+  const result = await db.updateTable('sites').set({ identity_secret: secret }).where('id', '=', siteId).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw notFound('The site');
+  return secret;
 }
 
 export async function publishableKeyOf(db: Db, siteId: string): Promise<string | undefined> {

@@ -4,6 +4,8 @@ import { TipsyError } from '../errors.js';
 export interface VisitorIdentity {
   visitorId: string;
   siteId: string;
+  /** The publishable key the session was started with: revoking it ends the session. */
+  keyId: string;
 }
 
 const ISSUER = 'tipsy-chat';
@@ -19,7 +21,7 @@ export class VisitorTokens {
   ) {}
 
   issue(identity: VisitorIdentity): Promise<string> {
-    return new SignJWT({ site: identity.siteId })
+    return new SignJWT({ site: identity.siteId, kid: identity.keyId })
       .setProtectedHeader({ alg: ALG })
       .setIssuer(ISSUER)
       .setSubject(identity.visitorId)
@@ -45,8 +47,9 @@ export class VisitorTokens {
         algorithms: [ALG],
         clockTolerance: tolerance,
       });
-      if (typeof payload.sub !== 'string' || typeof payload.site !== 'string') throw new Error('claims');
-      return { visitorId: payload.sub, siteId: payload.site };
+      const { sub, site, kid } = payload;
+      if (typeof sub !== 'string' || typeof site !== 'string' || typeof kid !== 'string') throw new Error('claims');
+      return { visitorId: sub, siteId: site, keyId: kid };
     } catch (error) {
       const expired = error instanceof errors.JWTExpired;
       throw new TipsyError(

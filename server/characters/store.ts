@@ -1,15 +1,21 @@
 import type { Db } from '../db/database.js';
 import type { CharacterRow } from '../db/tables.js';
 import { newId, nowIso } from '../ids.js';
-import { notFound } from '../errors.js';
+import { notFound, TipsyError } from '../errors.js';
 import type { CharacterView } from '../protocol/message.js';
+import type { CharacterInput } from './inputs.js';
 
-export interface CharacterDefinition {
+/** What defines a character (validated by CharacterInput wherever it comes from). */
+export type CharacterDefinition = CharacterInput;
+
+/** A character as the site owner sees it (persona included). */
+export interface CharacterRecord {
   slug: string;
   name: string;
-  avatarUrl?: string;
-  greeting?: string;
-  persona?: string;
+  avatarUrl: string | null;
+  greeting: string | null;
+  persona: string;
+  createdAt: string;
 }
 
 /** The named character of a site, or its first one when no slug is given. */
@@ -40,6 +46,69 @@ export async function upsertCharacter(db: Db, siteId: string, def: CharacterDefi
     .values({ id: newId(), site_id: siteId, slug: def.slug, created_at: nowIso(), ...values })
     .onConflict((oc) => oc.columns(['site_id', 'slug']).doUpdateSet(values))
     .execute();
+}
+
+export async function listCharacters(db: Db, siteId: string): Promise<CharacterRecord[]> {
+  const rows = await db.selectFrom('characters').selectAll().where('site_id', '=', siteId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toCharacterRecord);
+}
+
+/** Creates a character; a slug the site already uses is refused. */
+export async function createCharacter(db: Db, siteId: string, def: CharacterDefinition): Promise<CharacterRecord> {
+  const inserted = await db
+    .insertInto('characters')
+    .values({
+      id: newId(),
+      site_id: siteId,
+      slug: def.slug,
+      name: def.name,
+      avatar_url: def.avatarUrl ?? null,
+      greeting: def.greeting ?? null,
+      persona: def.persona ?? '',
+      created_at: nowIso(),
+    })
+    .onConflict((oc) => oc.columns(['site_id', 'slug']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    throw new TipsyError('INVALID_INPUT', `This site already has a character "${def.slug}".`);
+  }
+  return toCharacterRecord(await findCharacter(db, siteId, def.slug));
+}
+
+/** Changes the given fields of a character; `null` clears an optional one. */
+export async function updateCharacter(
+  db: Db,
+  siteId: string,
+  slug: string,
+  changes: { name?: string; avatarUrl?: string | null; greeting?: string | null; persona?: string },
+): Promise<CharacterRecord> {
+  const set = {
+    ...(changes.name !== undefined && { name: changes.name }),
+    ...(changes.avatarUrl !== undefined && { avatar_url: changes.avatarUrl }),
+    ...(changes.greeting !== undefined && { greeting: changes.greeting }),
+    ...(changes.persona !== undefined && { persona: changes.persona }),
+  };
+  if (Object.keys(set).length) {
+    await db.updateTable('characters').set(set).where('site_id', '=', siteId).where('slug', '=', slug).execute();
+  }
+  return toCharacterRecord(await findCharacter(db, siteId, slug));
+}
+
+/** Deletes a character and, with it, every conversation with it. */
+export async function deleteCharacter(db: Db, siteId: string, slug: string): Promise<void> {
+  const result = await db.deleteFrom('characters').where('site_id', '=', siteId).where('slug', '=', slug).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw notFound(`The character "${slug}"`);
+}
+
+function toCharacterRecord(row: CharacterRow): CharacterRecord {
+  return {
+    slug: row.slug,
+    name: row.name,
+    avatarUrl: row.avatar_url,
+    greeting: row.greeting,
+    persona: row.persona,
+    createdAt: row.created_at,
+  };
 }
 
 export function toCharacterView(row: CharacterRow): CharacterView {

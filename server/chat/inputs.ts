@@ -32,10 +32,18 @@ export const TypingInput = z.object({
   typing: z.boolean(),
 });
 
+/** A host site's signed-in user: `hash` is the hex HMAC-SHA256 of `id` under the site's identity secret. */
+export const VerifiedUserInput = z.object({
+  id: z.string().min(1).max(255),
+  hash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'user-hash must be 64 hex characters.'),
+  name: z.string().trim().min(1).max(100).optional(),
+});
+
 export const SessionStartInput = z.object({
   siteKey: z.string().min(1).max(128),
   character: z.string().trim().min(1).max(64).optional(),
   visitorToken: z.string().min(1).max(2048).optional(),
+  user: VerifiedUserInput.optional(),
 });
 export type SessionStartInput = z.infer<typeof SessionStartInput>;
 

@@ -11,6 +11,8 @@ export interface SettingsTable {
 export interface SitesTable {
   id: string;
   name: string;
+  /** HMAC key for verified identity (`user-hash`); server-side only. */
+  identity_secret: string | null;
   created_at: Iso;
 }
 
@@ -22,6 +24,8 @@ export interface SiteKeysTable {
   kind: SiteKeyKind;
   /** Publishable keys are public and kept as they are; secret keys are kept as a SHA-256 hex digest. */
   key: string;
+  /** The key's last characters, to tell keys apart in listings. */
+  hint: string | null;
   created_at: Iso;
   revoked_at: Iso | null;
 }
@@ -46,6 +50,9 @@ export interface CharactersTable {
 export interface VisitorsTable {
   id: string;
   site_id: string;
+  /** The host site's own user id, when the visitor came with a valid user-hash. */
+  external_user_id: string | null;
+  display_name: string | null;
   created_at: Iso;
 }
 

@@ -47,15 +47,19 @@ export interface ServerToClientEvents {
   message_stream: (event: MessageStreamEvent) => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/** Between server processes (through the adapter): sites, keys or origins changed; drop caches and re-check sockets. */
+export interface InterServerEvents {
+  access_changed: () => void;
+}
 
-/** What the server learns from a socket's handshake. */
+/** What the server learns from a socket's handshake: the verified visitor. */
 export interface SocketData {
   visitorId: string;
   siteId: string;
+  keyId: string;
 }
 
-/** The handshake's `auth` payload. The site key travels in the query: it is public, the token is not. */
+/** The handshake's `auth` payload. The token never travels in a URL. */
 export interface HandshakeAuth {
   token: string;
 }

@@ -1,31 +1,40 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isOriginAllowed } from '../auth/origins.js';
 import type { SiteDirectory } from '../auth/site-directory.js';
+import type { TipsyServer } from './types.js';
 
-export const SITE_KEY_PARAM = 'siteKey';
-
-export function siteKeyOf(url: string | undefined): string | undefined {
-  return new URL(url ?? '/', 'http://x').searchParams.get(SITE_KEY_PARAM) ?? undefined;
-}
+const sidOf = (url: string | undefined) => new URL(url ?? '/', 'http://x').searchParams.get('sid');
 
 /**
- * Engine.IO middleware: runs on every Socket.IO HTTP request (handshake, each
- * long-poll, the WebSocket upgrade), so no request skips the origin lock.
- * CORS is answered here too, for an allowed origin only.
+ * Engine.IO middleware: runs on every Socket.IO HTTP request (the handshake,
+ * each long-poll, the WebSocket upgrade), so no request skips an origin check.
+ *
+ * The handshake must come from an origin some site lists. Every later request
+ * of that session must come from the same origin; the socket's own site is
+ * checked against it once the token says who the visitor is (see server.ts),
+ * and again by the access sweeper whenever keys or origins change.
+ * CORS is answered here, for a passing origin only.
  */
-export function originGate(sites: SiteDirectory) {
+export function originGate(io: TipsyServer, sites: SiteDirectory) {
+  // Each Engine.IO session's handshake origin, for as long as the session lives.
+  const handshakeOrigins = new Map<string, string | undefined>();
+  io.engine.on('connection', (session: { id: string; request: IncomingMessage; once(event: 'close', fn: () => void): void }) => {
+    handshakeOrigins.set(session.id, session.request.headers.origin);
+    session.once('close', () => handshakeOrigins.delete(session.id));
+  });
+
   return (req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void => {
-    const key = siteKeyOf(req.url);
     const origin = req.headers.origin;
-    if (!key) return next(new Error('UNAUTHORIZED'));
-    sites.findByPublishableKey(key).then(
-      (site) => {
-        if (!site) return next(new Error('UNAUTHORIZED'));
-        if (!isOriginAllowed(origin, site.origins)) return next(new Error('FORBIDDEN_ORIGIN'));
-        if (origin) {
-          res.setHeader('Access-Control-Allow-Origin', origin);
-          res.setHeader('Vary', 'Origin');
-        }
+    if (!origin) return next(); // not a browser, or a same-origin page
+    const sid = sidOf(req.url);
+    // An unknown session id is refused by Engine.IO itself.
+    const allowed = sid
+      ? Promise.resolve(!handshakeOrigins.has(sid) || handshakeOrigins.get(sid) === origin)
+      : sites.isKnownOrigin(origin);
+    allowed.then(
+      (ok) => {
+        if (!ok) return next(new Error('FORBIDDEN_ORIGIN'));
+        res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Vary', 'Origin');
         next();
       },
       (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),

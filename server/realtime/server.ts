@@ -3,11 +3,12 @@ import { Server } from 'socket.io';
 import type { SiteDirectory } from '../auth/site-directory.js';
 import type { Log } from '../chat/replies.js';
 import type { ChatService } from '../chat/service.js';
-import { TipsyError } from '../errors.js';
+import type { Sessions } from '../chat/sessions.js';
+import { toErrorBody } from './ack.js';
 import { registerConversationHandlers } from './handlers/conversation.js';
 import { registerMessageHandlers } from './handlers/messages.js';
 import { registerTypingHandlers } from './handlers/typing.js';
-import { originGate, siteKeyOf } from './origin-gate.js';
+import { originGate } from './origin-gate.js';
 import type { TipsyServer } from './types.js';
 
 /** A message is at most 4,000 characters; 64 KB leaves room for framing and nothing more. */
@@ -18,31 +19,25 @@ export function createSocketServer(httpServer: HttpServer, sites: SiteDirectory)
     maxHttpBufferSize: MAX_PACKET_BYTES,
     serveClient: false,
   });
-  // The widget is cross-origin by nature: originGate answers CORS per site.
-  io.engine.use(originGate(sites));
+  // The widget is cross-origin by nature: originGate checks origins and answers CORS.
+  io.engine.use(originGate(io, sites));
   return io;
 }
 
 /** Authenticates each socket, then wires its event handlers. */
-export function attachChat(io: TipsyServer, chat: ChatService, sites: SiteDirectory, log: Log): void {
+export function attachChat(io: TipsyServer, deps: { chat: ChatService; sessions: Sessions; log: Log }): void {
+  const { chat, sessions, log } = deps;
   io.use((socket, next) => {
-    const { auth, headers, url } = socket.handshake;
+    const { auth, headers } = socket.handshake;
     const token = typeof auth?.token === 'string' ? auth.token : undefined;
-    const origin = headers.origin;
-    (async () => {
-      const visitor = await chat.authenticate(token, origin);
-      const site = await sites.findByPublishableKey(siteKeyOf(url) ?? '');
-      if (site?.id !== visitor.siteId) throw new TipsyError('UNAUTHORIZED', 'This token is for another site.');
-      socket.data.visitorId = visitor.visitorId;
-      socket.data.siteId = visitor.siteId;
-    })().then(
-      () => next(),
+    sessions.authenticate(token, headers.origin).then(
+      (visitor) => {
+        socket.data = { ...visitor };
+        next();
+      },
       (error: unknown) => {
-        const body =
-          error instanceof TipsyError
-            ? { code: error.code, message: error.message }
-            : { code: 'INTERNAL', message: 'Something went wrong on our side.' };
-        if (!(error instanceof TipsyError)) log.error({ err: error }, 'socket authentication failed');
+        const body = toErrorBody(error, log);
+        // Socket.IO hands `data` to the client's connect_error.
         next(Object.assign(new Error(body.message), { data: body }));
       },
     );

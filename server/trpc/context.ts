@@ -1,8 +1,17 @@
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import type { AccessChanges } from '../auth/access-changes.js';
 import type { ChatService } from '../chat/service.js';
+import type { Sessions } from '../chat/sessions.js';
+import type { Db } from '../db/database.js';
 
-export interface Context {
+export interface Services {
+  db: Db;
   chat: ChatService;
+  sessions: Sessions;
+  access: AccessChanges;
+}
+
+export interface Context extends Services {
   origin: string | undefined;
   authorization: string | undefined;
   /** Set once a procedure has checked the Origin against the caller's site; read by responseMeta for CORS. */
@@ -11,9 +20,9 @@ export interface Context {
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-export function contextFactory(chat: ChatService) {
+export function contextFactory(services: Services) {
   return ({ req }: CreateFastifyContextOptions): Context => ({
-    chat,
+    ...services,
     origin: header(req.headers.origin),
     authorization: header(req.headers.authorization),
     cors: { originVerified: false },

@@ -1,4 +1,5 @@
 import { initTRPC } from '@trpc/server';
+import { siteOfSecretKey } from '../auth/keys.js';
 import { TipsyError } from '../errors.js';
 import { bearerToken, type Context } from './context.js';
 import { publicError, toTRPCError } from './errors.js';
@@ -25,7 +26,21 @@ export const publicProcedure = t.procedure.use(domainErrors);
 
 /** A procedure for a visitor: the bearer token names the visitor and site; the input never does. */
 export const visitorProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const visitor = await ctx.chat.authenticate(bearerToken(ctx.authorization), ctx.origin);
+  const visitor = await ctx.sessions.authenticate(bearerToken(ctx.authorization), ctx.origin);
   ctx.cors.originVerified = true;
   return next({ ctx: { visitor } });
+});
+
+/**
+ * A procedure for a site owner's server: `Authorization: Bearer sk_…` names
+ * the site, and everything is scoped to it. Secret keys never belong in a
+ * browser, so a call that carries an Origin is refused.
+ */
+export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (ctx.origin !== undefined) {
+    throw new TipsyError('FORBIDDEN_ORIGIN', 'Secret keys are for servers: admin calls from a browser are refused.');
+  }
+  const found = await siteOfSecretKey(ctx.db, bearerToken(ctx.authorization) ?? '');
+  if (!found) throw new TipsyError('UNAUTHORIZED', 'A valid secret key (sk_…) is required.');
+  return next({ ctx: { siteId: found.siteId } });
 });

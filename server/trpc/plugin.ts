@@ -1,7 +1,6 @@
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
-import type { ChatService } from '../chat/service.js';
-import { contextFactory } from './context.js';
+import { contextFactory, type Services } from './context.js';
 import { appRouter, type AppRouter } from './router.js';
 
 export const TRPC_PREFIX = '/trpc';
@@ -19,7 +18,7 @@ const PREFLIGHT_HEADERS = {
  * once a procedure has matched the Origin to the caller's site, or for an
  * error, so the widget can read its code.
  */
-export async function registerTrpc(app: FastifyInstance, chat: ChatService): Promise<void> {
+export async function registerTrpc(app: FastifyInstance, services: Services): Promise<void> {
   app.addHook('onRequest', async (req, reply) => {
     if (req.method !== 'OPTIONS' || !req.url.startsWith(`${TRPC_PREFIX}/`)) return;
     const origin = req.headers.origin;
@@ -31,7 +30,7 @@ export async function registerTrpc(app: FastifyInstance, chat: ChatService): Pro
     prefix: TRPC_PREFIX,
     trpcOptions: {
       router: appRouter,
-      createContext: contextFactory(chat),
+      createContext: contextFactory(services),
       maxBatchSize: MAX_BATCH,
       responseMeta({ ctx, errors }) {
         const origin = ctx?.origin;

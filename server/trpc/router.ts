@@ -1,4 +1,5 @@
 import { router } from './init.js';
+import { adminRouter } from './routers/admin/index.js';
 import { conversationRouter } from './routers/conversation.js';
 import { messageRouter } from './routers/message.js';
 import { sessionRouter } from './routers/session.js';
@@ -7,6 +8,7 @@ export const appRouter = router({
   session: sessionRouter,
   conversation: conversationRouter,
   message: messageRouter,
+  admin: adminRouter,
 });
 
 /** The whole HTTP API's type; the widget imports it with `import type` only. */

@@ -21,13 +21,14 @@ export const SITE_ORIGIN = 'http://shop.example';
 export interface Harness {
   url: string;
   app: TipsyApp;
+  site: TestSite;
   siteKey: string;
   siteId: string;
   dbFile: string;
   /** A tRPC client as a page on `origin` would be (visitor token optional). */
   api(options?: { token?: string; origin?: string }): ReturnType<typeof createTRPCClient<AppRouter>>;
   /** A connected socket; rejects with the server's error on connect_error. */
-  socket(token: string, options?: { origin?: string; siteKey?: string }): Promise<ChatSocket>;
+  socket(token: string, options?: { origin?: string }): Promise<ChatSocket>;
   /** A new visitor's session. */
   session(character?: string): Promise<{ visitorToken: string; conversationId: string }>;
   /** Stops the server, keeping the database file (for restart tests). */
@@ -49,8 +50,15 @@ export function testConfig(dbFile: string, overrides: Partial<Config> = {}): Con
   };
 }
 
+export interface TestSite {
+  siteKey: string;
+  siteId: string;
+  secretKey: string;
+  identitySecret: string;
+}
+
 export async function startHarness(
-  options: { dbFile?: string; site?: { siteKey: string; siteId: string }; build?: BuildOptions; config?: Partial<Config> } = {},
+  options: { dbFile?: string; site?: TestSite; build?: BuildOptions; config?: Partial<Config> } = {},
 ): Promise<Harness> {
   const dir = options.dbFile ? undefined : mkdtempSync(join(tmpdir(), 'tipsy-test-'));
   const dbFile = options.dbFile ?? join(dir!, 'tipsy.db');
@@ -58,7 +66,7 @@ export async function startHarness(
   let site = options.site;
   if (!site) {
     const created = await createSite(app.db, { name: 'Test shop', origins: [SITE_ORIGIN] });
-    site = { siteKey: created.publishableKey, siteId: created.siteId };
+    site = { ...created, siteKey: created.publishableKey };
     await upsertCharacter(app.db, site.siteId, {
       slug: 'barkeep',
       name: 'Barkeep',
@@ -74,6 +82,7 @@ export async function startHarness(
   const harness: Harness = {
     url,
     app,
+    site,
     siteKey,
     siteId,
     dbFile,
@@ -86,10 +95,9 @@ export async function startHarness(
           }),
         ],
       }),
-    socket: (token, { origin = SITE_ORIGIN, siteKey: key = siteKey } = {}) =>
+    socket: (token, { origin = SITE_ORIGIN } = {}) =>
       new Promise((resolve, reject) => {
         const socket: ChatSocket = ioClient(url, {
-          query: { siteKey: key },
           auth: { token },
           transports: ['websocket'],
           extraHeaders: { origin },

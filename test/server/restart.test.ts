@@ -14,7 +14,7 @@ describe('persistence', () => {
     await both;
     await first.stop();
 
-    const second = await startHarness({ dbFile: first.dbFile, site: { siteKey: first.siteKey, siteId: first.siteId } });
+    const second = await startHarness({ dbFile: first.dbFile, site: first.site });
     try {
       // The signing secret was persisted: the old token still works, with the same conversation.
       const again = await second.api().session.start.mutate({ siteKey: second.siteKey, visitorToken });

@@ -4,7 +4,7 @@ import { LIMITS, type CharacterView, type Message } from '../../server/protocol/
 import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
 import { loadVisitorToken, saveVisitorToken } from '../storage.js';
 import { createApi, errorBodyOf, type Api } from '../transport/api.js';
-import { connectSocket, type ChatSocket } from '../transport/socket.js';
+import { LiveConnection } from '../transport/live-connection.js';
 import { newClientId } from './client-id.js';
 import { MessageList } from './message-list.js';
 
@@ -15,9 +15,10 @@ export interface ChatTarget {
   server: string;
   siteKey: string;
   character?: string;
+  /** The host site's signed-in user, vouched for by its server (see docs/security.md). */
+  user?: { id: string; hash: string; name?: string };
 }
 
-const ACK_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 30;
 const TYPING_IDLE_MS = 3_000;
 
@@ -37,7 +38,7 @@ export class ChatController implements ReactiveController {
   error?: ErrorBody;
 
   private api?: Api;
-  private socket?: ChatSocket;
+  private live?: LiveConnection;
   private token?: string;
   private olderCursor: string | null = null;
   private readonly announced = new Set<string>();
@@ -67,6 +68,11 @@ export class ChatController implements ReactiveController {
     this.stop();
     const run = this.run;
     this.target = target;
+    if (target.user && !target.user.hash) {
+      // Never fall back to an anonymous chat when the page meant a signed-in user.
+      this.setStatus('failed');
+      return this.report({ code: 'IDENTITY_REJECTED', message: 'user-id was given without user-hash.' });
+    }
     this.setStatus('starting');
     this.api = createApi(target.server, () => this.token);
     this.token = loadVisitorToken(target.server, target.siteKey);
@@ -104,8 +110,8 @@ export class ChatController implements ReactiveController {
   stop(): void {
     this.run++;
     clearTimeout(this.retryTimer);
-    this.socket?.disconnect();
-    this.socket = undefined;
+    this.live?.close();
+    this.live = undefined;
     this.list.clear();
     this.announced.clear();
     this.status = 'idle';
@@ -142,11 +148,10 @@ export class ChatController implements ReactiveController {
     this.loadingOlder = true;
     this.host.requestUpdate();
     try {
-      const page = await this.api.conversation.history.query({
-        conversationId: this.conversationId!,
-        before: this.olderCursor,
-        limit: PAGE_SIZE,
-      });
+      const before = this.olderCursor;
+      const page = await this.withSession((api) =>
+        api.conversation.history.query({ conversationId: this.conversationId!, before, limit: PAGE_SIZE }),
+      );
       page.messages.forEach((m) => (this.announced.add(m.id), this.list.confirm(m)));
       this.olderCursor = page.nextCursor;
       this.hasOlder = page.nextCursor !== null;
@@ -160,8 +165,8 @@ export class ChatController implements ReactiveController {
 
   /** Tells the room the visitor is typing; stops by itself after a pause. */
   typing(): void {
-    if (!this.socket?.connected || !this.conversationId) return;
-    if (!this.typingTimer) this.socket.emit('typing', { conversationId: this.conversationId, typing: true });
+    if (!this.live?.online || !this.conversationId) return;
+    if (!this.typingTimer) this.live.typing(this.conversationId, true);
     clearTimeout(this.typingTimer);
     this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
   }
@@ -175,14 +180,12 @@ export class ChatController implements ReactiveController {
     if (!this.typingTimer) return;
     clearTimeout(this.typingTimer);
     this.typingTimer = undefined;
-    if (this.socket?.connected && this.conversationId) {
-      this.socket.emit('typing', { conversationId: this.conversationId, typing: false });
-    }
+    if (this.conversationId) this.live?.typing(this.conversationId, false);
   }
 
   private async startSession(): Promise<void> {
-    const { server, siteKey, character } = this.target!;
-    const session = await this.api!.session.start.mutate({ siteKey, character, visitorToken: this.token });
+    const { server, siteKey, character, user } = this.target!;
+    const session = await this.api!.session.start.mutate({ siteKey, character, visitorToken: this.token, user });
     this.token = session.visitorToken;
     saveVisitorToken(server, siteKey, session.visitorToken);
     if (this.conversationId && this.conversationId !== session.conversationId) this.list.clear();
@@ -190,59 +193,61 @@ export class ChatController implements ReactiveController {
     this.character = session.character;
   }
 
-  private connect(): void {
-    const { server, siteKey } = this.target!;
-    const socket = connectSocket(server, siteKey, () => this.token ?? '');
-    this.socket = socket;
-    this.connection = 'connecting';
-    let connectedBefore = false;
+  /** Runs a call with the visitor token; when the token has expired, refreshes it once and retries. */
+  private async withSession<T>(call: (api: Api) => Promise<T>): Promise<T> {
+    try {
+      return await call(this.api!);
+    } catch (error) {
+      if (errorBodyOf(error).code !== 'UNAUTHORIZED') throw error;
+      await this.startSession();
+      return call(this.api!);
+    }
+  }
 
-    socket.on('connect', () => {
-      socket.emit('join_conversation', this.conversationId!, (ack) => {
-        if (!ack.ok) return this.report(ack.error);
+  private connect(): void {
+    this.connection = 'connecting';
+    this.live = new LiveConnection(this.target!.server, () => this.token ?? '', this.conversationId!, {
+      joined: (again) => {
         this.connection = 'online';
         if (this.error?.code === 'UNAVAILABLE') this.error = undefined;
-        if (connectedBefore) void this.catchUp();
-        connectedBefore = true;
+        if (again) void this.catchUp();
         this.list.pending.forEach((e) => this.deliver(e.clientMessageId!, e.content));
         this.host.requestUpdate();
-      });
-    });
-    socket.on('disconnect', (reason) => {
-      this.connection = 'connecting';
-      this.characterTyping = false;
-      // The server asked us to leave (a restart): come back on our own.
-      if (reason === 'io server disconnect') socket.connect();
-      this.host.requestUpdate();
-    });
-    socket.on('connect_error', (error) => {
-      const body = (error as Error & { data?: ErrorBody }).data;
-      if (socket.active) return; // a transport failure: Socket.IO keeps retrying
-      if (body?.code === 'UNAUTHORIZED') {
-        // The token expired or was replaced: refresh it and try again.
-        this.startSession().then(() => socket.connect(), (e: unknown) => this.report(errorBodyOf(e)));
-        return;
-      }
-      this.connection = 'offline';
-      this.report(body ?? { code: 'UNAVAILABLE', message: error.message });
-    });
-    socket.on('receive_message', (message) => this.onStored(message));
-    socket.on('message_stream', (event) => {
-      this.list.stream(event);
-      this.characterTyping = false;
-      this.host.requestUpdate();
-    });
-    socket.on('typing', (event) => {
-      if (event.sender_type !== 'character') return;
-      this.characterTyping = event.typing && !this.list.entries.some((e) => e.status === 'streaming');
-      this.host.requestUpdate();
+      },
+      dropped: () => {
+        this.connection = 'connecting';
+        this.characterTyping = false;
+        this.host.requestUpdate();
+      },
+      refused: (error) => {
+        this.connection = 'offline';
+        this.report(error);
+      },
+      refreshToken: () =>
+        this.startSession().catch((error: unknown) => {
+          this.report(errorBodyOf(error));
+          throw error;
+        }),
+      message: (message) => this.onStored(message),
+      stream: (event) => {
+        this.list.stream(event);
+        this.characterTyping = false;
+        this.host.requestUpdate();
+      },
+      typing: (event) => {
+        if (event.sender_type !== 'character') return;
+        this.characterTyping = event.typing && !this.list.entries.some((e) => e.status === 'streaming');
+        this.host.requestUpdate();
+      },
     });
   }
 
   /** Whatever was missed while the socket was down (latest page, merged). */
   private async catchUp(): Promise<void> {
     try {
-      const page = await this.api!.conversation.history.query({ conversationId: this.conversationId!, limit: PAGE_SIZE });
+      const page = await this.withSession((api) =>
+        api.conversation.history.query({ conversationId: this.conversationId!, limit: PAGE_SIZE }),
+      );
       page.messages.forEach((m) => this.onStored(m));
     } catch (error) {
       this.report(errorBodyOf(error));
@@ -255,17 +260,12 @@ export class ChatController implements ReactiveController {
       this.list.fail(clientMessageId, error);
       this.report(error);
     };
-    if (this.socket?.connected) {
-      this.socket.timeout(ACK_TIMEOUT_MS).emit('send_message', payload, (timeout, ack) => {
-        if (timeout) return failed({ code: 'UNAVAILABLE', message: 'No answer from the chat server.' });
-        if (!ack) return;
-        if (ack.ok) this.onStored(ack.message);
-        else failed(ack.error);
-      });
+    if (this.live?.online) {
+      void this.live.send(payload).then((ack) => (ack.ok ? this.onStored(ack.message) : failed(ack.error)));
       return;
     }
     // No live connection: the HTTP fallback stores it all the same.
-    this.api!.message.send.mutate(payload).then(
+    this.withSession((api) => api.message.send.mutate(payload)).then(
       ({ message }) => this.onStored(message),
       (error: unknown) => failed(errorBodyOf(error)),
     );
@@ -295,4 +295,10 @@ export class ChatController implements ReactiveController {
 }
 
 const sameTarget = (a: ChatTarget | undefined, b: ChatTarget) =>
-  !!a && a.server === b.server && a.siteKey === b.siteKey && a.character === b.character;
+  !!a &&
+  a.server === b.server &&
+  a.siteKey === b.siteKey &&
+  a.character === b.character &&
+  a.user?.id === b.user?.id &&
+  a.user?.hash === b.user?.hash &&
+  a.user?.name === b.user?.name;

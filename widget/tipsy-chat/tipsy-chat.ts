@@ -24,6 +24,9 @@ export type ChatTheme = 'auto' | 'light' | 'dark';
  * @attr open - whether the launcher's panel is open
  * @attr theme - `auto` (default), `light` or `dark`
  * @attr placeholder - the composer's placeholder
+ * @attr user-id - the host site's signed-in user (with user-hash)
+ * @attr user-hash - hex HMAC-SHA256 of user-id under the site's identity secret, computed by the host's server
+ * @attr user-name - the signed-in user's display name
  *
  * @csspart launcher, panel, header, log, message, message-user, message-character, typing, input, send, error
  * @fires tipsy-ready | tipsy-open | tipsy-close | tipsy-message | tipsy-error
@@ -39,6 +42,9 @@ export class TipsyChat extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'open' }) isOpen = false;
   @property({ reflect: true }) theme: ChatTheme = 'auto';
   @property() placeholder = 'Type a message…';
+  @property({ attribute: 'user-id' }) userId?: string;
+  @property({ attribute: 'user-hash' }) userHash?: string;
+  @property({ attribute: 'user-name' }) userName?: string;
 
   @state() private draft = '';
   @query('textarea') private input?: HTMLTextAreaElement;
@@ -67,7 +73,12 @@ export class TipsyChat extends LitElement {
       this.dispatchEvent(this.isOpen ? new TipsyOpenEvent() : new TipsyCloseEvent());
     }
     if (this.active && this.siteKey) {
-      void this.chat.start({ server: this.server || DEFAULT_SERVER, siteKey: this.siteKey, character: this.character || undefined });
+      void this.chat.start({
+        server: this.server || DEFAULT_SERVER,
+        siteKey: this.siteKey,
+        character: this.character || undefined,
+        user: this.userId ? { id: this.userId, hash: this.userHash ?? '', name: this.userName || undefined } : undefined,
+      });
     }
   }
 

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
-import * as initial from './2026-11-27-initial.js';
+import * as initial from './2026-11-27-01-initial.js';
+import * as verifiedIdentity from './2026-11-27-02-verified-identity.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
-  '2026-11-27-initial': initial,
+  '2026-11-27-01-initial': initial,
+  '2026-11-27-02-verified-identity': verifiedIdentity,
 };

@@ -1,0 +1,94 @@
+import { isValidUserHash } from '../auth/identity.js';
+import { assertOrigin, type SiteDirectory } from '../auth/site-directory.js';
+import { identitySecretOf } from '../auth/sites.js';
+import type { VisitorIdentity, VisitorTokens } from '../auth/visitor-tokens.js';
+import { findCharacter, toCharacterView } from '../characters/store.js';
+import type { Db } from '../db/database.js';
+import { TipsyError } from '../errors.js';
+import { newId, nowIso } from '../ids.js';
+import type { CharacterView } from '../protocol/message.js';
+import { openConversation } from './conversations.js';
+import type { SessionStartInput } from './inputs.js';
+
+export interface SessionStarted {
+  visitorToken: string;
+  conversationId: string;
+  character: CharacterView;
+}
+
+type VerifiedUser = NonNullable<SessionStartInput['user']>;
+
+/** Who a visitor is: sessions started with a site key, and the tokens that prove them afterwards. */
+export class Sessions {
+  constructor(private readonly deps: { db: Db; sites: SiteDirectory; tokens: VisitorTokens }) {}
+
+  async start(input: SessionStartInput, origin: string | undefined): Promise<SessionStarted> {
+    const { db, sites, tokens } = this.deps;
+    const { site, keyId } = await sites.requirePublishableKey(input.siteKey, origin);
+    const character = await findCharacter(db, site.id, input.character);
+    const visitorId = input.user
+      ? await this.verifiedVisitor(site.id, input.user)
+      : ((await this.returningVisitor(input.visitorToken, site.id)) ?? (await this.newVisitor(site.id)));
+    const visitor = { visitorId, siteId: site.id, keyId };
+    const conversation = await openConversation(db, visitor, character.id);
+    return {
+      visitorToken: await tokens.issue(visitor),
+      conversationId: conversation.id,
+      character: toCharacterView(character),
+    };
+  }
+
+  /** A token's visitor, if the token is valid, its key still live, and the origin one its site allows. */
+  async authenticate(token: string | undefined, origin: string | undefined): Promise<VisitorIdentity> {
+    if (!token) throw new TipsyError('UNAUTHORIZED', 'A visitor token is required.');
+    const visitor = await this.deps.tokens.verify(token);
+    const site = await this.deps.sites.findById(visitor.siteId);
+    if (!site || !(await this.deps.sites.isKeyLive(visitor.keyId))) {
+      throw new TipsyError('UNAUTHORIZED', 'Your chat session is no longer valid.');
+    }
+    assertOrigin(site, origin);
+    return visitor;
+  }
+
+  /** The visitor bound to the host site's user: the same on every browser and device. Never falls back to anonymous. */
+  private async verifiedVisitor(siteId: string, user: VerifiedUser): Promise<string> {
+    const { db } = this.deps;
+    if (!isValidUserHash(await identitySecretOf(db, siteId), user.id, user.hash)) {
+      throw new TipsyError('IDENTITY_REJECTED', 'The user-hash does not match the user-id for this site.');
+    }
+    const name = user.name ?? null;
+    await db
+      .insertInto('visitors')
+      .values({ id: newId(), site_id: siteId, external_user_id: user.id, display_name: name, created_at: nowIso() })
+      .onConflict((oc) => oc.columns(['site_id', 'external_user_id']).doUpdateSet(name ? { display_name: name } : {}))
+      .execute();
+    const row = await db
+      .selectFrom('visitors')
+      .select('id')
+      .where('site_id', '=', siteId)
+      .where('external_user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /** The anonymous visitor a token names, if it is ours, for this site, and not bound to a user. */
+  private async returningVisitor(token: string | undefined, siteId: string): Promise<string | null> {
+    if (!token) return null;
+    const claimed = await this.deps.tokens.verifyForRefresh(token).catch(() => null);
+    if (!claimed || claimed.siteId !== siteId) return null;
+    const known = await this.deps.db
+      .selectFrom('visitors')
+      .select('id')
+      .where('id', '=', claimed.visitorId)
+      .where('site_id', '=', siteId)
+      .where('external_user_id', 'is', null)
+      .executeTakeFirst();
+    return known?.id ?? null;
+  }
+
+  private async newVisitor(siteId: string): Promise<string> {
+    const visitorId = newId();
+    await this.deps.db.insertInto('visitors').values({ id: visitorId, site_id: siteId, created_at: nowIso() }).execute();
+    return visitorId;
+  }
+}

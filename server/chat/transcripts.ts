@@ -1,0 +1,89 @@
+import type { Db } from '../db/database.js';
+import { notFound } from '../errors.js';
+import type { HistoryPage } from '../protocol/message.js';
+import { historyPage } from './messages.js';
+
+/** A conversation as the site owner lists it. */
+export interface ConversationSummary {
+  id: string;
+  visitorId: string;
+  /** The host site's user id, for verified visitors. */
+  userId: string | null;
+  userName: string | null;
+  character: string;
+  createdAt: string;
+}
+
+export interface ConversationList {
+  conversations: ConversationSummary[];
+  nextCursor: string | null;
+}
+
+/** The site's conversations, newest first, `limit` at a time. */
+export async function listConversations(
+  db: Db,
+  siteId: string,
+  options: { before?: string; limit: number; userId?: string },
+): Promise<ConversationList> {
+  let query = db
+    .selectFrom('conversations as c')
+    .innerJoin('visitors as v', 'v.id', 'c.visitor_id')
+    .innerJoin('characters as ch', 'ch.id', 'c.character_id')
+    .select(['c.id', 'c.visitor_id', 'v.external_user_id', 'v.display_name', 'ch.slug', 'c.created_at'])
+    .where('c.site_id', '=', siteId)
+    .orderBy('c.id', 'desc')
+    .limit(options.limit + 1);
+  if (options.before) query = query.where('c.id', '<', options.before);
+  if (options.userId) query = query.where('v.external_user_id', '=', options.userId);
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit);
+  return {
+    conversations: page.map((r) => ({
+      id: r.id,
+      visitorId: r.visitor_id,
+      userId: r.external_user_id,
+      userName: r.display_name,
+      character: r.slug,
+      createdAt: r.created_at,
+    })),
+    nextCursor: rows.length > options.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+/** A page of one of the site's conversations (same paging as the visitor's history). */
+export async function readTranscript(
+  db: Db,
+  siteId: string,
+  conversationId: string,
+  options: { before?: string; limit: number },
+): Promise<HistoryPage> {
+  const found = await db
+    .selectFrom('conversations')
+    .select('id')
+    .where('id', '=', conversationId)
+    .where('site_id', '=', siteId)
+    .executeTakeFirst();
+  if (!found) throw notFound('The conversation');
+  return historyPage(db, conversationId, options);
+}
+
+/** Erases a visitor and everything they said or were told (conversations and messages cascade). */
+export async function deleteVisitorData(
+  db: Db,
+  siteId: string,
+  who: { visitorId: string } | { userId: string },
+): Promise<{ deletedConversations: number }> {
+  return db.transaction().execute(async (tx) => {
+    const visitor = await tx
+      .selectFrom('visitors')
+      .select('id')
+      .where('site_id', '=', siteId)
+      .where('visitorId' in who ? 'id' : 'external_user_id', '=', 'visitorId' in who ? who.visitorId : who.userId)
+      .executeTakeFirst();
+    if (!visitor) throw notFound('The visitor');
+    const conversations = await tx.selectFrom('conversations').select('id').where('visitor_id', '=', visitor.id).execute();
+    // Conversations and their messages go with the visitor (ON DELETE CASCADE).
+    await tx.deleteFrom('visitors').where('id', '=', visitor.id).execute();
+    return { deletedConversations: conversations.length };
+  });
+}

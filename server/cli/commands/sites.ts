@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { createSite, listSites, rotateIdentitySecret, updateSite } from '../../auth/sites.js';
+import type { Db } from '../../db/database.js';
+import { print, table, type Output } from '../output.js';
+
+type WithDb = <T>(work: (db: Db) => Promise<T>) => Promise<T>;
+const collectOrigins = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerSiteCommands(program: Command, withDb: WithDb): void {
+  const site = program.command('site').description('create, list and change sites');
+
+  site
+    .command('create')
+    .description("create a site; prints its keys and identity secret (the secret key is shown only now)")
+    .requiredOption('--name <name>', 'the site’s name')
+    .option('--origin <url>', 'an allowed origin, e.g. https://shop.example.com or https://*.example.com (repeatable)', collectOrigins, [])
+    .option('--json', 'print JSON')
+    .action((opts: { name: string; origin: string[] } & Output) =>
+      withDb(async (db) => {
+        const created = await createSite(db, { name: opts.name, origins: opts.origin });
+        print(opts, { ...created, origins: opts.origin }, () =>
+          [
+            `Created site ${opts.name} (${created.siteId})`,
+            `  publishable key  ${created.publishableKey}   (embed it in your pages)`,
+            `  secret key       ${created.secretKey}   (server-side only; shown once)`,
+            `  identity secret  ${created.identitySecret}   (signs user-hash; server-side only)`,
+          ].join('\n'),
+        );
+      }),
+    );
+
+  site
+    .command('list')
+    .description('list every site with its allowed origins')
+    .option('--json', 'print JSON')
+    .action((opts: Output) =>
+      withDb(async (db) => {
+        const sites = await listSites(db);
+        print(opts, sites, () => table(sites.map((s) => ({ id: s.id, name: s.name, origins: s.origins.join(' ') }))));
+      }),
+    );
+
+  site
+    .command('update <siteId>')
+    .description('rename a site and/or replace its allowed origins')
+    .option('--name <name>', 'a new name')
+    .option('--origin <url>', 'an allowed origin (repeatable; replaces the list)', collectOrigins)
+    .option('--json', 'print JSON')
+    .action((siteId: string, opts: { name?: string; origin?: string[] } & Output) =>
+      withDb(async (db) => {
+        const updated = await updateSite(db, siteId, { name: opts.name, origins: opts.origin });
+        print(opts, updated, () => `Updated ${updated.name}: origins ${updated.origins.join(' ') || '(none)'}`);
+      }),
+    );
+
+  site
+    .command('rotate-identity-secret <siteId>')
+    .description('replace the identity secret; user hashes made with the old one stop working')
+    .option('--json', 'print JSON')
+    .action((siteId: string, opts: Output) =>
+      withDb(async (db) => {
+        const identitySecret = await rotateIdentitySecret(db, siteId);
+        print(opts, { identitySecret }, () => `New identity secret: ${identitySecret}`);
+      }),
+    );
+}

@@ -1,0 +1,56 @@
+import { isOriginAllowed } from '../auth/origins.js';
+import { DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
+import type { Log } from '../chat/replies.js';
+import type { TipsyServer } from './types.js';
+
+/**
+ * Ends open sockets whose access is gone: a revoked key, a removed origin, a
+ * deleted site. Runs when this process changes access, when another process
+ * says it did, and on a timer that catches changes made by the CLI.
+ */
+export class AccessSweeper {
+  private readonly timer: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly io: TipsyServer,
+    private readonly sites: SiteDirectory,
+    private readonly log: Log,
+  ) {
+    this.timer = setInterval(() => void this.sweep(), DIRECTORY_TTL_MS).unref();
+  }
+
+  /** Access changed here: drop caches, re-check local sockets, and tell the other processes. */
+  async changed(): Promise<void> {
+    this.io.serverSideEmit('access_changed');
+    await this.recheck();
+  }
+
+  /** Drops cached answers and re-checks every local socket now. */
+  async recheck(): Promise<void> {
+    this.sites.forget();
+    await this.running;
+    await this.sweep();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private sweep(): Promise<void> {
+    this.running ??= this.checkAll()
+      .catch((error: unknown) => this.log.error({ err: error }, 'access sweep failed'))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async checkAll(): Promise<void> {
+    for (const socket of this.io.of('/').sockets.values()) {
+      const { siteId, keyId } = socket.data;
+      if (!siteId) continue; // not authenticated yet
+      const site = await this.sites.findById(siteId);
+      const live = site && (await this.sites.isKeyLive(keyId)) && isOriginAllowed(socket.handshake.headers.origin, site.origins);
+      if (!live) socket.disconnect(true);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { getSite, rotateIdentitySecret, updateSite } from '../../../auth/sites.js';
+import { adminProcedure, router } from '../../init.js';
+
+export const SiteUpdateInput = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  origins: z.array(z.string().max(300)).max(100).optional(),
+});
+
+export const adminSiteRouter = router({
+  get: adminProcedure.query(({ ctx }) => getSite(ctx.db, ctx.siteId)),
+
+  /** Renames the site and/or replaces its allowed origins; sockets from a dropped origin end at once. */
+  update: adminProcedure.input(SiteUpdateInput).mutation(async ({ ctx, input }) => {
+    const site = await updateSite(ctx.db, ctx.siteId, input);
+    await ctx.access.changed();
+    return site;
+  }),
+
+  rotateIdentitySecret: adminProcedure.mutation(async ({ ctx }) => ({
+    identitySecret: await rotateIdentitySecret(ctx.db, ctx.siteId),
+  })),
+});

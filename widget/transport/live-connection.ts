@@ -1,0 +1,80 @@
+import type { ErrorBody } from '../../server/protocol/errors.js';
+import type { MessageStreamEvent, SendAck, SendMessagePayload, TypingEvent } from '../../server/protocol/events.js';
+import type { Message } from '../../server/protocol/message.js';
+import { connectSocket, type ChatSocket } from './socket.js';
+
+const ACK_TIMEOUT_MS = 10_000;
+
+/** What a live connection reports to its owner. */
+export interface LiveListener {
+  /** Joined the conversation; `again` after a reconnect, when something may have been missed. */
+  joined(again: boolean): void;
+  dropped(): void;
+  /** Refused for good (origin, revoked key…): no more retries. */
+  refused(error: ErrorBody): void;
+  /** The token was refused: get a fresh one; the connection then tries again. */
+  refreshToken(): Promise<void>;
+  message(message: Message): void;
+  stream(event: MessageStreamEvent): void;
+  typing(event: TypingEvent): void;
+}
+
+/**
+ * One conversation's Socket.IO connection: joins on every (re)connect,
+ * refreshes an expired token, and comes back after the server asks it to leave.
+ */
+export class LiveConnection {
+  private readonly socket: ChatSocket;
+
+  constructor(server: string, token: () => string, conversationId: string, listener: LiveListener) {
+    const socket = connectSocket(server, token);
+    this.socket = socket;
+    let joinedBefore = false;
+
+    socket.on('connect', () =>
+      socket.emit('join_conversation', conversationId, (ack) => {
+        if (!ack.ok) return listener.refused(ack.error);
+        listener.joined(joinedBefore);
+        joinedBefore = true;
+      }),
+    );
+    socket.on('disconnect', (reason) => {
+      listener.dropped();
+      // The server asked us to leave (a restart, a re-check of access): come back on our own.
+      if (reason === 'io server disconnect') socket.connect();
+    });
+    socket.on('connect_error', (error) => {
+      if (socket.active) return; // a transport failure: Socket.IO keeps retrying
+      const body = (error as Error & { data?: ErrorBody }).data ?? { code: 'UNAVAILABLE', message: error.message };
+      if (body.code !== 'UNAUTHORIZED') return listener.refused(body);
+      listener.refreshToken().then(
+        () => socket.connect(),
+        () => undefined, // the owner reports why the refresh failed
+      );
+    });
+    socket.on('receive_message', (message) => listener.message(message));
+    socket.on('message_stream', (event) => listener.stream(event));
+    socket.on('typing', (event) => listener.typing(event));
+  }
+
+  get online(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Sends over the socket; resolves with the server's ack, or an UNAVAILABLE one after 10 s of silence. */
+  send(payload: SendMessagePayload): Promise<SendAck> {
+    return new Promise((resolve) =>
+      this.socket.timeout(ACK_TIMEOUT_MS).emit('send_message', payload, (timeout, ack) =>
+        resolve(timeout ? { ok: false, error: { code: 'UNAVAILABLE', message: 'No answer from the chat server.' } } : ack),
+      ),
+    );
+  }
+
+  typing(conversationId: string, typing: boolean): void {
+    if (this.socket.connected) this.socket.emit('typing', { conversationId, typing });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
