@@ -11,6 +11,7 @@ import { Sessions } from './chat/sessions.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openSqlite, type Db } from './db/database.js';
 import { ensureDemoSite } from './demo-seed.js';
+import { clientErrorHandler, registerErrorHandler } from './http/error-handler.js';
 import { registerStaticFiles } from './http/static-files.js';
 import { roomBroadcaster } from './realtime/broadcast.js';
 import { AccessSweeper } from './realtime/access-sweeper.js';
@@ -41,10 +42,14 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
 
   const app = Fastify({
     logger: { level: config.logLevel },
-    // tRPC batches put several procedure names in the path.
-    routerOptions: { maxParamLength: 5000 },
+    // tRPC batches put every procedure name in the path: let long ones through to tRPC,
+    // which refuses batches over its limit with a typed error (Node caps the line at 16 KB).
+    routerOptions: { maxParamLength: 16_384 },
     bodyLimit: 256 * 1024,
+    clientErrorHandler,
   });
+
+  registerErrorHandler(app);
 
   const sites = new SiteDirectory(db);
   const tokens = new VisitorTokens(await loadSigningSecret(db, config.secret), config.tokenTtlSeconds);

@@ -60,7 +60,10 @@ export class Sessions {
     await db
       .insertInto('visitors')
       .values({ id: newId(), site_id: siteId, external_user_id: user.id, display_name: name, created_at: nowIso() })
-      .onConflict((oc) => oc.columns(['site_id', 'external_user_id']).doUpdateSet(name ? { display_name: name } : {}))
+      .onConflict((oc) => {
+        const target = oc.columns(['site_id', 'external_user_id']);
+        return name ? target.doUpdateSet({ display_name: name }) : target.doNothing();
+      })
       .execute();
     const row = await db
       .selectFrom('visitors')

@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { describeIssues } from '../chat/inputs.js';
 import { TipsyError } from '../errors.js';
@@ -38,7 +39,8 @@ function hasIssues(value: unknown): value is { issues: Parameters<typeof describ
 /** The stable code and the human message a tRPC error carries to clients. */
 export function publicError(error: TRPCError): { errorCode: ErrorCode; message: string } {
   if (error.cause instanceof TipsyError) return { errorCode: error.cause.code, message: error.cause.message };
-  const errorCode = FROM_TRPC[error.code] ?? 'INTERNAL';
+  // Any other client-side failure (wrong media type, wrong method…) is bad input.
+  const errorCode = FROM_TRPC[error.code] ?? (getHTTPStatusCodeFromError(error) < 500 ? 'INVALID_INPUT' : 'INTERNAL');
   if (hasIssues(error.cause)) return { errorCode, message: describeIssues(error.cause.issues) };
   if (errorCode === 'INTERNAL') return { errorCode, message: 'Something went wrong on our side.' };
   return { errorCode, message: error.message };

@@ -85,6 +85,21 @@ describe('bad input', () => {
     }
   });
 
+  it('refuses a 1,000-call batch with a typed error, before running any call', async () => {
+    const body = JSON.stringify(Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [i, { conversationId, content: `batch ${i}` }])));
+    const paths = Array.from({ length: 1000 }, () => 'message.send').join(',');
+    const res = await fetch(`${h.url}/trpc/${paths}?batch=1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
+    assert.equal(res.status, 400);
+    const answer = JSON.stringify(await res.json());
+    assert.match(answer, /"errorCode":"INVALID_INPUT"/);
+    const stored = await h.app.db.selectFrom('messages').select('id').where('content', 'like', 'batch %').execute();
+    assert.equal(stored.length, 0);
+  });
+
   it('refuses a batch of more than 20 calls', async () => {
     const input = encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: 25 }, (_, i) => [i, { conversationId }]))));
     const paths = Array.from({ length: 25 }, () => 'conversation.history').join(',');

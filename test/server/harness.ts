@@ -18,6 +18,12 @@ import type { ChatSocket } from '../../widget/transport/socket.js';
 
 export const SITE_ORIGIN = 'http://shop.example';
 
+export type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
+
+function client(url: string, headers: Record<string, string>): Client {
+  return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${url}/trpc`, headers: () => headers })] });
+}
+
 export interface Harness {
   url: string;
   app: TipsyApp;
@@ -25,8 +31,10 @@ export interface Harness {
   siteKey: string;
   siteId: string;
   dbFile: string;
-  /** A tRPC client as a page on `origin` would be (visitor token optional). */
-  api(options?: { token?: string; origin?: string }): ReturnType<typeof createTRPCClient<AppRouter>>;
+  /** A tRPC client as a page on `origin` would be (visitor token optional); `origin: null` sends none. */
+  api(options?: { token?: string; origin?: string | null }): Client;
+  /** A tRPC client as the site owner's server would be: secret key, no Origin. */
+  admin(secretKey?: string): Client;
   /** A connected socket; rejects with the server's error on connect_error. */
   socket(token: string, options?: { origin?: string }): Promise<ChatSocket>;
   /** A new visitor's session. */
@@ -87,14 +95,8 @@ export async function startHarness(
     siteId,
     dbFile,
     api: ({ token, origin = SITE_ORIGIN } = {}) =>
-      createTRPCClient<AppRouter>({
-        links: [
-          httpBatchLink({
-            url: `${url}/trpc`,
-            headers: () => ({ origin, ...(token ? { authorization: `Bearer ${token}` } : {}) }),
-          }),
-        ],
-      }),
+      client(url, { ...(origin ? { origin } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }),
+    admin: (secretKey = site.secretKey) => client(url, { authorization: `Bearer ${secretKey}` }),
     socket: (token, { origin = SITE_ORIGIN } = {}) =>
       new Promise((resolve, reject) => {
         const socket: ChatSocket = ioClient(url, {

@@ -105,5 +105,14 @@ describe('sending messages', () => {
     );
     const { messages } = await h.api({ token: victim.visitorToken }).conversation.history.query({ conversationId: victim.conversationId });
     assert.equal(messages.length, 0);
+
+    // Typing into a stolen conversation reaches nobody.
+    const victimSocket = await h.socket(victim.visitorToken);
+    await victimSocket.emitWithAck('join_conversation', victim.conversationId);
+    let heard = 0;
+    victimSocket.on('typing', () => heard++);
+    socket.emit('typing', { conversationId: victim.conversationId, typing: true });
+    await socket.emitWithAck('join_conversation', victim.conversationId); // a round trip, so the typing was handled
+    assert.equal(heard, 0);
   });
 });

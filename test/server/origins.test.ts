@@ -36,4 +36,48 @@ describe('origin locks', () => {
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('access-control-allow-origin'), SITE_ORIGIN);
   });
+
+  it('binds a Socket.IO session to its handshake origin: a poll from elsewhere with the same sid is refused', async () => {
+    const handshake = await fetch(`${h.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: SITE_ORIGIN } });
+    const { sid } = JSON.parse((await handshake.text()).slice(1)) as { sid: string };
+    const hijack = await fetch(`${h.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { headers: { origin: 'http://evil.example' } });
+    assert.equal(hijack.status, 400);
+    assert.equal(hijack.headers.get('access-control-allow-origin'), null);
+    const own = await fetch(`${h.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+      method: 'POST',
+      headers: { origin: SITE_ORIGIN, 'content-type': 'text/plain' },
+      body: '1',
+    });
+    assert.equal(own.status, 200);
+  });
+
+  it('refuses a socket whose token is for a site that does not list the page’s origin', async () => {
+    const { createSite } = await import('../../server/auth/sites.js');
+    const other = await createSite(h.app.db, { name: 'Elsewhere', origins: ['https://elsewhere.example'] });
+    const { visitorToken } = await h.session();
+    // The origin is known (another site lists it), but not to the token's site.
+    await assert.rejects(
+      h.socket(visitorToken, { origin: 'https://elsewhere.example' }),
+      (err: Error & { data?: { code: string } }) => err.data?.code === 'FORBIDDEN_ORIGIN',
+    );
+    assert.ok(other.siteId);
+  });
+
+  it('answers a CORS preflight without granting anything, and reflects only verified origins', async () => {
+    const preflight = await fetch(`${h.url}/trpc/conversation.history`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);
+    assert.equal(preflight.headers.get('access-control-allow-credentials'), null);
+    const refused = await fetch(`${h.url}/trpc/session.start`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ siteKey: h.siteKey }),
+    });
+    const body = (await refused.json()) as { error: { data: { errorCode: string } } };
+    assert.equal(body.error.data.errorCode, 'FORBIDDEN_ORIGIN');
+    assert.ok(!('result' in body));
+  });
 });
