@@ -17,6 +17,8 @@ export interface BrowserTestEnv {
   siteKey: string;
   /** A site that does not list the test page's origin. */
   lockedSiteKey: string;
+  /** The test site's identity secret, so pages can make user-hash values as a host's server would. */
+  identitySecret: string;
 }
 
 interface RunnerConfig {
@@ -48,7 +50,7 @@ export function tipsyServerPlugin() {
         await upsertCharacter(app.db, siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
       }
       const server = await app.listen();
-      env = { server, siteKey: site.publishableKey, lockedSiteKey: locked.publishableKey };
+      env = { server, siteKey: site.publishableKey, lockedSiteKey: locked.publishableKey, identitySecret: site.identitySecret };
     },
     async serverStop() {
       await app?.close();
