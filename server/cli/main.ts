@@ -1,23 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { loadConfig } from '../config.js';
-import { migrateToLatest, openSqlite, type Db } from '../db/database.js';
 import { TipsyError } from '../errors.js';
 import { registerCharacterCommands } from './commands/characters.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerSiteCommands } from './commands/sites.js';
+import { withDb } from './with-db.js';
 
 /** Exit codes: 0 done, 1 the operation failed (not found, invalid data…), 2 the command line was wrong. */
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
-  const db = openSqlite(loadConfig().dbFile);
-  try {
-    await migrateToLatest(db);
-    return await work(db);
-  } finally {
-    await db.destroy();
-  }
-}
 
 const program = new Command('tipsy')
   .description('Operate a Tipsy Chat database (TIPSY_DB, default data/tipsy.db): sites, keys, characters.')

@@ -4,11 +4,9 @@ import { z } from 'zod';
 import { describeIssues } from '../../chat/inputs.js';
 import { CharacterInput } from '../../characters/inputs.js';
 import { createCharacter, listCharacters } from '../../characters/store.js';
-import type { Db } from '../../db/database.js';
 import { TipsyError } from '../../errors.js';
 import { print, table, type Output } from '../output.js';
-
-type WithDb = <T>(work: (db: Db) => Promise<T>) => Promise<T>;
+import type { WithDb } from '../with-db.js';
 
 const CharacterFile = z.union([CharacterInput, z.array(CharacterInput).min(1).max(100)]);
 

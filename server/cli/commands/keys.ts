@@ -1,10 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { insertKey, listKeys, revokeKey, rotateKey } from '../../auth/keys.js';
-import type { Db } from '../../db/database.js';
 import type { SiteKeyKind } from '../../db/tables.js';
 import { print, table, type Output } from '../output.js';
-
-type WithDb = <T>(work: (db: Db) => Promise<T>) => Promise<T>;
+import type { WithDb } from '../with-db.js';
 
 function parseKind(value: string): SiteKeyKind {
   if (value === 'publishable' || value === 'secret') return value;

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { createSite, listSites, rotateIdentitySecret, updateSite } from '../../auth/sites.js';
-import type { Db } from '../../db/database.js';
 import { print, table, type Output } from '../output.js';
+import type { WithDb } from '../with-db.js';
 
-type WithDb = <T>(work: (db: Db) => Promise<T>) => Promise<T>;
 const collectOrigins = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerSiteCommands(program: Command, withDb: WithDb): void {
