@@ -11,10 +11,15 @@ import { Sessions } from './chat/sessions.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openSqlite, type Db } from './db/database.js';
 import { ensureDemoSite } from './demo-seed.js';
+import { compileTrust } from './http/client-address.js';
 import { clientErrorHandler, registerErrorHandler } from './http/error-handler.js';
+import { resolveLimits } from './limits/policy.js';
+import { RateLimits } from './limits/rate-limits.js';
+import { ReplySlots } from './limits/reply-slots.js';
 import { registerStaticFiles } from './http/static-files.js';
 import { roomBroadcaster } from './realtime/broadcast.js';
 import { AccessSweeper } from './realtime/access-sweeper.js';
+import { linkThroughRedis } from './realtime/redis.js';
 import { attachChat, createSocketServer } from './realtime/server.js';
 import type { TipsyServer } from './realtime/types.js';
 import { registerTrpc } from './trpc/plugin.js';
@@ -40,8 +45,11 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const db = openSqlite(config.dbFile);
   await migrateToLatest(db);
 
+  const trust = compileTrust(config.trustProxy);
   const app = Fastify({
     logger: { level: config.logLevel },
+    // The same trust function gives Socket.IO the same client address (realtime/limits.ts).
+    trustProxy: trust,
     // tRPC batches put every procedure name in the path: let long ones through to tRPC,
     // which refuses batches over its limit with a typed error (Node caps the line at 16 KB).
     routerOptions: { maxParamLength: 16_384 },
@@ -51,18 +59,22 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
 
   registerErrorHandler(app);
 
-  const sites = new SiteDirectory(db);
+  const log = app.log;
+  const limits = resolveLimits(config.limits);
+  const sites = new SiteDirectory(db, config.limits);
   const tokens = new VisitorTokens(await loadSigningSecret(db, config.secret), config.tokenTtlSeconds);
   const io = createSocketServer(app.server, sites);
+  const redis = config.redisUrl ? linkThroughRedis(io, config.redisUrl, config.redisPrefix, log) : undefined;
+  const rateLimits = new RateLimits({ redis: redis?.client, prefix: config.redisPrefix });
   const broadcaster = roomBroadcaster(io);
   const responder = options.responder ?? new SimulatedResponder(config.simulatedDelayMs);
-  const replies = new ReplyRunner(db, responder, broadcaster, app.log);
-  const chat = new ChatService({ db, replies, broadcaster });
-  const sessions = new Sessions({ db, sites, tokens });
-  const access = new AccessSweeper(io, sites, app.log);
+  const replies = new ReplyRunner(db, responder, broadcaster, log);
+  const chat = new ChatService({ db, sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });
+  const sessions = new Sessions({ db, sites, tokens, rateLimits });
+  const access = new AccessSweeper(io, sites, log);
   io.on('access_changed', () => void access.recheck());
-  attachChat(io, { chat, sessions, log: app.log });
-  await registerTrpc(app, { db, chat, sessions, access });
+  attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log });
+  await registerTrpc(app, { db, chat, sessions, access, rateLimits, limits });
 
   const demo = config.seedDemo
     ? await ensureDemoSite(db, [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`])
@@ -84,6 +96,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   });
   app.addHook('onClose', async () => {
     await replies.close();
+    await redis?.close();
     await db.destroy();
   });
 

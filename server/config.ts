@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LimitsOverride } from './limits/policy.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -15,6 +16,27 @@ const EnvSchema = z.object({
   TIPSY_SIM_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(35),
   TIPSY_SEED_DEMO: bool.default(true),
   TIPSY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Redis for rate limits and cross-process Socket.IO broadcasts; unset = one process, in memory. */
+  TIPSY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  TIPSY_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('tipsy'),
+  /**
+   * Which proxies may set X-Forwarded-For: unset/false (none: the socket's own address),
+   * true (any), a hop count, or a comma list of addresses, CIDRs or loopback/linklocal/uniquelocal.
+   */
+  TIPSY_TRUST_PROXY: z.string().max(1000).default('false'),
+  /** JSON overriding the default limits for every site, e.g. {"messageBurst":{"points":10,"seconds":10}}. */
+  TIPSY_LIMITS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'TIPSY_LIMITS must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(LimitsOverride)
+    .optional(),
 });
 
 export interface Config {
@@ -26,6 +48,10 @@ export interface Config {
   simulatedDelayMs: number;
   seedDemo: boolean;
   logLevel: z.infer<typeof EnvSchema>['TIPSY_LOG_LEVEL'];
+  redisUrl?: string;
+  redisPrefix: string;
+  trustProxy: string;
+  limits?: LimitsOverride;
   /** Folder holding the built widget (served at /widget/). */
   widgetDir: string;
   /** Folder holding the demo site (served at /). */
@@ -51,6 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulatedDelayMs: e.TIPSY_SIM_DELAY_MS,
     seedDemo: e.TIPSY_SEED_DEMO,
     logLevel: e.TIPSY_LOG_LEVEL,
+    redisUrl: e.TIPSY_REDIS_URL,
+    redisPrefix: e.TIPSY_REDIS_PREFIX,
+    trustProxy: e.TIPSY_TRUST_PROXY,
+    limits: e.TIPSY_LIMITS,
     widgetDir: new URL('../dist/', import.meta.url).pathname,
     demoDir: new URL('../demo/', import.meta.url).pathname,
   };

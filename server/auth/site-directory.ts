@@ -2,11 +2,14 @@ import type { Db } from '../db/database.js';
 import { TipsyError } from '../errors.js';
 import { isOriginAllowed, normalizeOrigin, wildcardCandidates } from './origins.js';
 import { TtlCache } from './ttl-cache.js';
+import { LimitsOverride, resolveLimits, type Limits } from '../limits/policy.js';
 
 export interface SiteAccess {
   id: string;
   name: string;
   origins: readonly string[];
+  /** The defaults, the operator's overrides, then the site's own. */
+  limits: Limits;
 }
 
 /**
@@ -26,7 +29,11 @@ export class SiteDirectory {
   private readonly sites = new TtlCache<SiteAccess | null>(DIRECTORY_TTL_MS);
   private readonly knownOrigins = new TtlCache<boolean>(DIRECTORY_TTL_MS);
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The operator's overrides of the default limits (TIPSY_LIMITS). */
+    private readonly limitOverrides?: LimitsOverride,
+  ) {}
 
   /** The site and key id of a live publishable key, checked against the request's origin. */
   async requirePublishableKey(key: string, origin: string | undefined): Promise<{ site: SiteAccess; keyId: string }> {
@@ -48,10 +55,15 @@ export class SiteDirectory {
 
   findById(siteId: string): Promise<SiteAccess | null> {
     return this.sites.get(siteId, async () => {
-      const site = await this.db.selectFrom('sites').select(['id', 'name']).where('id', '=', siteId).executeTakeFirst();
+      const site = await this.db.selectFrom('sites').select(['id', 'name', 'limits']).where('id', '=', siteId).executeTakeFirst();
       if (!site) return null;
       const origins = await this.db.selectFrom('site_origins').select('origin').where('site_id', '=', siteId).execute();
-      return { ...site, origins: origins.map((o) => o.origin) };
+      return {
+        id: site.id,
+        name: site.name,
+        origins: origins.map((o) => o.origin),
+        limits: resolveLimits(this.limitOverrides, parseSiteLimits(site.limits)),
+      };
     });
   }
 
@@ -93,5 +105,16 @@ export class SiteDirectory {
 export function assertOrigin(site: SiteAccess, origin: string | undefined): void {
   if (!isOriginAllowed(origin, site.origins)) {
     throw new TipsyError('FORBIDDEN_ORIGIN', 'This chat is not enabled for this website.');
+  }
+}
+
+/** A site's stored overrides; they were validated when written, so anything else is ignored. */
+export function parseSiteLimits(json: string | null): LimitsOverride | undefined {
+  if (!json) return undefined;
+  try {
+    const parsed = LimitsOverride.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -4,6 +4,8 @@ import { notFound, TipsyError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { insertKey } from './keys.js';
 import { normalizeAllowedOrigin } from './origins.js';
+import { parseSiteLimits } from './site-directory.js';
+import type { LimitsOverride } from '../limits/policy.js';
 
 export interface NewSite {
   name: string;
@@ -22,6 +24,8 @@ export interface SiteInfo {
   id: string;
   name: string;
   origins: string[];
+  /** The limits this site overrides; the rest are the defaults. */
+  limits: LimitsOverride;
   createdAt: string;
 }
 
@@ -56,10 +60,16 @@ export async function createSite(db: Db, site: NewSite): Promise<CreatedSite> {
 }
 
 export async function getSite(db: Db, siteId: string): Promise<SiteInfo> {
-  const site = await db.selectFrom('sites').select(['id', 'name', 'created_at']).where('id', '=', siteId).executeTakeFirst();
+  const site = await db.selectFrom('sites').select(['id', 'name', 'limits', 'created_at']).where('id', '=', siteId).executeTakeFirst();
   if (!site) throw notFound('The site');
   const origins = await db.selectFrom('site_origins').select('origin').where('site_id', '=', siteId).orderBy('origin').execute();
-  return { id: site.id, name: site.name, origins: origins.map((o) => o.origin), createdAt: site.created_at };
+  return {
+    id: site.id,
+    name: site.name,
+    origins: origins.map((o) => o.origin),
+    limits: parseSiteLimits(site.limits) ?? {},
+    createdAt: site.created_at,
+  };
 }
 
 export async function listSites(db: Db): Promise<SiteInfo[]> {
@@ -67,13 +77,21 @@ export async function listSites(db: Db): Promise<SiteInfo[]> {
   return Promise.all(sites.map((s) => getSite(db, s.id)));
 }
 
-/** Renames a site and/or replaces its allowed origins. */
-export async function updateSite(db: Db, siteId: string, changes: { name?: string; origins?: readonly string[] }): Promise<SiteInfo> {
+/** Renames a site, replaces its allowed origins, and/or replaces its limit overrides (null: back to defaults). */
+export async function updateSite(
+  db: Db,
+  siteId: string,
+  changes: { name?: string; origins?: readonly string[]; limits?: LimitsOverride | null },
+): Promise<SiteInfo> {
   const origins = changes.origins && normalizeOrigins(changes.origins);
   await db.transaction().execute(async (tx) => {
     const found = await tx.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst();
     if (!found) throw notFound('The site');
     if (changes.name !== undefined) await tx.updateTable('sites').set({ name: changes.name }).where('id', '=', siteId).execute();
+    if (changes.limits !== undefined) {
+      const limits = changes.limits && Object.keys(changes.limits).length ? JSON.stringify(changes.limits) : null;
+      await tx.updateTable('sites').set({ limits }).where('id', '=', siteId).execute();
+    }
     if (origins) {
       await tx.deleteFrom('site_origins').where('site_id', '=', siteId).execute();
       if (origins.length) await tx.insertInto('site_origins').values(origins.map((origin) => ({ site_id: siteId, origin }))).execute();

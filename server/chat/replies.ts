@@ -1,6 +1,7 @@
 import { getCharacterById } from '../characters/store.js';
 import type { Responder } from '../characters/responders/responder.js';
 import type { Db } from '../db/database.js';
+import type { ReplySlot } from '../limits/reply-slots.js';
 import type { ConversationRow } from '../db/tables.js';
 import { newId } from '../ids.js';
 import type { Message } from '../protocol/message.js';
@@ -30,13 +31,15 @@ export class ReplyRunner {
     private readonly log: Log,
   ) {}
 
-  /** Queues a reply to `trigger`, the visitor's stored message. */
-  enqueue(conversation: ConversationRow, trigger: Message): void {
+  /** Queues a reply to `trigger`, the visitor's stored message, in the site's `slot` (released here). */
+  enqueue(conversation: ConversationRow, trigger: Message, slot: ReplySlot): void {
     const previous = this.chains.get(conversation.id) ?? Promise.resolve();
     const next = previous
+      .then(() => slot.acquire())
       .then(() => this.run(conversation, trigger))
       .catch((error: unknown) => this.log.error({ err: error, conversationId: conversation.id }, 'reply failed'))
       .finally(() => {
+        slot.release();
         if (this.chains.get(conversation.id) === next) this.chains.delete(conversation.id);
       });
     this.chains.set(conversation.id, next);

@@ -1,4 +1,8 @@
+import type { SiteDirectory } from '../auth/site-directory.js';
 import type { VisitorIdentity } from '../auth/visitor-tokens.js';
+import { DEFAULT_LIMITS } from '../limits/policy.js';
+import type { RateLimits } from '../limits/rate-limits.js';
+import type { ReplySlot, ReplySlots } from '../limits/reply-slots.js';
 import type { Db } from '../db/database.js';
 import type { HistoryPage, Message } from '../protocol/message.js';
 import { requireOwnConversation } from './conversations.js';
@@ -9,9 +13,14 @@ import type { ConversationBroadcaster } from './broadcaster.js';
 
 export interface ChatDeps {
   db: Db;
+  sites: SiteDirectory;
+  rateLimits: RateLimits;
+  replySlots: ReplySlots;
   replies: ReplyRunner;
   broadcaster: ConversationBroadcaster;
 }
+
+const TOO_FAST = 'You are sending messages too quickly. Please wait a moment.';
 
 /**
  * What a visitor can do in a conversation, whatever the transport. Inputs
@@ -36,17 +45,45 @@ export class ChatService {
    * the character to reply. A retried send returns the stored copy and does neither again.
    */
   async send(visitor: VisitorIdentity, input: SendMessageInput): Promise<Message> {
-    const conversation = await requireOwnConversation(this.deps.db, visitor, input.conversationId);
-    const { message, created } = await postMessage(this.deps.db, {
-      conversationId: conversation.id,
-      senderType: 'user',
-      content: input.content,
-      clientMessageId: input.clientMessageId,
-    });
-    if (created) {
-      this.deps.broadcaster.message(message);
-      this.deps.replies.enqueue(conversation, message);
+    const { db, sites, rateLimits, replySlots } = this.deps;
+    const conversation = await requireOwnConversation(db, visitor, input.conversationId);
+    const limits = (await sites.findById(visitor.siteId))?.limits ?? DEFAULT_LIMITS;
+    // Limits first: a refused send writes nothing.
+    const refund = await rateLimits.consumeAll(
+      [
+        ['messageBurst', limits.messageBurst],
+        ['messageSustained', limits.messageSustained],
+      ],
+      visitor.visitorId,
+      TOO_FAST,
+    );
+    let slot: ReplySlot;
+    try {
+      slot = replySlots.reserve(visitor.siteId, { inFlight: limits.repliesInFlight, queue: limits.replyQueue });
+    } catch (error) {
+      await refund();
+      throw error;
     }
-    return message;
+
+    try {
+      const { message, created } = await postMessage(db, {
+        conversationId: conversation.id,
+        senderType: 'user',
+        content: input.content,
+        clientMessageId: input.clientMessageId,
+      });
+      if (created) {
+        this.deps.broadcaster.message(message);
+        this.deps.replies.enqueue(conversation, message, slot);
+      } else {
+        // A retry of a stored send: it costs the visitor nothing and asks for no second reply.
+        slot.release();
+        await refund();
+      }
+      return message;
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
   }
 }

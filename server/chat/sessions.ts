@@ -4,6 +4,7 @@ import { identitySecretOf } from '../auth/sites.js';
 import type { VisitorIdentity, VisitorTokens } from '../auth/visitor-tokens.js';
 import { findCharacter, toCharacterView } from '../characters/store.js';
 import type { Db } from '../db/database.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import { TipsyError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import type { CharacterView } from '../protocol/message.js';
@@ -18,13 +19,20 @@ export interface SessionStarted {
 
 type VerifiedUser = NonNullable<SessionStartInput['user']>;
 
+/** Where a request came from, as far as the transport can tell. */
+export interface RequestOrigin {
+  origin: string | undefined;
+  ip: string;
+}
+
 /** Who a visitor is: sessions started with a site key, and the tokens that prove them afterwards. */
 export class Sessions {
-  constructor(private readonly deps: { db: Db; sites: SiteDirectory; tokens: VisitorTokens }) {}
+  constructor(private readonly deps: { db: Db; sites: SiteDirectory; tokens: VisitorTokens; rateLimits: RateLimits }) {}
 
-  async start(input: SessionStartInput, origin: string | undefined): Promise<SessionStarted> {
-    const { db, sites, tokens } = this.deps;
-    const { site, keyId } = await sites.requirePublishableKey(input.siteKey, origin);
+  async start(input: SessionStartInput, request: RequestOrigin): Promise<SessionStarted> {
+    const { db, sites, tokens, rateLimits } = this.deps;
+    const { site, keyId } = await sites.requirePublishableKey(input.siteKey, request.origin);
+    await rateLimits.consume('sessionsPerIp', site.limits.sessionsPerIp, `${site.id}:${request.ip}`, 'Too many new chats from this network. Please wait a little.');
     const character = await findCharacter(db, site.id, input.character);
     const visitorId = input.user
       ? await this.verifiedVisitor(site.id, input.user)

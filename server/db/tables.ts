@@ -13,6 +13,8 @@ export interface SitesTable {
   name: string;
   /** HMAC key for verified identity (`user-hash`); server-side only. */
   identity_secret: string | null;
+  /** JSON: the limits this site overrides (server/limits/policy.ts). */
+  limits: string | null;
   created_at: Iso;
 }
 

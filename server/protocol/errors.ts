@@ -18,4 +18,6 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** With RATE_LIMITED: milliseconds until a retry can succeed. */
+  retryAfterMs?: number;
 }

@@ -57,6 +57,8 @@ export interface SocketData {
   visitorId: string;
   siteId: string;
   keyId: string;
+  /** The client's address (through trusted proxies only). */
+  ip: string;
 }
 
 /** The handshake's `auth` payload. The token never travels in a URL. */

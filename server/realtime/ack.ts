@@ -4,7 +4,7 @@ import type { Ack } from '../protocol/events.js';
 import type { Log } from '../chat/replies.js';
 
 export function toErrorBody(error: unknown, log: Log): ErrorBody {
-  if (error instanceof TipsyError) return { code: error.code, message: error.message };
+  if (error instanceof TipsyError) return error.toBody();
   log.error({ err: error }, 'socket handler failed');
   return { code: 'INTERNAL', message: 'Something went wrong on our side.' };
 }

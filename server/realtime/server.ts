@@ -1,13 +1,12 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { SiteDirectory } from '../auth/site-directory.js';
-import type { Log } from '../chat/replies.js';
 import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
-import { toErrorBody } from './ack.js';
 import { registerConversationHandlers } from './handlers/conversation.js';
 import { registerMessageHandlers } from './handlers/messages.js';
 import { registerTypingHandlers } from './handlers/typing.js';
+import { concurrentSockets, connectRate, eventRate, refuse, type SocketLimitDeps } from './limits.js';
 import { originGate } from './origin-gate.js';
 import type { TipsyServer } from './types.js';
 
@@ -24,29 +23,32 @@ export function createSocketServer(httpServer: HttpServer, sites: SiteDirectory)
   return io;
 }
 
-/** Authenticates each socket, then wires its event handlers. */
-export function attachChat(io: TipsyServer, deps: { chat: ChatService; sessions: Sessions; log: Log }): void {
+/**
+ * Every socket goes through, in order: the connect rate of its address, the
+ * visitor token (and the origin its site allows), the number of sockets its
+ * visitor and address already have open. Then its events are counted and handled.
+ */
+export function attachChat(io: TipsyServer, deps: { chat: ChatService; sessions: Sessions } & SocketLimitDeps): void {
   const { chat, sessions, log } = deps;
+  io.use(connectRate(deps));
   io.use((socket, next) => {
     const { auth, headers } = socket.handshake;
     const token = typeof auth?.token === 'string' ? auth.token : undefined;
     sessions.authenticate(token, headers.origin).then(
       (visitor) => {
-        socket.data = { ...visitor };
+        Object.assign(socket.data, visitor);
         next();
       },
-      (error: unknown) => {
-        const body = toErrorBody(error, log);
-        // Socket.IO hands `data` to the client's connect_error.
-        next(Object.assign(new Error(body.message), { data: body }));
-      },
+      (error: unknown) => refuse(next, error, log),
     );
   });
+  io.use(concurrentSockets(io, deps));
 
   io.on('connection', (socket) => {
-    const deps = { chat, log };
-    registerConversationHandlers(socket, deps);
-    registerMessageHandlers(socket, deps);
+    socket.use(eventRate(socket, deps));
+    const handlerDeps = { chat, log };
+    registerConversationHandlers(socket, handlerDeps);
+    registerMessageHandlers(socket, handlerDeps);
     registerTypingHandlers(socket);
   });
 }

@@ -3,16 +3,23 @@ import type { AccessChanges } from '../auth/access-changes.js';
 import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
 import type { Db } from '../db/database.js';
+import type { Limits } from '../limits/policy.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 
 export interface Services {
   db: Db;
   chat: ChatService;
   sessions: Sessions;
   access: AccessChanges;
+  rateLimits: RateLimits;
+  /** Limits that apply before a site is known (per client address). */
+  limits: Limits;
 }
 
 export interface Context extends Services {
   origin: string | undefined;
+  /** The client's address (through trusted proxies only). */
+  ip: string;
   authorization: string | undefined;
   /** Set once a procedure has checked the Origin against the caller's site; read by responseMeta for CORS. */
   cors: { originVerified: boolean };
@@ -24,6 +31,7 @@ export function contextFactory(services: Services) {
   return ({ req }: CreateFastifyContextOptions): Context => ({
     ...services,
     origin: header(req.headers.origin),
+    ip: req.ip,
     authorization: header(req.headers.authorization),
     cors: { originVerified: false },
   });

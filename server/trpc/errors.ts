@@ -37,8 +37,11 @@ function hasIssues(value: unknown): value is { issues: Parameters<typeof describ
 }
 
 /** The stable code and the human message a tRPC error carries to clients. */
-export function publicError(error: TRPCError): { errorCode: ErrorCode; message: string } {
-  if (error.cause instanceof TipsyError) return { errorCode: error.cause.code, message: error.cause.message };
+export function publicError(error: TRPCError): { errorCode: ErrorCode; message: string; retryAfterMs?: number } {
+  if (error.cause instanceof TipsyError) {
+    const { code, message, retryAfterMs } = error.cause.toBody();
+    return { errorCode: code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  }
   // Any other client-side failure (wrong media type, wrong method…) is bad input.
   const errorCode = FROM_TRPC[error.code] ?? (getHTTPStatusCodeFromError(error) < 500 ? 'INVALID_INPUT' : 'INTERNAL');
   if (hasIssues(error.cause)) return { errorCode, message: describeIssues(error.cause.issues) };

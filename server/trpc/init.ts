@@ -6,10 +6,10 @@ import { publicError, toTRPCError } from './errors.js';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const { errorCode, message } = publicError(error);
+    const { message, ...details } = publicError(error);
     // No stack traces or internals leave the server.
     const { stack: _stack, ...data } = shape.data;
-    return { ...shape, message, data: { ...data, errorCode } };
+    return { ...shape, message, data: { ...data, ...details } };
   },
 });
 
@@ -22,7 +22,13 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+/** Every call counts against its client address, each call of a batch on its own. */
+const requestLimit = t.middleware(async ({ ctx, next }) => {
+  await ctx.rateLimits.consume('requestsPerIp', ctx.limits.requestsPerIp, ctx.ip, 'Too many requests. Please slow down.');
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(requestLimit);
 
 /** A procedure for a visitor: the bearer token names the visitor and site; the input never does. */
 export const visitorProcedure = publicProcedure.use(async ({ ctx, next }) => {

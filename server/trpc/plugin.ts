@@ -1,5 +1,6 @@
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
+import { TipsyError } from '../errors.js';
 import { contextFactory, type Services } from './context.js';
 import { appRouter, type AppRouter } from './router.js';
 
@@ -33,9 +34,19 @@ export async function registerTrpc(app: FastifyInstance, services: Services): Pr
       createContext: contextFactory(services),
       maxBatchSize: MAX_BATCH,
       responseMeta({ ctx, errors }) {
+        const headers: Record<string, string> = {};
         const origin = ctx?.origin;
-        if (!origin || !(ctx.cors.originVerified || errors.length > 0)) return {};
-        return { headers: { 'access-control-allow-origin': origin, vary: 'Origin' } };
+        if (origin && (ctx.cors.originVerified || errors.length > 0)) {
+          headers['access-control-allow-origin'] = origin;
+          headers.vary = 'Origin';
+        }
+        const waits = errors.map((e) => (e.cause instanceof TipsyError ? (e.cause.retryAfterMs ?? 0) : 0));
+        const retryAfterMs = Math.max(0, ...waits);
+        if (retryAfterMs > 0) {
+          headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
+          if (headers['access-control-allow-origin']) headers['access-control-expose-headers'] = 'Retry-After';
+        }
+        return { headers };
       },
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path }, 'tRPC call failed');

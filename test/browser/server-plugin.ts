@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer, type TipsyApp } from '../../server/app.js';
-import { createSite } from '../../server/auth/sites.js';
+import { createSite, updateSite } from '../../server/auth/sites.js';
 import { postMessage } from '../../server/chat/messages.js';
 import { upsertCharacter } from '../../server/characters/store.js';
 import { testConfig } from '../server/harness.js';
@@ -19,6 +19,8 @@ export interface BrowserTestEnv {
   lockedSiteKey: string;
   /** The test site's identity secret, so pages can make user-hash values as a host's server would. */
   identitySecret: string;
+  /** A site that allows 2 messages per 3 seconds per visitor. */
+  limitedSiteKey: string;
 }
 
 interface RunnerConfig {
@@ -39,7 +41,9 @@ export function tipsyServerPlugin() {
       const pageOrigin = `http://${config.hostname}:${config.port}`;
       const site = await createSite(app.db, { name: 'Browser tests', origins: [pageOrigin] });
       const locked = await createSite(app.db, { name: 'Elsewhere', origins: ['https://elsewhere.example'] });
-      for (const siteId of [site.siteId, locked.siteId]) {
+      const limited = await createSite(app.db, { name: 'Strict', origins: [pageOrigin] });
+      await updateSite(app.db, limited.siteId, { limits: { messageBurst: { points: 2, seconds: 3 } } });
+      for (const siteId of [site.siteId, locked.siteId, limited.siteId]) {
         await upsertCharacter(app.db, siteId, {
           slug: 'barkeep',
           name: 'Barkeep <b>Bob</b>',
@@ -50,7 +54,13 @@ export function tipsyServerPlugin() {
         await upsertCharacter(app.db, siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
       }
       const server = await app.listen();
-      env = { server, siteKey: site.publishableKey, lockedSiteKey: locked.publishableKey, identitySecret: site.identitySecret };
+      env = {
+        server,
+        siteKey: site.publishableKey,
+        lockedSiteKey: locked.publishableKey,
+        identitySecret: site.identitySecret,
+        limitedSiteKey: limited.publishableKey,
+      };
     },
     async serverStop() {
       await app?.close();

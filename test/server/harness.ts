@@ -11,6 +11,7 @@ import { buildServer, type BuildOptions, type TipsyApp } from '../../server/app.
 import { createSite } from '../../server/auth/sites.js';
 import { upsertCharacter } from '../../server/characters/store.js';
 import { loadConfig, type Config } from '../../server/config.js';
+import type { LimitsOverride } from '../../server/limits/policy.js';
 import type { ErrorCode } from '../../server/protocol/errors.js';
 import type { ServerToClientEvents } from '../../server/protocol/events.js';
 import type { AppRouter } from '../../server/trpc/router.js';
@@ -45,6 +46,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+const roomy = { points: 1_000_000, seconds: 60 };
+
+/** Limits so high that only the tests about limits (which set their own) ever meet one. */
+export const ROOMY_LIMITS: LimitsOverride = {
+  messageBurst: roomy,
+  messageSustained: roomy,
+  sessionsPerIp: roomy,
+  requestsPerIp: roomy,
+  socketConnectsPerIp: roomy,
+  socketEvents: roomy,
+  socketsPerIp: 100_000,
+  socketsPerVisitor: 100_000,
+  replyQueue: 100_000,
+};
+
 export function testConfig(dbFile: string, overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({}),
@@ -54,6 +70,7 @@ export function testConfig(dbFile: string, overrides: Partial<Config> = {}): Con
     simulatedDelayMs: 0,
     seedDemo: false,
     logLevel: 'silent',
+    limits: ROOMY_LIMITS,
     ...overrides,
   };
 }

@@ -2,24 +2,16 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ErrorBody } from '../../server/protocol/errors.js';
 import { LIMITS, type CharacterView, type Message } from '../../server/protocol/message.js';
 import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
-import { loadVisitorToken, saveVisitorToken } from '../storage.js';
-import { createApi, errorBodyOf, type Api } from '../transport/api.js';
+import { errorBodyOf } from '../transport/api.js';
 import { LiveConnection } from '../transport/live-connection.js';
+import { sameTarget, VisitorSession, type ChatTarget } from '../transport/visitor-session.js';
 import { newClientId } from './client-id.js';
+import { Cooldown } from './cooldown.js';
 import { MessageList } from './message-list.js';
 
 export type SessionStatus = 'idle' | 'starting' | 'ready' | 'failed';
 export type Connection = 'offline' | 'connecting' | 'online';
 
-export interface ChatTarget {
-  server: string;
-  siteKey: string;
-  character?: string;
-  /** The host site's signed-in user, vouched for by its server (see docs/security.md). */
-  user?: { id: string; hash: string; name?: string };
-}
-
-const PAGE_SIZE = 30;
 const TYPING_IDLE_MS = 3_000;
 
 /**
@@ -29,21 +21,26 @@ const TYPING_IDLE_MS = 3_000;
 export class ChatController implements ReactiveController {
   status: SessionStatus = 'idle';
   connection: Connection = 'offline';
-  character?: CharacterView;
-  conversationId?: string;
   readonly list = new MessageList();
   characterTyping = false;
   hasOlder = false;
   loadingOlder = false;
   error?: ErrorBody;
 
-  private api?: Api;
+  private session?: VisitorSession;
   private live?: LiveConnection;
-  private token?: string;
+  /** While the server asks us to wait, sends stay pending and go out when it ends. */
+  readonly cooldown = new Cooldown(
+    () => this.host.requestUpdate(),
+    () => {
+      if (this.error?.code === 'RATE_LIMITED') this.error = undefined;
+      this.list.pending.forEach((e) => this.deliver(e.clientMessageId!, e.content));
+      this.host.requestUpdate();
+    },
+  );
   private olderCursor: string | null = null;
   private readonly announced = new Set<string>();
   private typingTimer?: ReturnType<typeof setTimeout>;
-  private target?: ChatTarget;
   private startAttempts = 0;
   /** Bumped by stop(), so work started before it does not touch the state after it. */
   private run = 0;
@@ -51,6 +48,14 @@ export class ChatController implements ReactiveController {
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this);
+  }
+
+  get character(): CharacterView | undefined {
+    return this.session?.character;
+  }
+
+  get conversationId(): string | undefined {
+    return this.session?.conversationId;
   }
 
   hostConnected(): void {
@@ -64,21 +69,19 @@ export class ChatController implements ReactiveController {
 
   /** Starts (or restarts, for another site or character) the session. */
   async start(target: ChatTarget): Promise<void> {
-    if (this.status !== 'idle' && sameTarget(this.target, target)) return;
+    if (this.status !== 'idle' && sameTarget(this.session?.target, target)) return;
     this.stop();
     const run = this.run;
-    this.target = target;
+    const session = (this.session = new VisitorSession(target));
     if (target.user && !target.user.hash) {
       // Never fall back to an anonymous chat when the page meant a signed-in user.
       this.setStatus('failed');
       return this.report({ code: 'IDENTITY_REJECTED', message: 'user-id was given without user-hash.' });
     }
     this.setStatus('starting');
-    this.api = createApi(target.server, () => this.token);
-    this.token = loadVisitorToken(target.server, target.siteKey);
     try {
-      await this.startSession();
-      const page = await this.api.conversation.history.query({ conversationId: this.conversationId!, limit: PAGE_SIZE });
+      await session.start();
+      const page = await session.history();
       if (run !== this.run) return; // stopped (or restarted) meanwhile
       page.messages.forEach((m) => this.list.confirm(m));
       page.messages.forEach((m) => this.announced.add(m.id));
@@ -86,22 +89,22 @@ export class ChatController implements ReactiveController {
       this.hasOlder = page.nextCursor !== null;
       this.startAttempts = 0;
       this.setStatus('ready');
-      this.host.dispatchEvent(new TipsyReadyEvent({ conversationId: this.conversationId!, character: this.character! }));
-      this.connect();
+      this.host.dispatchEvent(new TipsyReadyEvent({ conversationId: session.conversationId!, character: session.character! }));
+      this.connect(session);
     } catch (error) {
       if (run !== this.run) return;
       const body = errorBodyOf(error);
       this.setStatus('failed');
       this.report(body);
-      if (body.code === 'UNAVAILABLE' || body.code === 'INTERNAL') this.retryStartLater(target);
+      if (['UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED'].includes(body.code)) this.retryStartLater(target, body.retryAfterMs);
     }
   }
 
-  /** The server could not be reached: try again with backoff, up to every 30 s. */
-  private retryStartLater(target: ChatTarget): void {
-    const delay = Math.min(30_000, 1000 * 2 ** this.startAttempts++);
+  /** The server could not answer: try again when it said, or with backoff up to every 30 s. */
+  private retryStartLater(target: ChatTarget, afterMs?: number): void {
+    const delay = afterMs ?? Math.min(30_000, 1000 * 2 ** this.startAttempts++);
     this.retryTimer = setTimeout(() => {
-      if (this.status !== 'failed' || !sameTarget(this.target, target)) return;
+      if (this.status !== 'failed' || !sameTarget(this.session?.target, target)) return;
       this.status = 'idle';
       void this.start(target);
     }, delay);
@@ -110,6 +113,7 @@ export class ChatController implements ReactiveController {
   stop(): void {
     this.run++;
     clearTimeout(this.retryTimer);
+    this.cooldown.cancel();
     this.live?.close();
     this.live = undefined;
     this.list.clear();
@@ -118,14 +122,13 @@ export class ChatController implements ReactiveController {
     this.connection = 'offline';
     this.characterTyping = false;
     this.error = undefined;
-    this.target = undefined;
-    this.conversationId = undefined;
+    this.session = undefined;
   }
 
   /** Sends a message optimistically; false when there is nothing to send yet. */
   send(text: string): boolean {
     const content = text.trim();
-    if (!content || this.status !== 'ready') return false;
+    if (!content || this.status !== 'ready' || this.cooldown.active) return false;
     if (content.length > LIMITS.messageMaxChars) {
       this.report({ code: 'INVALID_INPUT', message: `A message can have at most ${LIMITS.messageMaxChars} characters.` });
       return false;
@@ -144,14 +147,11 @@ export class ChatController implements ReactiveController {
   }
 
   async loadOlder(): Promise<void> {
-    if (!this.api || !this.hasOlder || this.loadingOlder || !this.olderCursor) return;
+    if (!this.session || !this.hasOlder || this.loadingOlder || !this.olderCursor) return;
     this.loadingOlder = true;
     this.host.requestUpdate();
     try {
-      const before = this.olderCursor;
-      const page = await this.withSession((api) =>
-        api.conversation.history.query({ conversationId: this.conversationId!, before, limit: PAGE_SIZE }),
-      );
+      const page = await this.session.history(this.olderCursor);
       page.messages.forEach((m) => (this.announced.add(m.id), this.list.confirm(m)));
       this.olderCursor = page.nextCursor;
       this.hasOlder = page.nextCursor !== null;
@@ -183,30 +183,9 @@ export class ChatController implements ReactiveController {
     if (this.conversationId) this.live?.typing(this.conversationId, false);
   }
 
-  private async startSession(): Promise<void> {
-    const { server, siteKey, character, user } = this.target!;
-    const session = await this.api!.session.start.mutate({ siteKey, character, visitorToken: this.token, user });
-    this.token = session.visitorToken;
-    saveVisitorToken(server, siteKey, session.visitorToken);
-    if (this.conversationId && this.conversationId !== session.conversationId) this.list.clear();
-    this.conversationId = session.conversationId;
-    this.character = session.character;
-  }
-
-  /** Runs a call with the visitor token; when the token has expired, refreshes it once and retries. */
-  private async withSession<T>(call: (api: Api) => Promise<T>): Promise<T> {
-    try {
-      return await call(this.api!);
-    } catch (error) {
-      if (errorBodyOf(error).code !== 'UNAUTHORIZED') throw error;
-      await this.startSession();
-      return call(this.api!);
-    }
-  }
-
-  private connect(): void {
+  private connect(session: VisitorSession): void {
     this.connection = 'connecting';
-    this.live = new LiveConnection(this.target!.server, () => this.token ?? '', this.conversationId!, {
+    this.live = new LiveConnection(session.target.server, () => session.token ?? '', session.conversationId!, {
       joined: (again) => {
         this.connection = 'online';
         if (this.error?.code === 'UNAVAILABLE') this.error = undefined;
@@ -223,11 +202,14 @@ export class ChatController implements ReactiveController {
         this.connection = 'offline';
         this.report(error);
       },
-      refreshToken: () =>
-        this.startSession().catch((error: unknown) => {
+      refreshToken: async () => {
+        try {
+          if (await session.start()) this.list.clear();
+        } catch (error) {
           this.report(errorBodyOf(error));
           throw error;
-        }),
+        }
+      },
       message: (message) => this.onStored(message),
       stream: (event) => {
         this.list.stream(event);
@@ -245,9 +227,7 @@ export class ChatController implements ReactiveController {
   /** Whatever was missed while the socket was down (latest page, merged). */
   private async catchUp(): Promise<void> {
     try {
-      const page = await this.withSession((api) =>
-        api.conversation.history.query({ conversationId: this.conversationId!, limit: PAGE_SIZE }),
-      );
+      const page = await this.session!.history();
       page.messages.forEach((m) => this.onStored(m));
     } catch (error) {
       this.report(errorBodyOf(error));
@@ -255,8 +235,14 @@ export class ChatController implements ReactiveController {
   }
 
   private deliver(clientMessageId: string, content: string): void {
+    if (this.cooldown.active) return; // sent when the cooldown ends
     const payload = { conversationId: this.conversationId!, content, clientMessageId };
     const failed = (error: ErrorBody) => {
+      if (error.code === 'RATE_LIMITED') {
+        // Nothing was stored: keep it pending and send it when the server allows.
+        this.cooldown.start(error.retryAfterMs ?? 2000);
+        return this.report(error);
+      }
       this.list.fail(clientMessageId, error);
       this.report(error);
     };
@@ -265,7 +251,7 @@ export class ChatController implements ReactiveController {
       return;
     }
     // No live connection: the HTTP fallback stores it all the same.
-    this.withSession((api) => api.message.send.mutate(payload)).then(
+    this.session!.call((api) => api.message.send.mutate(payload)).then(
       ({ message }) => this.onStored(message),
       (error: unknown) => failed(errorBodyOf(error)),
     );
@@ -293,12 +279,3 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
   }
 }
-
-const sameTarget = (a: ChatTarget | undefined, b: ChatTarget) =>
-  !!a &&
-  a.server === b.server &&
-  a.siteKey === b.siteKey &&
-  a.character === b.character &&
-  a.user?.id === b.user?.id &&
-  a.user?.hash === b.user?.hash &&
-  a.user?.name === b.user?.name;

@@ -119,6 +119,24 @@ describe('<tipsy-chat>', () => {
     expect($(el, '[part~=error]')!.textContent).to.contain('Chat is not enabled on this website.');
   });
 
+  it('when sending too fast: keeps the message pending, counts down, and sends it by itself', async () => {
+    const el = mount({ 'site-key': env.limitedSiteKey, server: env.server, mode: 'inline' });
+    await waitForReady(el);
+    for (const text of ['one', 'two', 'three']) {
+      await typeAndSend(el, text);
+      await waitUntil(() => bubbles(el, 'user').length === ['one', 'two', 'three'].indexOf(text) + 1);
+    }
+    await waitUntil(() => $(el, '[part~=error]')?.dataset.code === 'RATE_LIMITED', 'the cooldown notice');
+    expect($(el, '[part~=error]')!.textContent).to.match(/You can send again in [1-3] s\./);
+    expect(bubbles(el, 'user')[2]!.dataset.status).to.equal('pending');
+    await sendKeys({ type: 'four' });
+    expect($<HTMLButtonElement>(el, '[part~=send]')!.disabled, 'sending is disabled meanwhile').to.be.true;
+
+    await waitUntil(() => bubbles(el, 'user')[2]?.dataset.status === 'sent', 'sent after the cooldown', { timeout: 6000 });
+    expect($(el, '[part~=error]')).to.not.exist;
+    expect($<HTMLButtonElement>(el, '[part~=send]')!.disabled).to.be.false;
+  });
+
   it('applies the dark theme and public custom properties', async () => {
     const el = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', theme: 'dark' });
     el.style.setProperty('--tipsy-accent', 'rgb(1, 2, 3)');

@@ -108,7 +108,7 @@ export class TipsyChat extends LitElement {
     const { chat } = this;
     const name = chat.character?.name ?? 'Chat';
     const avatar = resolveHttpUrl(chat.character?.avatarUrl, this.server || DEFAULT_SERVER);
-    const canSend = chat.status === 'ready' && this.draft.trim().length > 0;
+    const canSend = chat.status === 'ready' && !chat.cooldown.active && this.draft.trim().length > 0;
     return html`<section class="panel" part="panel" role=${this.mode === 'launcher' ? 'dialog' : 'region'} aria-label="Chat with ${name}" @keydown=${this.onPanelKey}>
       <header class="header" part="header">
         ${avatar ? html`<img class="avatar" src=${avatar} alt="" />` : html`<span class="avatar"></span>`}
@@ -122,7 +122,9 @@ export class TipsyChat extends LitElement {
       </header>
       ${chat.error
         ? html`<div class="error" part="error" role="alert" data-code=${chat.error.code}>
-            <span>${humanError(chat.error)}</span>
+            <span
+              >${humanError(chat.error)}${chat.cooldown.active ? ` You can send again in ${chat.cooldown.secondsLeft} s.` : ''}</span
+            >
             <button class="icon-button" type="button" aria-label="Dismiss" @click=${() => chat.dismissError()}>${closeIcon}</button>
           </div>`
         : nothing}

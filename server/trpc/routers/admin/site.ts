@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { getSite, rotateIdentitySecret, updateSite } from '../../../auth/sites.js';
+import { LimitsOverride } from '../../../limits/policy.js';
 import { adminProcedure, router } from '../../init.js';
 
 export const SiteUpdateInput = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   origins: z.array(z.string().max(300)).max(100).optional(),
+  /** Limits to override (replacing earlier overrides); null goes back to the defaults. */
+  limits: LimitsOverride.nullable().optional(),
 });
 
 export const adminSiteRouter = router({
   get: adminProcedure.query(({ ctx }) => getSite(ctx.db, ctx.siteId)),
 
-  /** Renames the site and/or replaces its allowed origins; sockets from a dropped origin end at once. */
+  /** Renames the site, replaces its origins or limits; sockets from a dropped origin end at once. */
   update: adminProcedure.input(SiteUpdateInput).mutation(async ({ ctx, input }) => {
     const site = await updateSite(ctx.db, ctx.siteId, input);
     await ctx.access.changed();

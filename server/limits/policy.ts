@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const Window = (points: number, seconds: number) =>
+  z
+    .object({ points: z.number().int().min(1).max(1_000_000), seconds: z.number().int().min(1).max(86_400) })
+    .default({ points, seconds });
+const Count = (value: number) => z.number().int().min(1).max(100_000).default(value);
+
+/**
+ * Every limit, with its default. Why these numbers:
+ * - messages: a person types at most a message every few seconds; 5 in 10 s
+ *   allows a quick burst of short lines, 30 a minute a long lively chat;
+ * - sessions per IP: a page load starts one or two; 30 in 10 minutes leaves
+ *   room for an office behind one NAT and stops a script minting visitors;
+ * - requests per IP: the widget makes a handful per minute; 300 is room for
+ *   many tabs and visitors behind one address;
+ * - socket connects per IP: reconnects with backoff make a few a minute;
+ * - socket events: typing and sends; 40 in 10 s is far above any person;
+ * - sockets: a visitor with 8 tabs is plenty, 50 per IP covers a NAT;
+ * - replies: each costs model time; 4 at once per site per process, 50 waiting.
+ */
+export const Limits = z.object({
+  messageBurst: Window(5, 10),
+  messageSustained: Window(30, 60),
+  sessionsPerIp: Window(30, 600),
+  requestsPerIp: Window(300, 60),
+  socketConnectsPerIp: Window(60, 60),
+  socketEvents: Window(40, 10),
+  socketsPerIp: Count(50),
+  socketsPerVisitor: Count(8),
+  repliesInFlight: Count(4),
+  replyQueue: Count(50),
+});
+export type Limits = z.infer<typeof Limits>;
+export type LimitWindow = Limits['messageBurst'];
+
+/** What a site (or TIPSY_LIMITS) may override: any subset of the limits. */
+export const LimitsOverride = z
+  .object(
+    Object.fromEntries(
+      Object.entries(Limits.shape).map(([name, schema]) => [name, (schema as z.ZodDefault<z.ZodType>).removeDefault().optional()]),
+    ) as { [K in keyof Limits]: z.ZodOptional<z.ZodType<Limits[K]>> },
+  )
+  .strict();
+export type LimitsOverride = z.infer<typeof LimitsOverride>;
+
+export const DEFAULT_LIMITS: Limits = Limits.parse({});
+
+/** Defaults, then the operator's overrides, then the site's. */
+export function resolveLimits(...overrides: (LimitsOverride | undefined)[]): Limits {
+  return Object.assign({}, DEFAULT_LIMITS, ...overrides.filter(Boolean));
+}

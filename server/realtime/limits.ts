@@ -1,0 +1,74 @@
+import type { SiteDirectory } from '../auth/site-directory.js';
+import type { Log } from '../chat/replies.js';
+import { TipsyError } from '../errors.js';
+import { clientAddress, type TrustProxy } from '../http/client-address.js';
+import { DEFAULT_LIMITS, type Limits } from '../limits/policy.js';
+import type { RateLimits } from '../limits/rate-limits.js';
+import { toErrorBody } from './ack.js';
+import type { TipsySocket } from './types.js';
+
+export interface SocketLimitDeps {
+  rateLimits: RateLimits;
+  sites: SiteDirectory;
+  /** Limits that apply before the site is known. */
+  limits: Limits;
+  trust: TrustProxy;
+  log: Log;
+}
+
+type Next = (err?: Error) => void;
+
+/** Hands a refusal to the client's connect_error as `{ code, message, retryAfterMs? }`. */
+export function refuse(next: Next, error: unknown, log: Log): void {
+  const body = toErrorBody(error, log);
+  next(Object.assign(new Error(body.message), { data: body }));
+}
+
+/** Rooms that count a visitor's and an address's open sockets, on every process (through the adapter). */
+export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
+export const addressRoom = (siteId: string, ip: string) => `ip:${siteId}:${ip}`;
+
+/** Before anything else: who is calling, and are they opening sockets too fast? */
+export function connectRate({ rateLimits, limits, trust, log }: SocketLimitDeps) {
+  return (socket: TipsySocket, next: Next): void => {
+    const ip = clientAddress(socket.request, trust);
+    socket.data.ip = ip;
+    rateLimits
+      .consume('socketConnectsPerIp', limits.socketConnectsPerIp, ip, 'Too many connections from this network.')
+      .then(() => next(), (error: unknown) => refuse(next, error, log));
+  };
+}
+
+/** After authentication: at most so many open sockets per visitor and per address, as the site allows. */
+export function concurrentSockets(io: { in(room: string): { fetchSockets(): Promise<unknown[]> } }, { sites, log }: SocketLimitDeps) {
+  return (socket: TipsySocket, next: Next): void => {
+    const { siteId, visitorId, ip } = socket.data;
+    (async () => {
+      const limits = (await sites.findById(siteId))?.limits ?? DEFAULT_LIMITS;
+      const [mine, theirs] = await Promise.all([
+        io.in(visitorRoom(visitorId)).fetchSockets(),
+        io.in(addressRoom(siteId, ip)).fetchSockets(),
+      ]);
+      if (mine.length >= limits.socketsPerVisitor || theirs.length >= limits.socketsPerIp) {
+        throw new TipsyError('RATE_LIMITED', 'Too many open chat windows. Close one and try again.', { retryAfterMs: 5000 });
+      }
+      await socket.join([visitorRoom(visitorId), addressRoom(siteId, ip)]);
+    })().then(() => next(), (error: unknown) => refuse(next, error, log));
+  };
+}
+
+/** Every event a socket sends counts; over the limit, an acked event is answered RATE_LIMITED and dropped. */
+export function eventRate(socket: TipsySocket, { rateLimits, sites, log }: SocketLimitDeps) {
+  return (packet: unknown[], next: Next): void => {
+    (async () => {
+      const limits = (await sites.findById(socket.data.siteId))?.limits ?? DEFAULT_LIMITS;
+      await rateLimits.consume('socketEvents', limits.socketEvents, socket.id, 'You are sending too quickly. Please wait a moment.');
+    })().then(
+      () => next(),
+      (error: unknown) => {
+        const ack = packet.at(-1);
+        if (typeof ack === 'function') ack({ ok: false, error: toErrorBody(error, log) });
+      },
+    );
+  };
+}
