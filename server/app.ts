@@ -74,7 +74,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const access = new AccessSweeper(io, sites, log);
   io.on('access_changed', () => void access.recheck());
   attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log });
-  await registerTrpc(app, { db, chat, sessions, access, rateLimits, limits });
+  await registerTrpc(app, { db, chat, sessions, access }, { rateLimits, requestsPerIp: limits.requestsPerIp });
 
   const demo = config.seedDemo
     ? await ensureDemoSite(db, [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`])

@@ -27,10 +27,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 }
 
-function envelope(status: number, detail: string) {
+/** The tRPC error envelope, for errors that happen before tRPC runs. */
+export function envelope(status: number, detail: string, extra: { retryAfterMs?: number } = {}) {
   const kind = BY_STATUS[status] ?? (status < 500 ? BY_STATUS[400]! : INTERNAL);
   const message = status >= 500 ? 'Something went wrong on our side.' : detail;
-  return { error: { message, code: kind.rpc, data: { code: kind.key, httpStatus: status, errorCode: kind.errorCode } } };
+  return { error: { message, code: kind.rpc, data: { code: kind.key, httpStatus: status, errorCode: kind.errorCode, ...extra } } };
 }
 
 /** For requests Node cannot even parse (a URL or headers over its limits): the same envelope, then close. */

@@ -19,10 +19,10 @@ export class RateLimits {
 
   constructor(private readonly options: RateLimitsOptions) {}
 
-  /** Counts one event for `key`; throws RATE_LIMITED (with when to retry) when the window is full. */
-  async consume(name: string, window: LimitWindow, key: string, message: string): Promise<void> {
+  /** Counts `points` events for `key`; throws RATE_LIMITED (with when to retry) when the window is full. */
+  async consume(name: string, window: LimitWindow, key: string, message: string, points = 1): Promise<void> {
     try {
-      await this.limiter(name, window).consume(key);
+      await this.limiter(name, window).consume(key, points);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       throw new TipsyError('RATE_LIMITED', message, { retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) });

@@ -57,17 +57,31 @@ export function concurrentSockets(io: { in(room: string): { fetchSockets(): Prom
   };
 }
 
-/** Every event a socket sends counts; over the limit, an acked event is answered RATE_LIMITED and dropped. */
+/**
+ * Every event a socket sends counts. Over the limit, an acked event is answered
+ * RATE_LIMITED (with when to retry) and dropped. A socket that keeps sending
+ * through as many refusals as its whole allowance is ignoring the answers: it
+ * is disconnected, so a flood costs one refused reconnect, not one refusal per packet.
+ */
 export function eventRate(socket: TipsySocket, { rateLimits, sites, log }: SocketLimitDeps) {
+  let refusedInARow = 0;
   return (packet: unknown[], next: Next): void => {
+    let limits = DEFAULT_LIMITS;
     (async () => {
-      const limits = (await sites.findById(socket.data.siteId))?.limits ?? DEFAULT_LIMITS;
+      limits = (await sites.findById(socket.data.siteId))?.limits ?? DEFAULT_LIMITS;
       await rateLimits.consume('socketEvents', limits.socketEvents, socket.id, 'You are sending too quickly. Please wait a moment.');
     })().then(
-      () => next(),
+      () => {
+        refusedInARow = 0;
+        next();
+      },
       (error: unknown) => {
         const ack = packet.at(-1);
         if (typeof ack === 'function') ack({ ok: false, error: toErrorBody(error, log) });
+        if (++refusedInARow > limits.socketEvents.points && socket.connected) {
+          log.warn({ visitorId: socket.data.visitorId, ip: socket.data.ip }, 'disconnecting a socket that ignores rate limits');
+          socket.disconnect(true);
+        }
       },
     );
   };

@@ -3,17 +3,12 @@ import type { AccessChanges } from '../auth/access-changes.js';
 import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
 import type { Db } from '../db/database.js';
-import type { Limits } from '../limits/policy.js';
-import type { RateLimits } from '../limits/rate-limits.js';
 
 export interface Services {
   db: Db;
   chat: ChatService;
   sessions: Sessions;
   access: AccessChanges;
-  rateLimits: RateLimits;
-  /** Limits that apply before a site is known (per client address). */
-  limits: Limits;
 }
 
 export interface Context extends Services {

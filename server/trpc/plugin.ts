@@ -1,7 +1,10 @@
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import { TipsyError } from '../errors.js';
+import type { LimitWindow } from '../limits/policy.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import { contextFactory, type Services } from './context.js';
+import { registerRequestLimit } from './request-limit.js';
 import { appRouter, type AppRouter } from './router.js';
 
 export const TRPC_PREFIX = '/trpc';
@@ -19,7 +22,12 @@ const PREFLIGHT_HEADERS = {
  * once a procedure has matched the Origin to the caller's site, or for an
  * error, so the widget can read its code.
  */
-export async function registerTrpc(app: FastifyInstance, services: Services): Promise<void> {
+export async function registerTrpc(
+  app: FastifyInstance,
+  services: Services,
+  limits: { rateLimits: RateLimits; requestsPerIp: LimitWindow },
+): Promise<void> {
+  registerRequestLimit(app, { prefix: TRPC_PREFIX, maxBatch: MAX_BATCH, rateLimits: limits.rateLimits, window: limits.requestsPerIp });
   app.addHook('onRequest', async (req, reply) => {
     if (req.method !== 'OPTIONS' || !req.url.startsWith(`${TRPC_PREFIX}/`)) return;
     const origin = req.headers.origin;

@@ -99,12 +99,20 @@ describe('limits per client address (operator settings)', () => {
   });
   after(() => h.close());
 
-  it('counts each call of a batch on its own', async () => {
+  it('counts each call of a batch on its own, and refuses before running anything', async () => {
     const { visitorToken, conversationId } = await h.session(); // 1 call
     const api = h.api({ token: visitorToken });
-    for (let i = 0; i < 6; i++) await api.conversation.history.query({ conversationId }); // 7
-    const batch = await Promise.allSettled(Array.from({ length: 5 }, () => api.conversation.history.query({ conversationId })));
-    assert.deepEqual(batch.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    const batch = (n: number) => Promise.allSettled(Array.from({ length: n }, () => api.conversation.history.query({ conversationId })));
+    assert.deepEqual((await batch(6)).map((r) => r.status), Array(6).fill('fulfilled')); // 7 calls
+    const refused = await batch(4); // 11 > 10: the whole batch is refused
+    assert.deepEqual(refused.map((r) => r.status), Array(4).fill('rejected'));
+    assert.equal(await trpcErrorCode(api.conversation.history.query({ conversationId })), 'RATE_LIMITED');
+    const res = await fetch(`${h.url}/trpc/conversation.history?input=${encodeURIComponent(JSON.stringify({ conversationId }))}`, {
+      headers: { authorization: `Bearer ${visitorToken}`, origin: SITE_ORIGIN },
+    });
+    assert.equal(res.status, 429);
+    assert.ok(Number(res.headers.get('retry-after')) > 0);
+    assert.equal(res.headers.get('access-control-allow-origin'), SITE_ORIGIN);
   });
 
   it('limits how fast one address opens sockets', async () => {
