@@ -1,9 +1,24 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { describeIssues } from '../../chat/inputs.js';
+import { LimitsOverride } from '../../limits/policy.js';
 import { createSite, listSites, rotateIdentitySecret, updateSite } from '../../auth/sites.js';
 import { print, table, type Output } from '../output.js';
 import type { WithDb } from '../with-db.js';
 
 const collectOrigins = (value: string, previous: string[] = []) => [...previous, value];
+
+function parseLimits(text: string): LimitsOverride | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InvalidArgumentError('Not JSON.');
+  }
+  if (json === null) return null;
+  const parsed = LimitsOverride.safeParse(json);
+  if (!parsed.success) throw new InvalidArgumentError(describeIssues(parsed.error.issues));
+  return parsed.data;
+}
 
 export function registerSiteCommands(program: Command, withDb: WithDb): void {
   const site = program.command('site').description('create, list and change sites');
@@ -41,13 +56,14 @@ export function registerSiteCommands(program: Command, withDb: WithDb): void {
 
   site
     .command('update <siteId>')
-    .description('rename a site and/or replace its allowed origins')
+    .description('rename a site, replace its allowed origins, or set its limits')
     .option('--name <name>', 'a new name')
     .option('--origin <url>', 'an allowed origin (repeatable; replaces the list)', collectOrigins)
+    .option('--limits <json>', 'limits to override, e.g. \'{"messageBurst":{"points":10,"seconds":10}}\' ("null" for the defaults)', parseLimits)
     .option('--json', 'print JSON')
-    .action((siteId: string, opts: { name?: string; origin?: string[] } & Output) =>
+    .action((siteId: string, opts: { name?: string; origin?: string[]; limits?: LimitsOverride | null } & Output) =>
       withDb(async (db) => {
-        const updated = await updateSite(db, siteId, { name: opts.name, origins: opts.origin });
+        const updated = await updateSite(db, siteId, { name: opts.name, origins: opts.origin, limits: opts.limits });
         print(opts, updated, () => `Updated ${updated.name}: origins ${updated.origins.join(' ') || '(none)'}`);
       }),
     );
