@@ -7,6 +7,7 @@ import { SimulatedResponder } from './characters/responders/simulated.js';
 import type { Responder } from './characters/responders/responder.js';
 import { ReplyRunner } from './chat/replies.js';
 import { ChatService } from './chat/service.js';
+import { StaleReplySweeper } from './chat/stale-replies.js';
 import { Sessions } from './chat/sessions.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openSqlite, type Db } from './db/database.js';
@@ -69,6 +70,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const broadcaster = roomBroadcaster(io);
   const responder = options.responder ?? new SimulatedResponder(config.simulatedDelayMs);
   const replies = new ReplyRunner(db, responder, broadcaster, log);
+  const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, log);
+  await staleReplies.start();
   const chat = new ChatService({ db, sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });
   const sessions = new Sessions({ db, sites, tokens, rateLimits });
   const access = new AccessSweeper(io, sites, log);
@@ -88,14 +91,17 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   }
   app.get('/healthz', async () => ({ ok: true }));
 
-  // Sockets are not HTTP connections Fastify tracks: end them first, or close would wait on them.
+  // Shutdown: refuse new sends, give running replies a grace period (streaming to sockets still
+  // open), cut the rest short as interrupted, then tell every socket to reconnect (to another
+  // process, or to this one restarted). Sockets are not connections Fastify tracks: end them here.
   app.addHook('preClose', async () => {
     access.stop();
+    staleReplies.stop();
+    await replies.close(config.shutdownGraceMs);
     io.local.disconnectSockets(true);
     io.engine.close();
   });
   app.addHook('onClose', async () => {
-    await replies.close();
     await redis?.close();
     await db.destroy();
   });

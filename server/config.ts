@@ -15,6 +15,10 @@ const EnvSchema = z.object({
   /** Delay between streamed chunks of the simulated character, in ms (0 = instant). */
   TIPSY_SIM_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(35),
   TIPSY_SEED_DEMO: bool.default(true),
+  /** A streaming reply not saved for this long belongs to a stopped process and is marked interrupted. */
+  TIPSY_STREAM_STALE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  /** On SIGTERM, how long running replies may take to finish before they are cut short. */
+  TIPSY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   TIPSY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Redis for rate limits and cross-process Socket.IO broadcasts; unset = one process, in memory. */
   TIPSY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -47,6 +51,8 @@ export interface Config {
   tokenTtlSeconds: number;
   simulatedDelayMs: number;
   seedDemo: boolean;
+  streamStaleMs: number;
+  shutdownGraceMs: number;
   logLevel: z.infer<typeof EnvSchema>['TIPSY_LOG_LEVEL'];
   redisUrl?: string;
   redisPrefix: string;
@@ -76,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: e.TIPSY_TOKEN_TTL_SECONDS,
     simulatedDelayMs: e.TIPSY_SIM_DELAY_MS,
     seedDemo: e.TIPSY_SEED_DEMO,
+    streamStaleMs: e.TIPSY_STREAM_STALE_MS,
+    shutdownGraceMs: e.TIPSY_SHUTDOWN_GRACE_MS,
     logLevel: e.TIPSY_LOG_LEVEL,
     redisUrl: e.TIPSY_REDIS_URL,
     redisPrefix: e.TIPSY_REDIS_PREFIX,

@@ -20,11 +20,19 @@ export const SendMessageInput = z.object({
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 
-export const HistoryInput = z.object({
-  conversationId: Id,
-  before: Id.optional(),
-  limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(LIMITS.historyPageDefault),
-});
+/** A history cursor: a message's `seq`, as a string. */
+export const Cursor = z.string().regex(/^\d{1,15}$/, 'A cursor is a nextCursor or a message seq.');
+
+export const HistoryInput = z
+  .object({
+    conversationId: Id,
+    /** Pages backwards: the messages before this cursor. */
+    before: Cursor.optional(),
+    /** Pages forwards: the messages after this cursor (catch-up after a reconnect). */
+    after: Cursor.optional(),
+    limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(LIMITS.historyPageDefault),
+  })
+  .refine((input) => input.before === undefined || input.after === undefined, 'Give before or after, not both.');
 export type HistoryInput = z.infer<typeof HistoryInput>;
 
 export const TypingInput = z.object({

@@ -1,74 +1,99 @@
 import type { Db } from '../db/database.js';
 import type { MessageRow } from '../db/tables.js';
-import type { HistoryPage, Message, SenderType } from '../protocol/message.js';
 import { newId, nowIso } from '../ids.js';
+import type { HistoryPage, Message, SenderType } from '../protocol/message.js';
 
 export interface NewMessage {
   conversationId: string;
   senderType: SenderType;
   content: string;
   clientMessageId?: string;
-  /** A reserved id (a streamed reply announces its id before it is stored). */
-  id?: string;
 }
+
+export type Executor = Pick<Db, 'updateTable' | 'insertInto' | 'selectFrom'>;
 
 export function toMessage(row: MessageRow): Message {
   return {
     id: row.id,
     conversation_id: row.conversation_id,
+    seq: row.seq,
     sender_type: row.sender_type,
     content: row.content,
     created_at: row.created_at,
     ...(row.client_message_id ? { client_message_id: row.client_message_id } : {}),
+    ...(row.status !== 'complete' ? { status: row.status } : {}),
+    ...(row.status === 'streaming' ? { chunks: row.chunks } : {}),
   };
+}
+
+/** Takes the conversation's next number; the row lock it takes orders concurrent writers. */
+async function nextSeq(tx: Executor, conversationId: string): Promise<number> {
+  const { last_seq } = await tx
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', conversationId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  return last_seq;
+}
+
+/** Inserts a row at the conversation's next `seq`; run it inside a transaction. */
+export async function insertMessage(tx: Executor, row: Omit<MessageRow, 'seq'>): Promise<MessageRow> {
+  const stored = { ...row, seq: await nextSeq(tx, row.conversation_id) };
+  await tx.insertInto('messages').values(stored).execute();
+  return stored;
 }
 
 /**
- * Stores a message in one statement. A send retried with the same
+ * Stores a message in one transaction. A send retried with the same
  * clientMessageId returns the first copy (`created: false`) and writes nothing.
  */
 export async function postMessage(db: Db, input: NewMessage): Promise<{ message: Message; created: boolean }> {
-  const row: MessageRow = {
-    id: input.id ?? newId(),
-    conversation_id: input.conversationId,
-    sender_type: input.senderType,
-    content: input.content,
-    client_message_id: input.clientMessageId ?? null,
-    created_at: nowIso(),
-  };
-  const inserted = await db
-    .insertInto('messages')
-    .values(row)
-    .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return { message: toMessage(row), created: true };
-
-  const existing = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', input.conversationId)
-    .where('client_message_id', '=', row.client_message_id)
-    .executeTakeFirstOrThrow();
-  return { message: toMessage(existing), created: false };
+  return db.transaction().execute(async (tx) => {
+    if (input.clientMessageId) {
+      const existing = await tx
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', input.conversationId)
+        .where('client_message_id', '=', input.clientMessageId)
+        .executeTakeFirst();
+      if (existing) return { message: toMessage(existing), created: false };
+    }
+    const row = await insertMessage(tx, {
+      id: newId(),
+      conversation_id: input.conversationId,
+      sender_type: input.senderType,
+      content: input.content,
+      client_message_id: input.clientMessageId ?? null,
+      status: 'complete',
+      chunks: 0,
+      created_at: nowIso(),
+      updated_at: null,
+    });
+    return { message: toMessage(row), created: true };
+  });
 }
 
-/** One page of history: the `limit` messages before `before` (or the latest), oldest first. */
+/** One page of history, oldest first: the latest `limit`, those before a cursor, or those after one. */
 export async function historyPage(
   db: Db,
   conversationId: string,
-  options: { before?: string; limit: number },
+  options: { before?: string; after?: string; limit: number },
 ): Promise<HistoryPage> {
+  const forward = options.after !== undefined;
   let query = db
     .selectFrom('messages')
     .selectAll()
     .where('conversation_id', '=', conversationId)
-    .orderBy('id', 'desc')
+    .orderBy('seq', forward ? 'asc' : 'desc')
     .limit(options.limit + 1);
-  if (options.before) query = query.where('id', '<', options.before);
+  if (options.before !== undefined) query = query.where('seq', '<', Number(options.before));
+  if (forward) query = query.where('seq', '>', Number(options.after));
   const rows = await query.execute();
-  const hasMore = rows.length > options.limit;
-  const page = rows.slice(0, options.limit).reverse();
-  return { messages: page.map(toMessage), nextCursor: hasMore && page[0] ? page[0].id : null };
+  const page = rows.slice(0, options.limit);
+  if (!forward) page.reverse();
+  const edge = forward ? page.at(-1) : page[0];
+  return { messages: page.map(toMessage), nextCursor: rows.length > options.limit && edge ? String(edge.seq) : null };
 }
 
 /** The last `count` messages, oldest first: the context a responder answers from. */

@@ -1,14 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { getCharacterById } from '../characters/store.js';
 import type { Responder } from '../characters/responders/responder.js';
 import type { Db } from '../db/database.js';
-import type { ReplySlot } from '../limits/reply-slots.js';
 import type { ConversationRow } from '../db/tables.js';
-import { newId } from '../ids.js';
+import type { ReplySlot } from '../limits/reply-slots.js';
 import type { Message } from '../protocol/message.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
-import { postMessage, recentMessages } from './messages.js';
+import { recentMessages } from './messages.js';
+import { beginReply, finishReply, saveReplyProgress } from './reply-store.js';
 
 const CONTEXT_MESSAGES = 20;
+/** How often a streaming reply's text is saved (and its heartbeat beats). */
+export const REPLY_SAVE_INTERVAL_MS = 500;
 
 /** The slice of a pino-style logger the domain needs. */
 export interface Log {
@@ -18,11 +21,13 @@ export interface Log {
 
 /**
  * Runs character replies: one at a time per conversation (so replies never
- * interleave), streamed to the room, then stored and sent whole.
+ * interleave), stored from the first moment, streamed to the room, and closed
+ * as complete, or as interrupted when cut short.
  */
 export class ReplyRunner {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
+  private closing = false;
 
   constructor(
     private readonly db: Db,
@@ -30,6 +35,11 @@ export class ReplyRunner {
     private readonly broadcaster: ConversationBroadcaster,
     private readonly log: Log,
   ) {}
+
+  /** False once shutdown has begun: no new reply can be promised. */
+  get accepting(): boolean {
+    return !this.closing;
+  }
 
   /** Queues a reply to `trigger`, the visitor's stored message, in the site's `slot` (released here). */
   enqueue(conversation: ConversationRow, trigger: Message, slot: ReplySlot): void {
@@ -45,37 +55,48 @@ export class ReplyRunner {
     this.chains.set(conversation.id, next);
   }
 
-  /** Stops streaming, keeps what was said so far, and waits for every reply to settle. */
-  async close(): Promise<void> {
+  /**
+   * Stops taking replies, lets running ones finish for up to `graceMs`, then
+   * cuts the rest short (kept as interrupted) and waits for them to be stored.
+   */
+  async close(graceMs = 0): Promise<void> {
+    this.closing = true;
+    const settled = Promise.all(this.chains.values());
+    if (graceMs > 0) await Promise.race([settled, sleep(graceMs)]);
     this.stopping.abort();
     await Promise.all(this.chains.values());
   }
 
   private async run(conversation: ConversationRow, trigger: Message): Promise<void> {
     if (this.stopping.signal.aborted) return;
+    const { db, broadcaster } = this;
     const conversationId = conversation.id;
-    const character = await getCharacterById(this.db, conversation.character_id);
-    const recent = await recentMessages(this.db, conversationId, CONTEXT_MESSAGES);
-    const history = recent.slice(0, recent.findIndex((m) => m.id === trigger.id) + 1 || undefined);
+    const character = await getCharacterById(db, conversation.character_id);
+    const recent = await recentMessages(db, conversationId, CONTEXT_MESSAGES);
+    const history = recent.filter((m) => m.seq <= trigger.seq && m.status !== 'streaming');
 
-    const messageId = newId();
+    const reply = await beginReply(db, conversationId);
     let text = '';
-    let seq = 0;
-    this.broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: true });
+    let chunks = 0;
+    let status: 'complete' | 'interrupted' = 'complete';
+    const saver = setInterval(() => void saveReplyProgress(db, reply.id, text, chunks).catch(() => undefined), REPLY_SAVE_INTERVAL_MS);
+    broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: true });
     try {
       for await (const delta of this.responder.reply({ character, history, signal: this.stopping.signal })) {
         if (!delta) continue;
         text += delta;
-        this.broadcaster.stream({ conversation_id: conversationId, message_id: messageId, seq: seq++, delta });
+        broadcaster.stream({ conversation_id: conversationId, message_id: reply.id, message_seq: reply.seq, seq: chunks, delta });
+        chunks++;
       }
+      if (this.stopping.signal.aborted) status = 'interrupted';
     } catch (error) {
+      status = 'interrupted';
       this.log.warn({ err: error, conversationId }, 'responder failed; keeping the partial reply');
     } finally {
-      this.broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: false });
+      clearInterval(saver);
+      broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: false });
     }
-    const content = text.trim();
-    if (!content) return;
-    const { message } = await postMessage(this.db, { id: messageId, conversationId, senderType: 'character', content });
-    this.broadcaster.message(message);
+    const stored = await finishReply(db, reply.id, text.trim(), chunks, status);
+    if (stored) broadcaster.message(stored);
   }
 }

@@ -1,5 +1,6 @@
 import type { SiteDirectory } from '../auth/site-directory.js';
 import type { VisitorIdentity } from '../auth/visitor-tokens.js';
+import { TipsyError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../limits/policy.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { ReplySlot, ReplySlots } from '../limits/reply-slots.js';
@@ -45,7 +46,8 @@ export class ChatService {
    * the character to reply. A retried send returns the stored copy and does neither again.
    */
   async send(visitor: VisitorIdentity, input: SendMessageInput): Promise<Message> {
-    const { db, sites, rateLimits, replySlots } = this.deps;
+    const { db, sites, rateLimits, replySlots, replies } = this.deps;
+    if (!replies.accepting) throw new TipsyError('UNAVAILABLE', 'The chat server is restarting. Your message will be sent in a moment.');
     const conversation = await requireOwnConversation(db, visitor, input.conversationId);
     const limits = (await sites.findById(visitor.siteId))?.limits ?? DEFAULT_LIMITS;
     // Limits first: a refused send writes nothing.

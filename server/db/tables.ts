@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are ISO-8601 text on every dialect, so they sort and compare the same everywhere. */
 type Iso = string;
@@ -63,16 +63,27 @@ export interface ConversationsTable {
   site_id: string;
   visitor_id: string;
   character_id: string;
+  /** The last message's `seq`: the next message takes last_seq + 1. */
+  last_seq: Generated<number>;
   created_at: Iso;
 }
+
+export type MessageStatus = 'complete' | 'streaming' | 'interrupted';
 
 export interface MessagesTable {
   id: string;
   conversation_id: string;
+  /** 1, 2, 3… in commit order within the conversation. */
+  seq: number;
   sender_type: 'user' | 'character';
   content: string;
   client_message_id: string | null;
+  status: MessageStatus;
+  /** Stream chunks `content` holds (for replies). */
+  chunks: number;
   created_at: Iso;
+  /** Last write of a streaming reply: a heartbeat, so a dead process's replies can be found. */
+  updated_at: Iso | null;
 }
 
 export interface Database {

@@ -29,6 +29,8 @@ export interface MessageStreamEvent {
   /** 0-based chunk number within this reply. */
   seq: number;
   delta: string;
+  /** The reply's place in the conversation (its message `seq`). */
+  message_seq: number;
 }
 
 /**

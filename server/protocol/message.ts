@@ -2,15 +2,24 @@
 export type SenderType = 'user' | 'character';
 
 export interface Message {
-  /** Sortable id (ULID): lexical order is creation order within a conversation. */
+  /** Unique, sortable id (ULID). */
   id: string;
   conversation_id: string;
+  /** 1, 2, 3… in the order messages were stored in this conversation: the order to show them in. */
+  seq: number;
   sender_type: SenderType;
   content: string;
   /** ISO-8601 timestamp. */
   created_at: string;
   /** Echo of the id the client chose for this send, so it can match its optimistic copy. */
   client_message_id?: string;
+  /**
+   * Absent for a complete message. `streaming`: a reply still being written (history shows what
+   * is said so far); `interrupted`: a reply cut short (a restart, an error), kept as far as it got.
+   */
+  status?: 'streaming' | 'interrupted';
+  /** For a streaming reply: how many stream chunks `content` already holds. */
+  chunks?: number;
 }
 
 /** What a visitor's page may know of a character. */
@@ -24,7 +33,10 @@ export interface CharacterView {
 export interface HistoryPage {
   /** Chronological order, oldest first. */
   messages: Message[];
-  /** Pass as `before` to fetch the previous page; null when there is none. */
+  /**
+   * Continues in the same direction: pass it as `before` (for a `before` or latest page) or as
+   * `after` (for an `after` page) to get the next page; null when there is no more.
+   */
   nextCursor: string | null;
 }
 

@@ -71,6 +71,7 @@ export function testConfig(dbFile: string, overrides: Partial<Config> = {}): Con
     seedDemo: false,
     logLevel: 'silent',
     limits: ROOMY_LIMITS,
+    shutdownGraceMs: 0,
     ...overrides,
   };
 }

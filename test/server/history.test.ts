@@ -34,7 +34,8 @@ describe('conversation.history', () => {
   it('returns messages in the wire shape of the original design', async () => {
     const { messages } = await h.api({ token }).conversation.history.query({ conversationId, limit: 1 });
     const [message] = messages;
-    assert.deepEqual(Object.keys(message!).sort(), ['content', 'conversation_id', 'created_at', 'id', 'sender_type']);
+    // The original design's fields, plus `seq` (the order to show them in).
+    assert.deepEqual(Object.keys(message!).sort(), ['content', 'conversation_id', 'created_at', 'id', 'sender_type', 'seq']);
     assert.equal(message!.conversation_id, conversationId);
     assert.equal(new Date(message!.created_at).toISOString(), message!.created_at);
   });

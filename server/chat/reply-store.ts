@@ -1,0 +1,72 @@
+import type { Db } from '../db/database.js';
+import { newId, nowIso } from '../ids.js';
+import type { Message } from '../protocol/message.js';
+import { insertMessage, toMessage } from './messages.js';
+
+/**
+ * A reply is stored from its first moment (status `streaming`), its text saved
+ * as it grows, and closed as `complete` or `interrupted`. So a client that
+ * reconnects mid-reply finds it in history, and a crash leaves what was said,
+ * never a half-written row that claims to be whole.
+ */
+export async function beginReply(db: Db, conversationId: string): Promise<Message> {
+  return db.transaction().execute(async (tx) => {
+    const now = nowIso();
+    const row = await insertMessage(tx, {
+      id: newId(),
+      conversation_id: conversationId,
+      sender_type: 'character',
+      content: '',
+      client_message_id: null,
+      status: 'streaming',
+      chunks: 0,
+      created_at: now,
+      updated_at: now,
+    });
+    return toMessage(row);
+  });
+}
+
+/** Saves the text so far (also a heartbeat: a streaming row that stops being saved belongs to a dead process). */
+export async function saveReplyProgress(db: Db, id: string, content: string, chunks: number): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ content, chunks, updated_at: nowIso() })
+    .where('id', '=', id)
+    .where('status', '=', 'streaming')
+    .execute();
+}
+
+/** Closes a reply; one that said nothing at all is removed. Returns the stored message, if any. */
+export async function finishReply(
+  db: Db,
+  id: string,
+  content: string,
+  chunks: number,
+  status: 'complete' | 'interrupted',
+): Promise<Message | null> {
+  if (!content.trim()) {
+    await db.deleteFrom('messages').where('id', '=', id).execute();
+    return null;
+  }
+  const row = await db
+    .updateTable('messages')
+    .set({ content, chunks, status, updated_at: nowIso() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toMessage(row) : null;
+}
+
+/** Marks replies whose process stopped saving them (a crash, a kill) as interrupted, keeping their text. */
+export async function interruptStaleReplies(db: Db, staleBefore: Date): Promise<number> {
+  const result = await db
+    .updateTable('messages')
+    .set({ status: 'interrupted' })
+    .where('status', '=', 'streaming')
+    .where('updated_at', '<', staleBefore.toISOString())
+    .executeTakeFirst();
+  // An empty reply that never said a word is not worth keeping.
+  await db.deleteFrom('messages').where('status', '=', 'interrupted').where('content', '=', '').execute();
+  return Number(result.numUpdatedRows);
+}
