@@ -1,3 +1,5 @@
+import type { OutboxItem, OutboxStore } from './controllers/outbox.js';
+
 /** The visitor token is kept per server and site, so a reload continues the conversation. */
 const keyFor = (server: string, siteKey: string) => `tipsy-chat:v1:${server}:${siteKey}:visitor`;
 
@@ -15,4 +17,29 @@ export function saveVisitorToken(server: string, siteKey: string, token: string)
   } catch {
     /* see loadVisitorToken */
   }
+}
+
+/** Unsent messages, per server, site and conversation: they survive a reload and go out when the connection returns. */
+export function outboxStore(server: string, siteKey: string, conversationId: string): OutboxStore {
+  const key = `tipsy-chat:v1:${server}:${siteKey}:outbox:${conversationId}`;
+  let memory: OutboxItem[] = []; // where storage is blocked, the outbox lasts as long as the page
+  return {
+    load() {
+      try {
+        const parsed: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
+        return Array.isArray(parsed) ? (parsed as OutboxItem[]) : [];
+      } catch {
+        return memory;
+      }
+    },
+    save(items) {
+      memory = items;
+      try {
+        if (items.length) localStorage.setItem(key, JSON.stringify(items));
+        else localStorage.removeItem(key);
+      } catch {
+        /* see loadVisitorToken */
+      }
+    },
+  };
 }

@@ -2,21 +2,26 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ErrorBody } from '../../server/protocol/errors.js';
 import { LIMITS, type CharacterView, type Message } from '../../server/protocol/message.js';
 import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
+import { outboxStore } from '../storage.js';
 import { errorBodyOf } from '../transport/api.js';
 import { LiveConnection } from '../transport/live-connection.js';
 import { sameTarget, VisitorSession, type ChatTarget } from '../transport/visitor-session.js';
 import { newClientId } from './client-id.js';
 import { Cooldown } from './cooldown.js';
+import { HistorySync } from './history-sync.js';
 import { MessageList } from './message-list.js';
+import { Outbox, type OutboxItem } from './outbox.js';
 
 export type SessionStatus = 'idle' | 'starting' | 'ready' | 'failed';
-export type Connection = 'offline' | 'connecting' | 'online';
+/** `fallback`: no socket could be opened; sends go over HTTP and history is polled. */
+export type Connection = 'offline' | 'connecting' | 'online' | 'fallback';
 
 const TYPING_IDLE_MS = 3_000;
 
 /**
  * Owns one visitor session: starts it over tRPC, loads history, keeps a live
- * socket, and sends with optimistic entries. The element only renders its state.
+ * socket (or polls when none can be had), and sends through a persistent
+ * outbox. The element only renders its state.
  */
 export class ChatController implements ReactiveController {
   status: SessionStatus = 'idle';
@@ -26,18 +31,16 @@ export class ChatController implements ReactiveController {
   hasOlder = false;
   loadingOlder = false;
   error?: ErrorBody;
+  /** While the server asks us to wait: sending is disabled and the view counts down. */
+  readonly cooldown = new Cooldown(
+    () => this.host.requestUpdate(),
+    () => this.clearError('RATE_LIMITED'),
+  );
 
   private session?: VisitorSession;
   private live?: LiveConnection;
-  /** While the server asks us to wait, sends stay pending and go out when it ends. */
-  readonly cooldown = new Cooldown(
-    () => this.host.requestUpdate(),
-    () => {
-      if (this.error?.code === 'RATE_LIMITED') this.error = undefined;
-      this.list.pending.forEach((e) => this.deliver(e.clientMessageId!, e.content));
-      this.host.requestUpdate();
-    },
-  );
+  private outbox?: Outbox;
+  private sync?: HistorySync;
   private olderCursor: string | null = null;
   private readonly announced = new Set<string>();
   private typingTimer?: ReturnType<typeof setTimeout>;
@@ -67,12 +70,12 @@ export class ChatController implements ReactiveController {
     this.stop();
   }
 
-  /** Starts (or restarts, for another site or character) the session. */
+  /** Starts (or restarts, for another site, character or user) the session. */
   async start(target: ChatTarget): Promise<void> {
     if (this.status !== 'idle' && sameTarget(this.session?.target, target)) return;
     this.stop();
     const run = this.run;
-    const session = (this.session = new VisitorSession(target));
+    const session = (this.session = new VisitorSession(target, () => this.restart()));
     if (target.user && !target.user.hash) {
       // Never fall back to an anonymous chat when the page meant a signed-in user.
       this.setStatus('failed');
@@ -83,11 +86,11 @@ export class ChatController implements ReactiveController {
       await session.start();
       const page = await session.history();
       if (run !== this.run) return; // stopped (or restarted) meanwhile
-      page.messages.forEach((m) => this.list.confirm(m));
-      page.messages.forEach((m) => this.announced.add(m.id));
+      page.messages.forEach((m) => this.onStored(m, false));
       this.olderCursor = page.nextCursor;
       this.hasOlder = page.nextCursor !== null;
       this.startAttempts = 0;
+      this.openOutbox(session);
       this.setStatus('ready');
       this.host.dispatchEvent(new TipsyReadyEvent({ conversationId: session.conversationId!, character: session.character! }));
       this.connect(session);
@@ -100,32 +103,23 @@ export class ChatController implements ReactiveController {
     }
   }
 
-  /** The server could not answer: try again when it said, or with backoff up to every 30 s. */
-  private retryStartLater(target: ChatTarget, afterMs?: number): void {
-    const delay = afterMs ?? Math.min(30_000, 1000 * 2 ** this.startAttempts++);
-    this.retryTimer = setTimeout(() => {
-      if (this.status !== 'failed' || !sameTarget(this.session?.target, target)) return;
-      this.status = 'idle';
-      void this.start(target);
-    }, delay);
-  }
-
   stop(): void {
     this.run++;
     clearTimeout(this.retryTimer);
     this.cooldown.cancel();
+    this.sync?.stopPolling();
+    this.outbox?.stop();
     this.live?.close();
-    this.live = undefined;
+    this.live = this.outbox = this.sync = this.session = undefined;
     this.list.clear();
     this.announced.clear();
     this.status = 'idle';
     this.connection = 'offline';
     this.characterTyping = false;
     this.error = undefined;
-    this.session = undefined;
   }
 
-  /** Sends a message optimistically; false when there is nothing to send yet. */
+  /** Sends a message (shown at once, stored when the server can); false when there is nothing to send yet. */
   send(text: string): boolean {
     const content = text.trim();
     if (!content || this.status !== 'ready' || this.cooldown.active) return false;
@@ -133,17 +127,18 @@ export class ChatController implements ReactiveController {
       this.report({ code: 'INVALID_INPUT', message: `A message can have at most ${LIMITS.messageMaxChars} characters.` });
       return false;
     }
-    const entry = this.list.addPending(newClientId(), content);
+    const item = { clientMessageId: newClientId(), content, createdAt: new Date().toISOString() };
+    this.list.addPending(item.clientMessageId, content, item.createdAt);
     this.stopTyping();
     this.host.requestUpdate();
-    this.deliver(entry.clientMessageId!, content);
+    this.outbox!.add(item);
     return true;
   }
 
   retry(clientMessageId: string): void {
     const entry = this.list.markPending(clientMessageId);
     this.host.requestUpdate();
-    if (entry) this.deliver(clientMessageId, entry.content);
+    if (entry) this.outbox?.add({ clientMessageId, content: entry.content, createdAt: entry.createdAt });
   }
 
   async loadOlder(): Promise<void> {
@@ -151,8 +146,8 @@ export class ChatController implements ReactiveController {
     this.loadingOlder = true;
     this.host.requestUpdate();
     try {
-      const page = await this.session.history(this.olderCursor);
-      page.messages.forEach((m) => (this.announced.add(m.id), this.list.confirm(m)));
+      const page = await this.session.history({ before: this.olderCursor });
+      page.messages.forEach((m) => this.onStored(m, false));
       this.olderCursor = page.nextCursor;
       this.hasOlder = page.nextCursor !== null;
     } catch (error) {
@@ -183,19 +178,83 @@ export class ChatController implements ReactiveController {
     if (this.conversationId) this.live?.typing(this.conversationId, false);
   }
 
+  /** The session now points at another conversation: start over with it. */
+  private restart(): void {
+    const target = this.session?.target;
+    if (!target) return;
+    queueMicrotask(() => {
+      this.status = 'idle';
+      void this.start(target);
+    });
+  }
+
+  /** The server could not answer: try again when it said, or with backoff up to every 30 s. */
+  private retryStartLater(target: ChatTarget, afterMs?: number): void {
+    const delay = afterMs ?? Math.min(30_000, 1000 * 2 ** this.startAttempts++);
+    this.retryTimer = setTimeout(() => {
+      if (this.status !== 'failed' || !sameTarget(this.session?.target, target)) return;
+      this.status = 'idle';
+      void this.start(target);
+    }, delay);
+  }
+
+  /** Messages left unsent by an earlier page (or tab) show as pending and go out first. */
+  private openOutbox(session: VisitorSession): void {
+    const outbox = new Outbox(
+      outboxStore(session.target.server, session.target.siteKey, session.conversationId!),
+      (item: OutboxItem) => {
+        const payload = { conversationId: session.conversationId!, content: item.content, clientMessageId: item.clientMessageId };
+        return this.live?.online ? this.live.send(payload) : session.sendOverHttp(payload);
+      },
+      {
+        stored: (message) => {
+          this.clearError('UNAVAILABLE');
+          this.onStored(message);
+        },
+        rejected: (item, error) => {
+          this.list.fail(item.clientMessageId, error);
+          this.report(error);
+        },
+        waiting: (error, ms) => {
+          if (error.code === 'RATE_LIMITED') this.cooldown.start(ms);
+          this.report(error);
+        },
+      },
+    );
+    this.outbox = outbox;
+    for (const item of outbox.items) {
+      if (this.list.byClientId(item.clientMessageId)?.status === 'sent') outbox.remove(item.clientMessageId);
+      else this.list.addPending(item.clientMessageId, item.content, item.createdAt);
+    }
+    outbox.wake();
+  }
+
   private connect(session: VisitorSession): void {
     this.connection = 'connecting';
+    const sync = (this.sync = new HistorySync(
+      session,
+      () => this.list.catchUpCursor,
+      (message) => this.onStored(message),
+      (error) => this.report(error),
+    ));
     this.live = new LiveConnection(session.target.server, () => session.token ?? '', session.conversationId!, {
       joined: (again) => {
         this.connection = 'online';
-        if (this.error?.code === 'UNAVAILABLE') this.error = undefined;
-        if (again) void this.catchUp();
-        this.list.pending.forEach((e) => this.deliver(e.clientMessageId!, e.content));
-        this.host.requestUpdate();
+        // Whatever was missed while away (or while polling) comes from history.
+        if (again || sync.polling) void sync.catchUp();
+        sync.stopPolling();
+        this.clearError('UNAVAILABLE');
+        this.outbox?.wake();
       },
       dropped: () => {
         this.connection = 'connecting';
         this.characterTyping = false;
+        this.host.requestUpdate();
+      },
+      unreachable: () => {
+        // No socket: keep talking over HTTP, and poll for what others (and the character) say.
+        this.connection = 'fallback';
+        sync.startPolling();
         this.host.requestUpdate();
       },
       refused: (error) => {
@@ -204,7 +263,7 @@ export class ChatController implements ReactiveController {
       },
       refreshToken: async () => {
         try {
-          if (await session.start()) this.list.clear();
+          await session.start();
         } catch (error) {
           this.report(errorBodyOf(error));
           throw error;
@@ -218,52 +277,20 @@ export class ChatController implements ReactiveController {
       },
       typing: (event) => {
         if (event.sender_type !== 'character') return;
-        this.characterTyping = event.typing && !this.list.entries.some((e) => e.status === 'streaming');
+        this.characterTyping = event.typing && !this.list.streaming;
         this.host.requestUpdate();
       },
     });
   }
 
-  /** Whatever was missed while the socket was down (latest page, merged). */
-  private async catchUp(): Promise<void> {
-    try {
-      const page = await this.session!.history();
-      page.messages.forEach((m) => this.onStored(m));
-    } catch (error) {
-      this.report(errorBodyOf(error));
-    }
-  }
-
-  private deliver(clientMessageId: string, content: string): void {
-    if (this.cooldown.active) return; // sent when the cooldown ends
-    const payload = { conversationId: this.conversationId!, content, clientMessageId };
-    const failed = (error: ErrorBody) => {
-      if (error.code === 'RATE_LIMITED') {
-        // Nothing was stored: keep it pending and send it when the server allows.
-        this.cooldown.start(error.retryAfterMs ?? 2000);
-        return this.report(error);
-      }
-      this.list.fail(clientMessageId, error);
-      this.report(error);
-    };
-    if (this.live?.online) {
-      void this.live.send(payload).then((ack) => (ack.ok ? this.onStored(ack.message) : failed(ack.error)));
-      return;
-    }
-    // No live connection: the HTTP fallback stores it all the same.
-    this.session!.call((api) => api.message.send.mutate(payload)).then(
-      ({ message }) => this.onStored(message),
-      (error: unknown) => failed(errorBodyOf(error)),
-    );
-  }
-
-  private onStored(message: Message): void {
+  /** Merges a stored message; `announce` fires tipsy-message for one not seen complete before. */
+  private onStored(message: Message, announce = true): void {
     if (message.conversation_id !== this.conversationId) return;
-    this.list.confirm(message);
-    if (message.sender_type === 'character') this.characterTyping = false;
-    if (!this.announced.has(message.id)) {
+    const completed = this.list.confirm(message);
+    if (completed && message.sender_type === 'character') this.characterTyping = false;
+    if (completed && !this.announced.has(message.id)) {
       this.announced.add(message.id);
-      this.host.dispatchEvent(new TipsyMessageEvent(message));
+      if (announce) this.host.dispatchEvent(new TipsyMessageEvent(message));
     }
     this.host.requestUpdate();
   }
@@ -271,6 +298,11 @@ export class ChatController implements ReactiveController {
   private report(error: ErrorBody): void {
     this.error = error;
     this.host.dispatchEvent(new TipsyErrorEvent(error));
+    this.host.requestUpdate();
+  }
+
+  private clearError(code: ErrorBody['code']): void {
+    if (this.error?.code === code) this.error = undefined;
     this.host.requestUpdate();
   }
 

@@ -2,27 +2,30 @@ import type { ErrorBody } from '../../server/protocol/errors.js';
 import type { MessageStreamEvent } from '../../server/protocol/events.js';
 import type { Message, SenderType } from '../../server/protocol/message.js';
 
-export type EntryStatus = 'sent' | 'pending' | 'failed' | 'streaming';
+export type EntryStatus = 'sent' | 'pending' | 'failed' | 'streaming' | 'interrupted';
 
 /** One line of the conversation as the visitor sees it. */
 export interface ChatEntry {
   /** Stable across pending → sent, for keyed rendering. */
   key: string;
   id?: string;
+  /** The server's order; absent while unsent. */
+  seq?: number;
   clientMessageId?: string;
   sender: SenderType;
   content: string;
   createdAt: string;
   status: EntryStatus;
   error?: ErrorBody;
-  /** Next stream chunk expected, while streaming. */
+  /** While streaming: the next chunk expected (chunks before it are in `content`). */
   nextSeq?: number;
 }
 
 /**
  * The conversation's entries, merged from history pages, acks, broadcasts and
- * streams without duplicates. Stored messages are kept in id order (the
- * server's order); unsent ones follow in the order they were typed.
+ * streams, without duplicates: stored messages in `seq` order, unsent ones
+ * after them in the order they were typed. A stream resumes where the entry
+ * stands; a chunk already held, or one out of order, is ignored.
  */
 export class MessageList {
   entries: ChatEntry[] = [];
@@ -31,91 +34,94 @@ export class MessageList {
     this.entries = [];
   }
 
-  addPending(clientMessageId: string, content: string): ChatEntry {
-    const entry: ChatEntry = {
-      key: clientMessageId,
-      clientMessageId,
-      sender: 'user',
-      content,
-      createdAt: new Date().toISOString(),
-      status: 'pending',
-    };
-    this.entries = [...this.entries, entry];
+  addPending(clientMessageId: string, content: string, createdAt = new Date().toISOString()): ChatEntry {
+    const entry: ChatEntry = { key: clientMessageId, clientMessageId, sender: 'user', content, createdAt, status: 'pending' };
+    this.entries = ordered([...this.entries, entry]);
     return entry;
   }
 
-  /** A stored message from any source; returns true when it was not shown as stored before. */
+  /** A stored message from any source; returns true when it newly became complete here. */
   confirm(message: Message): boolean {
-    const index = this.entries.findIndex(
+    const existing = this.entries.find(
       (e) => e.id === message.id || (!!message.client_message_id && e.clientMessageId === message.client_message_id),
     );
-    const existing = index >= 0 ? this.entries[index] : undefined;
-    if (existing?.status === 'sent') return false;
-    const entry: ChatEntry = {
-      key: existing?.key ?? message.id,
-      id: message.id,
-      clientMessageId: message.client_message_id,
-      sender: message.sender_type,
-      content: message.content,
-      createdAt: message.created_at,
-      status: 'sent',
-    };
-    const rest = existing ? this.entries.filter((_, i) => i !== index) : this.entries;
-    this.entries = ordered([...rest, entry]);
+    if (existing && (existing.status === 'sent' || existing.status === 'interrupted')) return false;
+    if (message.status === 'streaming') {
+      // A reply still being written: keep whichever of ours and the server's holds more.
+      const chunks = message.chunks ?? 0;
+      if (existing && (existing.nextSeq ?? 0) >= chunks) return false;
+      this.upsert(existing, { ...fromMessage(message, existing), status: 'streaming', nextSeq: chunks });
+      return false;
+    }
+    this.upsert(existing, { ...fromMessage(message, existing), status: message.status === 'interrupted' ? 'interrupted' : 'sent' });
     return true;
   }
 
-  /** A chunk of a streaming reply; chunks already held (after a reconnect, say) are ignored. */
+  /** A chunk of a streaming reply, applied only if it is the next one this entry needs. */
   stream(event: MessageStreamEvent): void {
     const existing = this.entries.find((e) => e.id === event.message_id);
     if (existing && existing.status !== 'streaming') return;
-    if (existing) {
-      if (event.seq !== existing.nextSeq) return;
-      this.replace(existing, { content: existing.content + event.delta, nextSeq: event.seq + 1 });
-      return;
-    }
-    if (event.seq !== 0) return;
-    this.entries = ordered([
-      ...this.entries,
-      {
-        key: event.message_id,
-        id: event.message_id,
-        sender: 'character',
-        content: event.delta,
-        createdAt: new Date().toISOString(),
-        status: 'streaming',
-        nextSeq: 1,
-      },
-    ]);
+    if ((existing?.nextSeq ?? 0) !== event.seq) return;
+    this.upsert(existing, {
+      key: existing?.key ?? event.message_id,
+      id: event.message_id,
+      seq: event.message_seq,
+      sender: 'character',
+      content: (existing?.content ?? '') + event.delta,
+      createdAt: existing?.createdAt ?? new Date().toISOString(),
+      status: 'streaming',
+      nextSeq: event.seq + 1,
+    });
   }
 
   fail(clientMessageId: string, error: ErrorBody): void {
     const entry = this.byClientId(clientMessageId);
-    if (entry && entry.status !== 'sent') this.replace(entry, { status: 'failed', error });
+    if (entry && entry.status === 'pending') this.upsert(entry, { ...entry, status: 'failed', error });
   }
 
   markPending(clientMessageId: string): ChatEntry | undefined {
     const entry = this.byClientId(clientMessageId);
-    if (!entry || entry.status === 'sent') return undefined;
-    return this.replace(entry, { status: 'pending', error: undefined });
+    if (!entry || entry.status !== 'failed') return undefined;
+    const next = { ...entry, status: 'pending' as const, error: undefined };
+    this.upsert(entry, next);
+    return next;
   }
 
   byClientId(clientMessageId: string): ChatEntry | undefined {
     return this.entries.find((e) => e.clientMessageId === clientMessageId);
   }
 
-  get pending(): ChatEntry[] {
-    return this.entries.filter((e) => e.status === 'pending');
+  get streaming(): boolean {
+    return this.entries.some((e) => e.status === 'streaming');
   }
 
-  private replace(entry: ChatEntry, changes: Partial<ChatEntry>): ChatEntry {
-    const next = { ...entry, ...changes };
-    this.entries = this.entries.map((e) => (e === entry ? next : e));
-    return next;
+  /** Where catch-up must start: before the first reply still streaming here, else after the last stored message. */
+  get catchUpCursor(): number {
+    const streaming = this.entries.filter((e) => e.status === 'streaming' && e.seq !== undefined).map((e) => e.seq!);
+    if (streaming.length) return Math.min(...streaming) - 1;
+    return Math.max(0, ...this.entries.filter((e) => e.seq !== undefined).map((e) => e.seq!));
+  }
+
+  private upsert(existing: ChatEntry | undefined, next: ChatEntry): void {
+    const rest = existing ? this.entries.filter((e) => e !== existing) : this.entries;
+    this.entries = ordered([...rest, next]);
   }
 }
 
+function fromMessage(message: Message, existing: ChatEntry | undefined): ChatEntry {
+  return {
+    key: existing?.key ?? message.id,
+    id: message.id,
+    seq: message.seq,
+    clientMessageId: message.client_message_id,
+    sender: message.sender_type,
+    content: message.content,
+    createdAt: message.created_at,
+    status: 'sent',
+  };
+}
+
 function ordered(entries: ChatEntry[]): ChatEntry[] {
-  const stored = entries.filter((e) => e.id).sort((a, b) => (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0));
-  return [...stored, ...entries.filter((e) => !e.id)];
+  const stored = entries.filter((e) => e.seq !== undefined).sort((a, b) => a.seq! - b.seq!);
+  return [...stored, ...entries.filter((e) => e.seq === undefined)];
 }

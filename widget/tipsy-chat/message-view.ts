@@ -5,7 +5,7 @@ import { humanError } from '../error-words.js';
 /** One message bubble. Content is always bound as text, never parsed as HTML. */
 export function renderEntry(entry: ChatEntry, onRetry: (clientMessageId: string) => void) {
   const parts = ['message', `message-${entry.sender}`];
-  if (entry.status === 'pending' || entry.status === 'failed') parts.push(`message-${entry.status}`);
+  if (entry.status === 'pending' || entry.status === 'failed' || entry.status === 'interrupted') parts.push(`message-${entry.status}`);
   return html`<div
     class="message ${entry.sender} ${entry.status}"
     part=${parts.join(' ')}
@@ -16,6 +16,7 @@ export function renderEntry(entry: ChatEntry, onRetry: (clientMessageId: string)
 
 function renderMeta(entry: ChatEntry, onRetry: (clientMessageId: string) => void) {
   if (entry.status === 'pending') return html`<span class="meta">Sending…</span>`;
+  if (entry.status === 'interrupted') return html`<span class="meta">(interrupted)</span>`;
   if (entry.status !== 'failed') return nothing;
   return html`<span class="meta" role="alert"
     >${entry.error ? humanError(entry.error) : 'Not sent.'}

@@ -64,6 +64,7 @@ export class TipsyChat extends LitElement {
 
   /** Sends a message as if the visitor typed it; resolves false when the chat is not ready. */
   async send(text: string): Promise<boolean> {
+    if (!this.siteKey || this.chat.status === 'failed') return false;
     if (this.chat.status !== 'ready') await this.whenReady();
     return this.chat.send(text);
   }

@@ -4,6 +4,10 @@ import type { Message } from '../../server/protocol/message.js';
 import { connectSocket, type ChatSocket } from './socket.js';
 
 const ACK_TIMEOUT_MS = 10_000;
+/** Failed connection attempts in a row before the owner is told the server is unreachable this way. */
+const ATTEMPTS_BEFORE_UNREACHABLE = 2;
+const RETRYABLE = new Set(['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL']);
+const LOST: SendAck = { ok: false, error: { code: 'UNAVAILABLE', message: 'The connection was lost.' } };
 
 /** What a live connection reports to its owner. */
 export interface LiveListener {
@@ -12,6 +16,8 @@ export interface LiveListener {
   dropped(): void;
   /** Refused for good (origin, revoked key…): no more retries. */
   refused(error: ErrorBody): void;
+  /** Attempts keep failing (WebSocket and polling blocked?): Socket.IO goes on trying in the background. */
+  unreachable(): void;
   /** The token was refused: get a fresh one; the connection then tries again. */
   refreshToken(): Promise<void>;
   message(message: Message): void;
@@ -25,15 +31,18 @@ export interface LiveListener {
  */
 export class LiveConnection {
   private readonly socket: ChatSocket;
+  private retryTimer?: ReturnType<typeof setTimeout>;
 
   constructor(server: string, token: () => string, conversationId: string, listener: LiveListener) {
     const socket = connectSocket(server, token);
     this.socket = socket;
     let joinedBefore = false;
+    let failures = 0;
 
     socket.on('connect', () =>
       socket.emit('join_conversation', conversationId, (ack) => {
         if (!ack.ok) return listener.refused(ack.error);
+        failures = 0;
         listener.joined(joinedBefore);
         joinedBefore = true;
       }),
@@ -44,13 +53,24 @@ export class LiveConnection {
       if (reason === 'io server disconnect') socket.connect();
     });
     socket.on('connect_error', (error) => {
-      if (socket.active) return; // a transport failure: Socket.IO keeps retrying
+      if (socket.active) {
+        // A transport failure: Socket.IO keeps retrying with backoff.
+        if (++failures === ATTEMPTS_BEFORE_UNREACHABLE) listener.unreachable();
+        return;
+      }
       const body = (error as Error & { data?: ErrorBody }).data ?? { code: 'UNAVAILABLE', message: error.message };
-      if (body.code !== 'UNAUTHORIZED') return listener.refused(body);
-      listener.refreshToken().then(
-        () => socket.connect(),
-        () => undefined, // the owner reports why the refresh failed
-      );
+      if (body.code === 'UNAUTHORIZED') {
+        listener.refreshToken().then(
+          () => socket.connect(),
+          () => undefined, // the owner reports why the refresh failed
+        );
+      } else if (RETRYABLE.has(body.code)) {
+        // Refused for now (too many sockets, a busy server): HTTP and polling meanwhile, then try again.
+        listener.unreachable();
+        this.retryTimer = setTimeout(() => socket.connect(), body.retryAfterMs ?? 5000);
+      } else {
+        listener.refused(body);
+      }
     });
     socket.on('receive_message', (message) => listener.message(message));
     socket.on('message_stream', (event) => listener.stream(event));
@@ -61,13 +81,17 @@ export class LiveConnection {
     return this.socket.connected;
   }
 
-  /** Sends over the socket; resolves with the server's ack, or an UNAVAILABLE one after 10 s of silence. */
+  /** Sends over the socket; resolves with the server's ack, or UNAVAILABLE if the connection drops or 10 s pass. */
   send(payload: SendMessagePayload): Promise<SendAck> {
-    return new Promise((resolve) =>
-      this.socket.timeout(ACK_TIMEOUT_MS).emit('send_message', payload, (timeout, ack) =>
-        resolve(timeout ? { ok: false, error: { code: 'UNAVAILABLE', message: 'No answer from the chat server.' } } : ack),
-      ),
-    );
+    if (!this.socket.connected) return Promise.resolve(LOST);
+    return new Promise((resolve) => {
+      const lost = () => resolve(LOST);
+      this.socket.once('disconnect', lost);
+      this.socket.timeout(ACK_TIMEOUT_MS).emit('send_message', payload, (timeout, ack) => {
+        this.socket.off('disconnect', lost);
+        resolve(timeout ? { ok: false, error: { code: 'UNAVAILABLE', message: 'No answer from the chat server.' } } : ack);
+      });
+    });
   }
 
   typing(conversationId: string, typing: boolean): void {
@@ -75,6 +99,7 @@ export class LiveConnection {
   }
 
   close(): void {
+    clearTimeout(this.retryTimer);
     this.socket.disconnect();
   }
 }

@@ -1,3 +1,4 @@
+import type { SendAck, SendMessagePayload } from '../../server/protocol/events.js';
 import type { CharacterView, HistoryPage } from '../../server/protocol/message.js';
 import { loadVisitorToken, saveVisitorToken } from '../storage.js';
 import { createApi, errorBodyOf, type Api } from './api.js';
@@ -32,7 +33,11 @@ export class VisitorSession {
   conversationId?: string;
   character?: CharacterView;
 
-  constructor(readonly target: ChatTarget) {
+  constructor(
+    readonly target: ChatTarget,
+    /** Called when a refresh lands in another conversation (the old one is gone): start over. */
+    private readonly onConversationChanged: () => void = () => undefined,
+  ) {
     this.api = createApi(target.server, () => this.token);
     this.token = loadVisitorToken(target.server, target.siteKey);
   }
@@ -46,6 +51,7 @@ export class VisitorSession {
     const changed = this.conversationId !== undefined && this.conversationId !== session.conversationId;
     this.conversationId = session.conversationId;
     this.character = session.character;
+    if (changed) this.onConversationChanged();
     return changed;
   }
 
@@ -55,13 +61,23 @@ export class VisitorSession {
       return await call(this.api);
     } catch (error) {
       if (errorBodyOf(error).code !== 'UNAUTHORIZED') throw error;
-      await this.start();
+      // A call built for the old conversation must not go to the new one.
+      if (await this.start()) throw error;
       return call(this.api);
     }
   }
 
-  /** A page of history: the latest, or the one before `before`. */
-  history(before?: string): Promise<HistoryPage> {
-    return this.call((api) => api.conversation.history.query({ conversationId: this.conversationId!, before, limit: PAGE_SIZE }));
+  /** A page of history: the latest, the one before `before`, or the one after `after`. */
+  history(cursor: { before?: string; after?: string } = {}): Promise<HistoryPage> {
+    return this.call((api) => api.conversation.history.query({ conversationId: this.conversationId!, ...cursor, limit: PAGE_SIZE }));
+  }
+
+  /** Sends over HTTP, for when there is no live connection; answers like the socket's ack. */
+  async sendOverHttp(payload: SendMessagePayload): Promise<SendAck> {
+    try {
+      return { ok: true, message: (await this.call((api) => api.message.send.mutate(payload))).message };
+    } catch (error) {
+      return { ok: false, error: errorBodyOf(error) };
+    }
   }
 }

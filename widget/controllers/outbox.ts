@@ -1,0 +1,109 @@
+import type { ErrorBody } from '../../server/protocol/errors.js';
+import type { SendAck } from '../../server/protocol/events.js';
+import type { Message } from '../../server/protocol/message.js';
+
+export interface OutboxItem {
+  clientMessageId: string;
+  content: string;
+  createdAt: string;
+}
+
+/** Where the outbox keeps its items between page loads. */
+export interface OutboxStore {
+  load(): OutboxItem[];
+  save(items: OutboxItem[]): void;
+}
+
+export interface OutboxHooks {
+  stored(message: Message): void;
+  /** Refused for good (invalid, not allowed): the item leaves the outbox. */
+  rejected(item: OutboxItem, error: ErrorBody): void;
+  /** Not sent yet; the outbox tries again by itself after `ms`. */
+  waiting(error: ErrorBody, ms: number): void;
+}
+
+/** Errors worth waiting out; anything else is the server's final word. */
+const TRANSIENT = new Set(['UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED']);
+const backoff = (attempt: number) => Math.min(15_000, 500 * 2 ** attempt) * (0.75 + Math.random() / 2);
+
+/**
+ * Messages the visitor wrote that the server has not stored yet. Kept in
+ * storage (they survive a reload), sent one at a time in the order written
+ * (so the server stores them in that order), retried with backoff until each
+ * is stored or clearly refused. Retries are safe: each keeps its clientMessageId.
+ */
+export class Outbox {
+  private sending = false;
+  private attempt = 0;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  /** A wait the server asked for; reconnecting does not cut it short. */
+  private limitedUntil = 0;
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly send: (item: OutboxItem) => Promise<SendAck>,
+    private readonly hooks: OutboxHooks,
+  ) {}
+
+  get items(): OutboxItem[] {
+    return this.store.load();
+  }
+
+  add(item: OutboxItem): void {
+    this.store.save([...this.store.load().filter((i) => i.clientMessageId !== item.clientMessageId), item]);
+    this.pump();
+  }
+
+  remove(clientMessageId: string): void {
+    this.store.save(this.store.load().filter((i) => i.clientMessageId !== clientMessageId));
+  }
+
+  /** Tries now rather than after the backoff (the connection is back), unless the server asked to wait. */
+  wake(): void {
+    if (Date.now() < this.limitedUntil) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.attempt = 0;
+    this.pump();
+  }
+
+  stop(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private pump(): void {
+    if (this.sending || this.retryTimer) return;
+    const head = this.store.load()[0];
+    if (!head) return;
+    this.sending = true;
+    this.send(head).then(
+      (ack) => this.settle(head, ack),
+      () => this.settle(head, { ok: false, error: { code: 'UNAVAILABLE', message: 'The chat server could not be reached.' } }),
+    );
+  }
+
+  private settle(item: OutboxItem, ack: SendAck): void {
+    this.sending = false;
+    if (ack.ok) {
+      this.attempt = 0;
+      this.remove(item.clientMessageId);
+      this.hooks.stored(ack.message);
+    } else if (TRANSIENT.has(ack.error.code)) {
+      const limited = ack.error.code === 'RATE_LIMITED';
+      const wait = limited ? (ack.error.retryAfterMs ?? 2000) : backoff(this.attempt++);
+      if (limited) this.limitedUntil = Date.now() + wait;
+      this.hooks.waiting(ack.error, wait);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.pump();
+      }, wait);
+      return;
+    } else {
+      this.attempt = 0;
+      this.remove(item.clientMessageId);
+      this.hooks.rejected(item, ack.error);
+    }
+    this.pump();
+  }
+}
