@@ -65,8 +65,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const sites = new SiteDirectory(db, config.limits);
   const tokens = new VisitorTokens(await loadSigningSecret(db, config.secret), config.tokenTtlSeconds);
   const io = createSocketServer(app.server, sites);
-  const redis = config.redisUrl ? linkThroughRedis(io, config.redisUrl, config.redisPrefix, log) : undefined;
-  const rateLimits = new RateLimits({ redis: redis?.client, prefix: config.redisPrefix });
+  const redis = config.redisUrl ? await linkThroughRedis(io, config.redisUrl, config.redisPrefix, log) : undefined;
+  const rateLimits = new RateLimits({ redis: redis?.limits, prefix: config.redisPrefix });
   const broadcaster = roomBroadcaster(io);
   const responder = options.responder ?? new SimulatedResponder(config.simulatedDelayMs);
   const replies = new ReplyRunner(db, responder, broadcaster, log);
@@ -74,7 +74,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   await staleReplies.start();
   const chat = new ChatService({ db, sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });
   const sessions = new Sessions({ db, sites, tokens, rateLimits });
-  const access = new AccessSweeper(io, sites, log);
+  const access = new AccessSweeper(io, sites, log, redis !== undefined);
   io.on('access_changed', () => void access.recheck());
   attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log });
   await registerTrpc(app, { db, chat, sessions, access }, { rateLimits, requestsPerIp: limits.requestsPerIp });

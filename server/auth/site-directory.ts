@@ -79,6 +79,11 @@ export class SiteDirectory {
     });
   }
 
+  /** The site's limits; the operator's defaults for a site that is gone. */
+  async limitsFor(siteId: string): Promise<Limits> {
+    return (await this.findById(siteId))?.limits ?? resolveLimits(this.limitOverrides);
+  }
+
   /** Whether any site lists this origin (exactly or by wildcard): the gate before a socket says who it is. */
   isKnownOrigin(origin: string): Promise<boolean> {
     const normalized = normalizeOrigin(origin);

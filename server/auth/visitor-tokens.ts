@@ -8,6 +8,11 @@ export interface VisitorIdentity {
   keyId: string;
 }
 
+/** A verified token: who, and until when (epoch ms). */
+export interface VerifiedVisitor extends VisitorIdentity {
+  expiresAt: number;
+}
+
 const ISSUER = 'tipsy-chat';
 const ALG = 'HS256';
 
@@ -31,25 +36,27 @@ export class VisitorTokens {
   }
 
   /** A valid, unexpired token's identity, or UNAUTHORIZED. */
-  verify(token: string): Promise<VisitorIdentity> {
+  verify(token: string): Promise<VerifiedVisitor> {
     return this.check(token, undefined);
   }
 
   /** Like verify, but also accepts a token that expired within the refresh grace period. */
-  verifyForRefresh(token: string): Promise<VisitorIdentity> {
+  verifyForRefresh(token: string): Promise<VerifiedVisitor> {
     return this.check(token, this.refreshGraceSeconds);
   }
 
-  private async check(token: string, tolerance: number | undefined): Promise<VisitorIdentity> {
+  private async check(token: string, tolerance: number | undefined): Promise<VerifiedVisitor> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
         algorithms: [ALG],
         clockTolerance: tolerance,
       });
-      const { sub, site, kid } = payload;
-      if (typeof sub !== 'string' || typeof site !== 'string' || typeof kid !== 'string') throw new Error('claims');
-      return { visitorId: sub, siteId: site, keyId: kid };
+      const { sub, site, kid, exp } = payload;
+      if (typeof sub !== 'string' || typeof site !== 'string' || typeof kid !== 'string' || typeof exp !== 'number') {
+        throw new Error('claims');
+      }
+      return { visitorId: sub, siteId: site, keyId: kid, expiresAt: exp * 1000 };
     } catch (error) {
       const expired = error instanceof errors.JWTExpired;
       throw new TipsyError(

@@ -29,4 +29,11 @@ export const CharacterInput = z.object({
 });
 export type CharacterInput = z.infer<typeof CharacterInput>;
 
-export const CharacterUpdateInput = CharacterInput.partial().required({ slug: true });
+/** Only the fields to change; `null` clears the avatar or the greeting. */
+export const CharacterUpdateInput = z.object({
+  slug: CharacterSlug,
+  name: CharacterInput.shape.name.optional(),
+  avatarUrl: AvatarUrl.nullable().optional(),
+  greeting: CharacterInput.shape.greeting.unwrap().nullable().optional(),
+  persona: CharacterInput.shape.persona,
+});

@@ -33,18 +33,28 @@ export async function getCharacterById(db: Db, id: string): Promise<CharacterRow
   return row;
 }
 
+/** The stored columns a definition sets. */
+const columnsOf = (def: CharacterDefinition) => ({
+  name: def.name,
+  avatar_url: def.avatarUrl ?? null,
+  greeting: def.greeting ?? null,
+  persona: def.persona ?? '',
+});
+
+const newRow = (siteId: string, def: CharacterDefinition) => ({
+  id: newId(),
+  site_id: siteId,
+  slug: def.slug,
+  created_at: nowIso(),
+  ...columnsOf(def),
+});
+
 /** Creates the character, or updates the one with the same slug. */
 export async function upsertCharacter(db: Db, siteId: string, def: CharacterDefinition): Promise<void> {
-  const values = {
-    name: def.name,
-    avatar_url: def.avatarUrl ?? null,
-    greeting: def.greeting ?? null,
-    persona: def.persona ?? '',
-  };
   await db
     .insertInto('characters')
-    .values({ id: newId(), site_id: siteId, slug: def.slug, created_at: nowIso(), ...values })
-    .onConflict((oc) => oc.columns(['site_id', 'slug']).doUpdateSet(values))
+    .values(newRow(siteId, def))
+    .onConflict((oc) => oc.columns(['site_id', 'slug']).doUpdateSet(columnsOf(def)))
     .execute();
 }
 
@@ -57,16 +67,7 @@ export async function listCharacters(db: Db, siteId: string): Promise<CharacterR
 export async function createCharacter(db: Db, siteId: string, def: CharacterDefinition): Promise<CharacterRecord> {
   const inserted = await db
     .insertInto('characters')
-    .values({
-      id: newId(),
-      site_id: siteId,
-      slug: def.slug,
-      name: def.name,
-      avatar_url: def.avatarUrl ?? null,
-      greeting: def.greeting ?? null,
-      persona: def.persona ?? '',
-      created_at: nowIso(),
-    })
+    .values(newRow(siteId, def))
     .onConflict((oc) => oc.columns(['site_id', 'slug']).doNothing())
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {

@@ -95,8 +95,3 @@ export async function historyPage(
   const edge = forward ? page.at(-1) : page[0];
   return { messages: page.map(toMessage), nextCursor: rows.length > options.limit && edge ? String(edge.seq) : null };
 }
-
-/** The last `count` messages, oldest first: the context a responder answers from. */
-export async function recentMessages(db: Db, conversationId: string, count: number): Promise<Message[]> {
-  return (await historyPage(db, conversationId, { limit: count })).messages;
-}

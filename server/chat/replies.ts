@@ -6,10 +6,12 @@ import type { ConversationRow } from '../db/tables.js';
 import type { ReplySlot } from '../limits/reply-slots.js';
 import type { Message } from '../protocol/message.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
-import { recentMessages } from './messages.js';
+import { historyPage } from './messages.js';
 import { beginReply, finishReply, saveReplyProgress } from './reply-store.js';
 
 const CONTEXT_MESSAGES = 20;
+/** A reply that has not finished by then is cut short (kept as interrupted), so it cannot hold its place forever. */
+export const REPLY_TIMEOUT_MS = 120_000;
 /** How often a streaming reply's text is saved (and its heartbeat beats). */
 export const REPLY_SAVE_INTERVAL_MS = 500;
 
@@ -26,6 +28,8 @@ export interface Log {
  */
 export class ReplyRunner {
   private readonly chains = new Map<string, Promise<void>>();
+  /** Per conversation, the reply waiting its turn (not yet running): newer messages join it. */
+  private readonly waiting = new Map<string, { trigger: Message }>();
   private readonly stopping = new AbortController();
   private closing = false;
 
@@ -41,18 +45,36 @@ export class ReplyRunner {
     return !this.closing;
   }
 
-  /** Queues a reply to `trigger`, the visitor's stored message, in the site's `slot` (released here). */
+  /**
+   * Queues a reply to `trigger`, the visitor's stored message, in the site's
+   * `slot` (released here). While a reply waits its turn, later messages in the
+   * conversation join it: it answers the latest, as a person would after a burst
+   * of lines. So a conversation holds at most two places: one running, one waiting.
+   */
   enqueue(conversation: ConversationRow, trigger: Message, slot: ReplySlot): void {
-    const previous = this.chains.get(conversation.id) ?? Promise.resolve();
+    const id = conversation.id;
+    const waiting = this.waiting.get(id);
+    if (waiting) {
+      waiting.trigger = trigger;
+      slot.release();
+      return;
+    }
+    const job = { trigger };
+    this.waiting.set(id, job);
+    const previous = this.chains.get(id) ?? Promise.resolve();
     const next = previous
       .then(() => slot.acquire())
-      .then(() => this.run(conversation, trigger))
-      .catch((error: unknown) => this.log.error({ err: error, conversationId: conversation.id }, 'reply failed'))
+      .then(() => {
+        this.waiting.delete(id);
+        return this.run(conversation, job.trigger);
+      })
+      .catch((error: unknown) => this.log.error({ err: error, conversationId: id }, 'reply failed'))
       .finally(() => {
         slot.release();
-        if (this.chains.get(conversation.id) === next) this.chains.delete(conversation.id);
+        if (this.waiting.get(id) === job) this.waiting.delete(id);
+        if (this.chains.get(id) === next) this.chains.delete(id);
       });
-    this.chains.set(conversation.id, next);
+    this.chains.set(id, next);
   }
 
   /**
@@ -72,8 +94,10 @@ export class ReplyRunner {
     const { db, broadcaster } = this;
     const conversationId = conversation.id;
     const character = await getCharacterById(db, conversation.character_id);
-    const recent = await recentMessages(db, conversationId, CONTEXT_MESSAGES);
-    const history = recent.filter((m) => m.seq <= trigger.seq && m.status !== 'streaming');
+    // The context ends with the message being answered, however many came after it.
+    const { messages } = await historyPage(db, conversationId, { before: String(trigger.seq + 1), limit: CONTEXT_MESSAGES });
+    const history = messages.filter((m) => m.status !== 'streaming');
+    const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(REPLY_TIMEOUT_MS)]);
 
     const reply = await beginReply(db, conversationId);
     let text = '';
@@ -82,13 +106,13 @@ export class ReplyRunner {
     const saver = setInterval(() => void saveReplyProgress(db, reply.id, text, chunks).catch(() => undefined), REPLY_SAVE_INTERVAL_MS);
     broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: true });
     try {
-      for await (const delta of this.responder.reply({ character, history, signal: this.stopping.signal })) {
+      for await (const delta of this.responder.reply({ character, history, signal })) {
         if (!delta) continue;
         text += delta;
         broadcaster.stream({ conversation_id: conversationId, message_id: reply.id, message_seq: reply.seq, seq: chunks, delta });
         chunks++;
       }
-      if (this.stopping.signal.aborted) status = 'interrupted';
+      if (signal.aborted) status = 'interrupted';
     } catch (error) {
       status = 'interrupted';
       this.log.warn({ err: error, conversationId }, 'responder failed; keeping the partial reply');

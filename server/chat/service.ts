@@ -1,7 +1,6 @@
 import type { SiteDirectory } from '../auth/site-directory.js';
 import type { VisitorIdentity } from '../auth/visitor-tokens.js';
 import { TipsyError } from '../errors.js';
-import { DEFAULT_LIMITS } from '../limits/policy.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { ReplySlot, ReplySlots } from '../limits/reply-slots.js';
 import type { Db } from '../db/database.js';
@@ -49,7 +48,7 @@ export class ChatService {
     const { db, sites, rateLimits, replySlots, replies } = this.deps;
     if (!replies.accepting) throw new TipsyError('UNAVAILABLE', 'The chat server is restarting. Your message will be sent in a moment.');
     const conversation = await requireOwnConversation(db, visitor, input.conversationId);
-    const limits = (await sites.findById(visitor.siteId))?.limits ?? DEFAULT_LIMITS;
+    const limits = await sites.limitsFor(visitor.siteId);
     // Limits first: a refused send writes nothing.
     const refund = await rateLimits.consumeAll(
       [
@@ -85,6 +84,7 @@ export class ChatService {
       return message;
     } catch (error) {
       slot.release();
+      await refund();
       throw error;
     }
   }

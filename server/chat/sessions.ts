@@ -1,7 +1,7 @@
 import { isValidUserHash } from '../auth/identity.js';
 import { assertOrigin, type SiteDirectory } from '../auth/site-directory.js';
 import { identitySecretOf } from '../auth/sites.js';
-import type { VisitorIdentity, VisitorTokens } from '../auth/visitor-tokens.js';
+import type { VerifiedVisitor, VisitorTokens } from '../auth/visitor-tokens.js';
 import { findCharacter, toCharacterView } from '../characters/store.js';
 import type { Db } from '../db/database.js';
 import type { RateLimits } from '../limits/rate-limits.js';
@@ -47,7 +47,7 @@ export class Sessions {
   }
 
   /** A token's visitor, if the token is valid, its key still live, and the origin one its site allows. */
-  async authenticate(token: string | undefined, origin: string | undefined): Promise<VisitorIdentity> {
+  async authenticate(token: string | undefined, origin: string | undefined): Promise<VerifiedVisitor> {
     if (!token) throw new TipsyError('UNAUTHORIZED', 'A visitor token is required.');
     const visitor = await this.deps.tokens.verify(token);
     const site = await this.deps.sites.findById(visitor.siteId);

@@ -72,7 +72,7 @@ export async function deleteVisitorData(
   db: Db,
   siteId: string,
   who: { visitorId: string } | { userId: string },
-): Promise<{ deletedConversations: number }> {
+): Promise<{ visitorId: string; deletedConversations: number }> {
   return db.transaction().execute(async (tx) => {
     const visitor = await tx
       .selectFrom('visitors')
@@ -84,6 +84,6 @@ export async function deleteVisitorData(
     const conversations = await tx.selectFrom('conversations').select('id').where('visitor_id', '=', visitor.id).execute();
     // Conversations and their messages go with the visitor (ON DELETE CASCADE).
     await tx.deleteFrom('visitors').where('id', '=', visitor.id).execute();
-    return { deletedConversations: conversations.length };
+    return { visitorId: visitor.id, deletedConversations: conversations.length };
   });
 }

@@ -3,6 +3,8 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { TipsyError } from '../errors.js';
 import type { LimitWindow } from './policy.js';
 
+const MAX_LIMITERS = 1000;
+
 export interface RateLimitsOptions {
   /** When set, counts live in Redis and hold across every server process. */
   redis?: Redis;
@@ -56,6 +58,8 @@ export class RateLimits {
     const id = `${name}:${points}:${seconds}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
+      // Sites can choose their own windows: keep the number of distinct limiters bounded.
+      if (this.limiters.size >= MAX_LIMITERS) this.limiters.clear();
       const keyPrefix = `${this.options.prefix}:rl:${id}`;
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: seconds });
       limiter = this.options.redis

@@ -61,6 +61,8 @@ export interface SocketData {
   keyId: string;
   /** The client's address (through trusted proxies only). */
   ip: string;
+  /** When the socket's token expires (epoch ms): the socket is then asked to reconnect with a fresh one. */
+  expiresAt: number;
 }
 
 /** The handshake's `auth` payload. The token never travels in a URL. */

@@ -40,19 +40,27 @@ export function connectRate({ rateLimits, limits, trust, log }: SocketLimitDeps)
 }
 
 /** After authentication: at most so many open sockets per visitor and per address, as the site allows. */
-export function concurrentSockets(io: { in(room: string): { fetchSockets(): Promise<unknown[]> } }, { sites, log }: SocketLimitDeps) {
+type Rooms = { in(room: string): { fetchSockets(): Promise<unknown[]> } };
+
+export function concurrentSockets(io: Rooms & { local: Rooms }, { sites, log }: SocketLimitDeps) {
+  // Every process's sockets when the adapter can ask them; this process's alone when it cannot (Redis away).
+  const count = (room: string) =>
+    io
+      .in(room)
+      .fetchSockets()
+      .catch(() => io.local.in(room).fetchSockets())
+      .then((sockets) => sockets.length);
   return (socket: TipsySocket, next: Next): void => {
     const { siteId, visitorId, ip } = socket.data;
     (async () => {
-      const limits = (await sites.findById(siteId))?.limits ?? DEFAULT_LIMITS;
-      const [mine, theirs] = await Promise.all([
-        io.in(visitorRoom(visitorId)).fetchSockets(),
-        io.in(addressRoom(siteId, ip)).fetchSockets(),
-      ]);
-      if (mine.length >= limits.socketsPerVisitor || theirs.length >= limits.socketsPerIp) {
+      const limits = await sites.limitsFor(siteId);
+      const rooms = [visitorRoom(visitorId), addressRoom(siteId, ip)];
+      // Counts connected sockets only: sockets racing in together can overshoot a little (a soft limit).
+      const [mine, theirs] = await Promise.all(rooms.map(count));
+      if (mine! >= limits.socketsPerVisitor || theirs! >= limits.socketsPerIp) {
         throw new TipsyError('RATE_LIMITED', 'Too many open chat windows. Close one and try again.', { retryAfterMs: 5000 });
       }
-      await socket.join([visitorRoom(visitorId), addressRoom(siteId, ip)]);
+      await socket.join(rooms);
     })().then(() => next(), (error: unknown) => refuse(next, error, log));
   };
 }
@@ -68,7 +76,7 @@ export function eventRate(socket: TipsySocket, { rateLimits, sites, log }: Socke
   return (packet: unknown[], next: Next): void => {
     let limits = DEFAULT_LIMITS;
     (async () => {
-      limits = (await sites.findById(socket.data.siteId))?.limits ?? DEFAULT_LIMITS;
+      limits = await sites.limitsFor(socket.data.siteId);
       await rateLimits.consume('socketEvents', limits.socketEvents, socket.id, 'You are sending too quickly. Please wait a moment.');
     })().then(
       () => {

@@ -15,7 +15,8 @@ export function registerRequestLimit(
 ): void {
   app.addHook('onRequest', async (req, reply) => {
     if (req.method === 'OPTIONS' || !req.url.startsWith(`${options.prefix}/`)) return;
-    const path = req.url.slice(options.prefix.length + 1).split('?')[0]!;
+    // Count on the decoded path, as tRPC reads it (`%2C` is a comma too).
+    const path = safeDecode(req.url.slice(options.prefix.length + 1).split('?')[0]!);
     // Past maxBatch tRPC refuses the batch itself; it still counts as that many.
     const calls = Math.min(path.split(',').length, options.maxBatch + 1);
     try {
@@ -30,4 +31,12 @@ export function registerRequestLimit(
         .send(envelope(429, error.message, { retryAfterMs: error.retryAfterMs }));
     }
   });
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

@@ -71,3 +71,28 @@ describe('scale-out through Redis', () => {
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   });
 });
+
+describe('when Redis is unreachable', () => {
+  it('keeps serving on its own: limits fall back to memory, local sockets still hear broadcasts, nothing crashes', async () => {
+    const h = await startHarness({ config: { redisUrl: 'redis://127.0.0.1:1', redisPrefix: 'tipsy-test-down' } });
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const { visitorToken, conversationId } = await h.session();
+      const socket = await h.socket(visitorToken);
+      await socket.emitWithAck('join_conversation', conversationId);
+      const heard = collect(socket, 'receive_message', 2, 10_000);
+      const ack = await socket.timeout(10_000).emitWithAck('send_message', { conversationId, content: 'anyone there?' });
+      assert.ok(ack.ok);
+      const [own] = await heard;
+      assert.equal(own?.id, ack.message.id);
+      await sleep(200);
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await h.close();
+    }
+  });
+});
+

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 
 // Frozen: never edit a migration that has shipped; add a new one.
+// One transaction: a crash half-way leaves the schema as it was, not half-changed.
 export async function up(db: Kysely<any>): Promise<void> {
+  await db.transaction().execute((tx) => apply(tx));
+}
+
+async function apply(db: Kysely<any>): Promise<void> {
   // Each site's secret for user-hash HMACs; existing sites get one here (portable: no SQL functions).
   await db.schema.alterTable('sites').addColumn('identity_secret', 'text').execute();
   for (const site of await db.selectFrom('sites').select('id').execute()) {

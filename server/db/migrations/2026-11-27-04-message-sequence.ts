@@ -1,7 +1,12 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 // Frozen: never edit a migration that has shipped; add a new one.
+// One transaction: a crash half-way leaves the schema as it was, not half-changed.
 export async function up(db: Kysely<any>): Promise<void> {
+  await db.transaction().execute((tx) => apply(tx));
+}
+
+async function apply(db: Kysely<any>): Promise<void> {
   // Each conversation numbers its messages in commit order: catch-up asks for "after N".
   await db.schema.alterTable('conversations').addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('messages').addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
@@ -11,15 +16,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('messages').addColumn('chunks', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('messages').addColumn('updated_at', 'text').execute();
 
-  // Number existing messages in id order (portable: plain reads and updates).
-  const conversations = await db.selectFrom('conversations').select('id').execute();
-  for (const { id } of conversations) {
-    const rows = await db.selectFrom('messages').select('id').where('conversation_id', '=', id).orderBy('id').execute();
-    for (const [index, row] of rows.entries()) {
-      await db.updateTable('messages').set({ seq: index + 1 }).where('id', '=', row.id).execute();
-    }
-    await db.updateTable('conversations').set({ last_seq: rows.length }).where('id', '=', id).execute();
-  }
+  // Number existing messages in id order, in one statement each (standard SQL: SQLite and Postgres).
+  await sql`
+    update messages set seq = (
+      select numbered.n from (
+        select id, row_number() over (partition by conversation_id order by id) as n from messages
+      ) as numbered
+      where numbered.id = messages.id
+    )`.execute(db);
+  await sql`
+    update conversations set last_seq = (
+      select count(*) from messages where messages.conversation_id = conversations.id
+    )`.execute(db);
   await db.schema.createIndex('messages_conversation_seq').on('messages').columns(['conversation_id', 'seq']).unique().execute();
   await db.schema.createIndex('messages_streaming').on('messages').columns(['status', 'updated_at']).execute();
   await db.schema.dropIndex('messages_conversation_id_id').execute();

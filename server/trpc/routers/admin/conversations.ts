@@ -21,5 +21,9 @@ export const adminConversationsRouter = router({
   /** Erases one visitor's data: by our visitor id, or by the site's own user id. */
   deleteVisitor: adminProcedure
     .input(z.union([z.object({ visitorId: Id }), z.object({ userId: z.string().min(1).max(255) })]))
-    .mutation(({ ctx, input }) => deleteVisitorData(ctx.db, ctx.siteId, input)),
+    .mutation(async ({ ctx, input }) => {
+      const erased = await deleteVisitorData(ctx.db, ctx.siteId, input);
+      ctx.access.visitorErased(erased.visitorId);
+      return { deletedConversations: erased.deletedConversations };
+    }),
 });
