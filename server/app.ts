@@ -98,8 +98,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     access.stop();
     staleReplies.stop();
     await replies.close(config.shutdownGraceMs);
+    // Each socket gets a DISCONNECT packet (its client reconnects by itself), then its connection closes.
     io.local.disconnectSockets(true);
-    io.engine.close();
   });
   app.addHook('onClose', async () => {
     await redis?.close();

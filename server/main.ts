@@ -14,6 +14,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.app.log.info({ signal }, 'shutting down');
+    // Bounded: whatever happens, the process is gone a little after the replies' grace period.
+    setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000).unref();
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -8,14 +8,18 @@ export interface ServerProcess {
   url: string;
   dbFile: string;
   child: ChildProcess;
+  /** SIGTERM, wait for the exit, delete the database (unless it was given). */
   stop(): Promise<void>;
+  /** Sends a signal and resolves with the exit code (or signal) once the process is gone. */
+  signal(signal: NodeJS.Signals): Promise<number | string>;
 }
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'tipsy-bench-'));
-  const dbFile = join(dir, 'tipsy.db');
+/** Starts `server/main.ts` as a child process; pass `dbFile` to reuse a database (it is then kept). */
+export async function startServerProcess(env: Record<string, string> = {}, options: { dbFile?: string } = {}): Promise<ServerProcess> {
+  const dir = options.dbFile ? undefined : mkdtempSync(join(tmpdir(), 'tipsy-bench-'));
+  const dbFile = options.dbFile ?? join(dir!, 'tipsy.db');
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TIPSY_DB: dbFile, TIPSY_SEED_DEMO: 'false', TIPSY_LOG_LEVEL: 'warn', TIPSY_SIM_DELAY_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -33,15 +37,19 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
   });
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)));
   return {
     url,
     dbFile,
     child,
+    async signal(signal) {
+      child.kill(signal);
+      return exited;
+    },
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

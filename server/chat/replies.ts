@@ -13,7 +13,7 @@ const CONTEXT_MESSAGES = 20;
 /** A reply that has not finished by then is cut short (kept as interrupted), so it cannot hold its place forever. */
 export const REPLY_TIMEOUT_MS = 120_000;
 /** How often a streaming reply's text is saved (and its heartbeat beats). */
-export const REPLY_SAVE_INTERVAL_MS = 500;
+export const REPLY_SAVE_INTERVAL_MS = 250;
 
 /** The slice of a pino-style logger the domain needs. */
 export interface Log {
@@ -99,15 +99,22 @@ export class ReplyRunner {
     const history = messages.filter((m) => m.status !== 'streaming');
     const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(REPLY_TIMEOUT_MS)]);
 
-    const reply = await beginReply(db, conversationId);
+    // The reply is stored from its first words (so it takes its place then), saved as it grows.
+    let reply: Message | undefined;
     let text = '';
     let chunks = 0;
     let status: 'complete' | 'interrupted' = 'complete';
-    const saver = setInterval(() => void saveReplyProgress(db, reply.id, text, chunks).catch(() => undefined), REPLY_SAVE_INTERVAL_MS);
+    let saver: ReturnType<typeof setInterval> | undefined;
     broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: true });
     try {
       for await (const delta of this.responder.reply({ character, history, signal })) {
         if (!delta) continue;
+        if (!reply) {
+          // Stored with its first words: a crash right away still keeps them.
+          reply = await beginReply(db, conversationId, delta);
+          const id = reply.id;
+          saver = setInterval(() => void saveReplyProgress(db, id, text, chunks).catch(() => undefined), REPLY_SAVE_INTERVAL_MS);
+        }
         text += delta;
         broadcaster.stream({ conversation_id: conversationId, message_id: reply.id, message_seq: reply.seq, seq: chunks, delta });
         chunks++;
@@ -120,6 +127,7 @@ export class ReplyRunner {
       clearInterval(saver);
       broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: false });
     }
+    if (!reply) return;
     const stored = await finishReply(db, reply.id, text.trim(), chunks, status);
     if (stored) broadcaster.message(stored);
   }

@@ -9,17 +9,17 @@ import { insertMessage, toMessage } from './messages.js';
  * reconnects mid-reply finds it in history, and a crash leaves what was said,
  * never a half-written row that claims to be whole.
  */
-export async function beginReply(db: Db, conversationId: string): Promise<Message> {
+export async function beginReply(db: Db, conversationId: string, firstWords: string): Promise<Message> {
   return db.transaction().execute(async (tx) => {
     const now = nowIso();
     const row = await insertMessage(tx, {
       id: newId(),
       conversation_id: conversationId,
       sender_type: 'character',
-      content: '',
+      content: firstWords,
       client_message_id: null,
       status: 'streaming',
-      chunks: 0,
+      chunks: 1,
       created_at: now,
       updated_at: now,
     });
@@ -66,7 +66,7 @@ export async function interruptStaleReplies(db: Db, staleBefore: Date): Promise<
     .where('status', '=', 'streaming')
     .where('updated_at', '<', staleBefore.toISOString())
     .executeTakeFirst();
-  // An empty reply that never said a word is not worth keeping.
-  await db.deleteFrom('messages').where('status', '=', 'interrupted').where('content', '=', '').execute();
+  // A reply that never said a word is not worth keeping.
+  await db.deleteFrom('messages').where('status', '=', 'interrupted').where((eb) => eb(eb.fn('trim', ['content']), '=', '')).execute();
   return Number(result.numUpdatedRows);
 }
