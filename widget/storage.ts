@@ -19,9 +19,12 @@ export function saveVisitorToken(server: string, siteKey: string, token: string)
   }
 }
 
-/** Unsent messages, per server, site and conversation: they survive a reload and go out when the connection returns. */
-export function outboxStore(server: string, siteKey: string, conversationId: string): OutboxStore {
-  const key = `tipsy-chat:v1:${server}:${siteKey}:outbox:${conversationId}`;
+/**
+ * Unsent messages, per server, site and chat (character and user): they survive a reload,
+ * show before the session is back, and go out when the connection returns.
+ */
+export function outboxStore(server: string, siteKey: string, chat: string): OutboxStore {
+  const key = `tipsy-chat:v1:${server}:${siteKey}:outbox:${chat}`;
   let memory: OutboxItem[] = []; // where storage is blocked, the outbox lasts as long as the page
   return {
     load() {

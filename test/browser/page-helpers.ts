@@ -34,3 +34,8 @@ export async function typeAndSend(el: Element, text: string): Promise<void> {
 export async function waitForReady(el: Element): Promise<void> {
   await waitUntil(() => $(el, '.presence')?.textContent === 'Online', 'connected', { timeout: 8000 });
 }
+
+/** Sets what reaches the chat server through `env.proxiedServer`. */
+export async function setNetwork(mode: 'open' | 'no-socket' | 'offline'): Promise<void> {
+  await fetch(`/__tipsy__/proxy?mode=${mode}`);
+}

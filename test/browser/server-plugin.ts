@@ -6,10 +6,13 @@ import { createSite, updateSite } from '../../server/auth/sites.js';
 import { postMessage } from '../../server/chat/messages.js';
 import { upsertCharacter } from '../../server/characters/store.js';
 import { testConfig } from '../server/harness.js';
+import { startBlockingProxy, type BlockingProxy, type ProxyMode } from './blocking-proxy.js';
 
 export const ENV_PATH = '/__tipsy__/env.json';
 /** `?conversationId=…&count=N` stores N alternating messages, oldest first, for paging tests. */
 export const SEED_PATH = '/__tipsy__/seed';
+/** `?mode=open|no-socket|offline` sets what the proxy in front of the server lets through. */
+export const PROXY_PATH = '/__tipsy__/proxy';
 
 /** What browser tests read from ENV_PATH. */
 export interface BrowserTestEnv {
@@ -21,6 +24,8 @@ export interface BrowserTestEnv {
   identitySecret: string;
   /** A site that allows 2 messages per 3 seconds per visitor. */
   limitedSiteKey: string;
+  /** The same server behind a proxy the page can switch (see PROXY_PATH). */
+  proxiedServer: string;
 }
 
 interface RunnerConfig {
@@ -33,6 +38,7 @@ export function tipsyServerPlugin() {
   let app: TipsyApp | undefined;
   let dir: string | undefined;
   let env: BrowserTestEnv | undefined;
+  let proxy: BlockingProxy | undefined;
   return {
     name: 'tipsy-server',
     async serverStart({ config }: { config: RunnerConfig }) {
@@ -54,7 +60,9 @@ export function tipsyServerPlugin() {
         await upsertCharacter(app.db, siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
       }
       const server = await app.listen();
+      proxy = await startBlockingProxy(server);
       env = {
+        proxiedServer: proxy.url,
         server,
         siteKey: site.publishableKey,
         lockedSiteKey: locked.publishableKey,
@@ -63,11 +71,16 @@ export function tipsyServerPlugin() {
       };
     },
     async serverStop() {
+      await proxy?.close();
       await app?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
     async serve(context: { path: string; URL: URL }) {
       if (context.path === ENV_PATH) return { body: JSON.stringify(env), type: 'application/json' };
+      if (context.path === PROXY_PATH && proxy) {
+        proxy.setMode(context.URL.searchParams.get('mode') as ProxyMode);
+        return { body: '{}', type: 'application/json' };
+      }
       if (context.path === SEED_PATH && app) {
         const conversationId = context.URL.searchParams.get('conversationId') ?? '';
         const count = Number(context.URL.searchParams.get('count'));

@@ -82,6 +82,7 @@ export class ChatController implements ReactiveController {
       return this.report({ code: 'IDENTITY_REJECTED', message: 'user-id was given without user-hash.' });
     }
     this.setStatus('starting');
+    const outbox = this.openOutbox(session);
     try {
       await session.start();
       const page = await session.history();
@@ -90,7 +91,11 @@ export class ChatController implements ReactiveController {
       this.olderCursor = page.nextCursor;
       this.hasOlder = page.nextCursor !== null;
       this.startAttempts = 0;
-      this.openOutbox(session);
+      // What an earlier page left unsent goes out first (unless history shows it arrived).
+      for (const item of outbox.items) {
+        if (this.list.byClientId(item.clientMessageId)?.status === 'sent') outbox.remove(item.clientMessageId);
+      }
+      outbox.wake();
       this.setStatus('ready');
       this.host.dispatchEvent(new TipsyReadyEvent({ conversationId: session.conversationId!, character: session.character! }));
       this.connect(session);
@@ -106,6 +111,7 @@ export class ChatController implements ReactiveController {
   stop(): void {
     this.run++;
     clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.cooldown.cancel();
     this.sync?.stopPolling();
     this.outbox?.stop();
@@ -119,10 +125,15 @@ export class ChatController implements ReactiveController {
     this.error = undefined;
   }
 
-  /** Sends a message (shown at once, stored when the server can); false when there is nothing to send yet. */
+  /** Whether the visitor can write now: the session is up, coming up, or being retried (queued meanwhile). */
+  get accepting(): boolean {
+    return this.status === 'ready' || this.status === 'starting' || (this.status === 'failed' && this.retryTimer !== undefined);
+  }
+
+  /** Sends a message (shown at once, stored when the server can); false when it cannot be taken now. */
   send(text: string): boolean {
     const content = text.trim();
-    if (!content || this.status !== 'ready' || this.cooldown.active) return false;
+    if (!content || !this.accepting || !this.outbox || this.cooldown.active) return false;
     if (content.length > LIMITS.messageMaxChars) {
       this.report({ code: 'INVALID_INPUT', message: `A message can have at most ${LIMITS.messageMaxChars} characters.` });
       return false;
@@ -131,7 +142,7 @@ export class ChatController implements ReactiveController {
     this.list.addPending(item.clientMessageId, content, item.createdAt);
     this.stopTyping();
     this.host.requestUpdate();
-    this.outbox!.add(item);
+    this.outbox.add(item);
     return true;
   }
 
@@ -192,16 +203,18 @@ export class ChatController implements ReactiveController {
   private retryStartLater(target: ChatTarget, afterMs?: number): void {
     const delay = afterMs ?? Math.min(30_000, 1000 * 2 ** this.startAttempts++);
     this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
       if (this.status !== 'failed' || !sameTarget(this.session?.target, target)) return;
       this.status = 'idle';
       void this.start(target);
     }, delay);
   }
 
-  /** Messages left unsent by an earlier page (or tab) show as pending and go out first. */
-  private openOutbox(session: VisitorSession): void {
+  /** Opens this chat's outbox: messages an earlier page (or tab) left unsent show as pending at once. */
+  private openOutbox(session: VisitorSession): Outbox {
+    const { server, siteKey, character, user } = session.target;
     const outbox = new Outbox(
-      outboxStore(session.target.server, session.target.siteKey, session.conversationId!),
+      outboxStore(server, siteKey, `${character ?? ''}:${user?.id ?? ''}`),
       (item: OutboxItem) => {
         const payload = { conversationId: session.conversationId!, content: item.content, clientMessageId: item.clientMessageId };
         return this.live?.online ? this.live.send(payload) : session.sendOverHttp(payload);
@@ -222,11 +235,8 @@ export class ChatController implements ReactiveController {
       },
     );
     this.outbox = outbox;
-    for (const item of outbox.items) {
-      if (this.list.byClientId(item.clientMessageId)?.status === 'sent') outbox.remove(item.clientMessageId);
-      else this.list.addPending(item.clientMessageId, item.content, item.createdAt);
-    }
-    outbox.wake();
+    for (const item of outbox.items) this.list.addPending(item.clientMessageId, item.content, item.createdAt);
+    return outbox;
   }
 
   private connect(session: VisitorSession): void {

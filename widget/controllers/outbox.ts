@@ -38,6 +38,8 @@ export class Outbox {
   private retryTimer?: ReturnType<typeof setTimeout>;
   /** A wait the server asked for; reconnecting does not cut it short. */
   private limitedUntil = 0;
+  /** Held until the session is up: messages can be queued before that, and go out on wake(). */
+  private held = true;
 
   constructor(
     private readonly store: OutboxStore,
@@ -60,6 +62,7 @@ export class Outbox {
 
   /** Tries now rather than after the backoff (the connection is back), unless the server asked to wait. */
   wake(): void {
+    this.held = false;
     if (Date.now() < this.limitedUntil) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
@@ -73,7 +76,7 @@ export class Outbox {
   }
 
   private pump(): void {
-    if (this.sending || this.retryTimer) return;
+    if (this.held || this.sending || this.retryTimer) return;
     const head = this.store.load()[0];
     if (!head) return;
     this.sending = true;

@@ -64,8 +64,9 @@ export class TipsyChat extends LitElement {
 
   /** Sends a message as if the visitor typed it; resolves false when the chat is not ready. */
   async send(text: string): Promise<boolean> {
-    if (!this.siteKey || this.chat.status === 'failed') return false;
-    if (this.chat.status !== 'ready') await this.whenReady();
+    if (!this.siteKey) return false;
+    if (!this.active) this.open();
+    await this.updateComplete;
     return this.chat.send(text);
   }
 
@@ -109,8 +110,15 @@ export class TipsyChat extends LitElement {
     const { chat } = this;
     const name = chat.character?.name ?? 'Chat';
     const avatar = resolveHttpUrl(chat.character?.avatarUrl, this.server || DEFAULT_SERVER);
-    const canSend = chat.status === 'ready' && !chat.cooldown.active && this.draft.trim().length > 0;
-    return html`<section class="panel" part="panel" role=${this.mode === 'launcher' ? 'dialog' : 'region'} aria-label="Chat with ${name}" @keydown=${this.onPanelKey}>
+    const canSend = chat.accepting && !chat.cooldown.active && this.draft.trim().length > 0;
+    return html`<section
+      class="panel"
+      part="panel"
+      role=${this.mode === 'launcher' ? 'dialog' : 'region'}
+      aria-label="Chat with ${name}"
+      data-connection=${chat.connection}
+      @keydown=${this.onPanelKey}
+    >
       <header class="header" part="header">
         ${avatar ? html`<img class="avatar" src=${avatar} alt="" />` : html`<span class="avatar"></span>`}
         <div class="title">
@@ -144,7 +152,7 @@ export class TipsyChat extends LitElement {
           maxlength=${LIMITS.messageMaxChars}
           placeholder=${this.placeholder}
           .value=${this.draft}
-          ?disabled=${chat.status === 'failed'}
+          ?disabled=${!chat.accepting}
           @input=${this.onInput}
           @keydown=${this.onInputKey}
         ></textarea>
@@ -163,20 +171,8 @@ export class TipsyChat extends LitElement {
     if (status === 'starting') return 'Connecting…';
     if (status === 'failed') return 'Unavailable';
     if (this.chat.characterTyping) return 'Typing…';
+    if (connection === 'fallback') return 'Limited connection: messages still go through';
     return connection === 'online' ? 'Online' : 'Reconnecting…';
-  }
-
-  private whenReady(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.removeEventListener('tipsy-ready', done);
-        this.removeEventListener('tipsy-error', done);
-        resolve();
-      };
-      this.addEventListener('tipsy-ready', done);
-      this.addEventListener('tipsy-error', done);
-      if (!this.active) this.open();
-    });
   }
 
   private readonly onInput = (event: Event): void => {

@@ -8,6 +8,6 @@ export function connectSocket(server: string, token: () => string): ChatSocket {
   return io(server, {
     // A function, so every reconnect sends the freshest token.
     auth: (cb) => cb({ token: token() }),
-    reconnectionDelayMax: 10_000,
+    reconnectionDelayMax: 5_000,
   });
 }
