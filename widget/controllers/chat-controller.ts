@@ -4,19 +4,17 @@ import { LIMITS, type CharacterView, type Message } from '../../server/protocol/
 import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
 import { outboxStore } from '../storage.js';
 import { errorBodyOf } from '../transport/api.js';
-import { LiveConnection } from '../transport/live-connection.js';
+import type { LiveConnection } from '../transport/live-connection.js';
 import { sameTarget, VisitorSession, type ChatTarget } from '../transport/visitor-session.js';
 import { newClientId } from './client-id.js';
 import { Cooldown } from './cooldown.js';
-import { HistorySync } from './history-sync.js';
+import type { HistorySync } from './history-sync.js';
+import { startLiveSync, type Connection } from './live-sync.js';
 import { MessageList } from './message-list.js';
 import { Outbox, type OutboxItem } from './outbox.js';
+import { TypingNotifier } from './typing-notifier.js';
 
 export type SessionStatus = 'idle' | 'starting' | 'ready' | 'failed';
-/** `fallback`: no socket could be opened; sends go over HTTP and history is polled. */
-export type Connection = 'offline' | 'connecting' | 'online' | 'fallback';
-
-const TYPING_IDLE_MS = 3_000;
 
 /**
  * Owns one visitor session: starts it over tRPC, loads history, keeps a live
@@ -43,7 +41,9 @@ export class ChatController implements ReactiveController {
   private sync?: HistorySync;
   private olderCursor: string | null = null;
   private readonly announced = new Set<string>();
-  private typingTimer?: ReturnType<typeof setTimeout>;
+  private readonly typingNotifier = new TypingNotifier((typing) => {
+    if (this.live?.online && this.conversationId) this.live.typing(this.conversationId, typing);
+  });
   private startAttempts = 0;
   /** Bumped by stop(), so work started before it does not touch the state after it. */
   private run = 0;
@@ -140,7 +140,7 @@ export class ChatController implements ReactiveController {
     }
     const item = { clientMessageId: newClientId(), content, createdAt: new Date().toISOString() };
     this.list.addPending(item.clientMessageId, content, item.createdAt);
-    this.stopTyping();
+    this.typingNotifier.stop();
     this.host.requestUpdate();
     this.outbox.add(item);
     return true;
@@ -171,22 +171,12 @@ export class ChatController implements ReactiveController {
 
   /** Tells the room the visitor is typing; stops by itself after a pause. */
   typing(): void {
-    if (!this.live?.online || !this.conversationId) return;
-    if (!this.typingTimer) this.live.typing(this.conversationId, true);
-    clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+    this.typingNotifier.typed();
   }
 
   dismissError(): void {
     this.error = undefined;
     this.host.requestUpdate();
-  }
-
-  private stopTyping(): void {
-    if (!this.typingTimer) return;
-    clearTimeout(this.typingTimer);
-    this.typingTimer = undefined;
-    if (this.conversationId) this.live?.typing(this.conversationId, false);
   }
 
   /** The session now points at another conversation: start over with it. */
@@ -240,57 +230,24 @@ export class ChatController implements ReactiveController {
   }
 
   private connect(session: VisitorSession): void {
-    this.connection = 'connecting';
-    const sync = (this.sync = new HistorySync(
-      session,
-      () => this.list.catchUpCursor,
-      (message) => this.onStored(message),
-      (error) => this.report(error),
-    ));
-    this.live = new LiveConnection(session.target.server, () => session.token ?? '', session.conversationId!, {
-      joined: (again) => {
-        this.connection = 'online';
-        // Whatever was missed while away (or while polling) comes from history.
-        if (again || sync.polling) void sync.catchUp();
-        sync.stopPolling();
+    ({ live: this.live, sync: this.sync } = startLiveSync(session, {
+      list: this.list,
+      connection: (state) => {
+        this.connection = state;
+        this.host.requestUpdate();
+      },
+      characterTyping: (typing) => {
+        this.characterTyping = typing;
+        this.host.requestUpdate();
+      },
+      stored: (message) => this.onStored(message),
+      report: (error) => this.report(error),
+      recovered: () => {
         this.clearError('UNAVAILABLE');
         this.outbox?.wake();
       },
-      dropped: () => {
-        this.connection = 'connecting';
-        this.characterTyping = false;
-        this.host.requestUpdate();
-      },
-      unreachable: () => {
-        // No socket: keep talking over HTTP, and poll for what others (and the character) say.
-        this.connection = 'fallback';
-        sync.startPolling();
-        this.host.requestUpdate();
-      },
-      refused: (error) => {
-        this.connection = 'offline';
-        this.report(error);
-      },
-      refreshToken: async () => {
-        try {
-          await session.start();
-        } catch (error) {
-          this.report(errorBodyOf(error));
-          throw error;
-        }
-      },
-      message: (message) => this.onStored(message),
-      stream: (event) => {
-        this.list.stream(event);
-        this.characterTyping = false;
-        this.host.requestUpdate();
-      },
-      typing: (event) => {
-        if (event.sender_type !== 'character') return;
-        this.characterTyping = event.typing && !this.list.streaming;
-        this.host.requestUpdate();
-      },
-    });
+      changed: () => this.host.requestUpdate(),
+    }));
   }
 
   /** Merges a stored message; `announce` fires tipsy-message for one not seen complete before. */
