@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ResponderSettings } from './characters/responders/settings.js';
 import { LimitsOverride } from './limits/policy.js';
 
 const bool = z
@@ -17,6 +18,13 @@ const EnvSchema = z.object({
   TIPSY_SEED_DEMO: bool.default(true),
   /** A streaming reply not saved for this long belongs to a stopped process and is marked interrupted. */
   TIPSY_STREAM_STALE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  /** How long a model may take to say its first words, and then to go on, before the reply is given up. */
+  TIPSY_REPLY_FIRST_TOKEN_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  TIPSY_REPLY_IDLE_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  /** The server's default model: any OpenAI-compatible endpoint. Unset: the simulated character. */
+  TIPSY_OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TIPSY_OPENAI_MODEL: z.string().min(1).max(200).default('gpt-4o-mini'),
+  TIPSY_OPENAI_API_KEY: z.string().min(1).max(500).optional(),
   /** On SIGTERM, how long running replies may take to finish before they are cut short. */
   TIPSY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   TIPSY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -52,6 +60,9 @@ export interface Config {
   simulatedDelayMs: number;
   seedDemo: boolean;
   streamStaleMs: number;
+  replyDeadlines: { firstMs: number; idleMs: number };
+  /** The server's default responder; undefined = simulated. */
+  responder?: ResponderSettings;
   shutdownGraceMs: number;
   logLevel: z.infer<typeof EnvSchema>['TIPSY_LOG_LEVEL'];
   redisUrl?: string;
@@ -83,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulatedDelayMs: e.TIPSY_SIM_DELAY_MS,
     seedDemo: e.TIPSY_SEED_DEMO,
     streamStaleMs: e.TIPSY_STREAM_STALE_MS,
+    replyDeadlines: { firstMs: e.TIPSY_REPLY_FIRST_TOKEN_MS, idleMs: e.TIPSY_REPLY_IDLE_MS },
+    responder: e.TIPSY_OPENAI_BASE_URL
+      ? { kind: 'openai', baseUrl: e.TIPSY_OPENAI_BASE_URL, model: e.TIPSY_OPENAI_MODEL, apiKey: e.TIPSY_OPENAI_API_KEY }
+      : undefined,
     shutdownGraceMs: e.TIPSY_SHUTDOWN_GRACE_MS,
     logLevel: e.TIPSY_LOG_LEVEL,
     redisUrl: e.TIPSY_REDIS_URL,

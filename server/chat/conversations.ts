@@ -3,6 +3,7 @@ import type { ConversationRow } from '../db/tables.js';
 import { notFound } from '../errors.js';
 import type { VisitorIdentity } from '../auth/visitor-tokens.js';
 import { newId, nowIso } from '../ids.js';
+import { postMessage } from './messages.js';
 
 /**
  * The conversation, if it belongs to this visitor on this site. Someone else's
@@ -24,13 +25,17 @@ export async function requireOwnConversation(
   return row;
 }
 
-/** The visitor's one conversation with this character, created on first use; safe under concurrent calls. */
+/**
+ * The visitor's one conversation with this character, created on first use
+ * (opening with the character's greeting); safe under concurrent calls.
+ */
 export async function openConversation(
   db: Db,
   visitor: VisitorIdentity,
-  characterId: string,
+  character: { id: string; greeting: string | null },
 ): Promise<ConversationRow> {
-  await db
+  const characterId = character.id;
+  const inserted = await db
     .insertInto('conversations')
     .values({
       id: newId(),
@@ -40,11 +45,15 @@ export async function openConversation(
       created_at: nowIso(),
     })
     .onConflict((oc) => oc.columns(['visitor_id', 'character_id']).doNothing())
-    .execute();
-  return db
+    .executeTakeFirst();
+  const conversation = await db
     .selectFrom('conversations')
     .selectAll()
     .where('visitor_id', '=', visitor.visitorId)
     .where('character_id', '=', characterId)
     .executeTakeFirstOrThrow();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0 && character.greeting?.trim()) {
+    await postMessage(db, { conversationId: conversation.id, senderType: 'character', content: character.greeting.trim() });
+  }
+  return conversation;
 }

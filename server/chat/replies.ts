@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getCharacterById } from '../characters/store.js';
-import type { Responder } from '../characters/responders/responder.js';
+import { withDeadlines, type Deadlines } from '../characters/responders/deadlines.js';
+import type { ResponderRegistry } from '../characters/responders/registry.js';
 import type { Db } from '../db/database.js';
 import type { ConversationRow } from '../db/tables.js';
 import type { ReplySlot } from '../limits/reply-slots.js';
@@ -12,6 +13,9 @@ import { beginReply, finishReply, saveReplyProgress } from './reply-store.js';
 const CONTEXT_MESSAGES = 20;
 /** A reply that has not finished by then is cut short (kept as interrupted), so it cannot hold its place forever. */
 export const REPLY_TIMEOUT_MS = 120_000;
+/** What a reply says when the character could not answer at all (kept, so the visitor sees why). */
+export const COULD_NOT_ANSWER = 'Sorry, I could not answer just now. Please try again in a moment.';
+const STOPPED = 'stopped by the visitor';
 /** How often a streaming reply's text is saved (and its heartbeat beats). */
 export const REPLY_SAVE_INTERVAL_MS = 250;
 
@@ -31,13 +35,16 @@ export class ReplyRunner {
   /** Per conversation, the reply waiting its turn (not yet running): newer messages join it. */
   private readonly waiting = new Map<string, { trigger: Message }>();
   private readonly stopping = new AbortController();
+  /** Per conversation, the reply streaming now (in this process), so the visitor can stop it. */
+  private readonly running = new Map<string, AbortController>();
   private closing = false;
 
   constructor(
     private readonly db: Db,
-    private readonly responder: Responder,
+    private readonly responders: ResponderRegistry,
     private readonly broadcaster: ConversationBroadcaster,
     private readonly log: Log,
+    private readonly deadlines: Deadlines,
   ) {}
 
   /** False once shutdown has begun: no new reply can be promised. */
@@ -89,25 +96,36 @@ export class ReplyRunner {
     await Promise.all(this.chains.values());
   }
 
+  /** The visitor asked to stop: what was said so far stays as the reply. */
+  stop(conversationId: string): boolean {
+    const running = this.running.get(conversationId);
+    running?.abort(STOPPED);
+    return running !== undefined;
+  }
+
   private async run(conversation: ConversationRow, trigger: Message): Promise<void> {
     if (this.stopping.signal.aborted) return;
     const { db, broadcaster } = this;
     const conversationId = conversation.id;
     const character = await getCharacterById(db, conversation.character_id);
+    const site = await db.selectFrom('sites').select('responder').where('id', '=', conversation.site_id).executeTakeFirst();
+    const responder = this.responders.for(character, site?.responder ?? null);
     // The context ends with the message being answered, however many came after it.
     const { messages } = await historyPage(db, conversationId, { before: String(trigger.seq + 1), limit: CONTEXT_MESSAGES });
     const history = messages.filter((m) => m.status !== 'streaming');
-    const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(REPLY_TIMEOUT_MS)]);
+    const visitorStop = new AbortController();
+    this.running.set(conversationId, visitorStop);
+    const signal = AbortSignal.any([this.stopping.signal, visitorStop.signal, AbortSignal.timeout(REPLY_TIMEOUT_MS)]);
 
     // The reply is stored from its first words (so it takes its place then), saved as it grows.
     let reply: Message | undefined;
     let text = '';
     let chunks = 0;
-    let status: 'complete' | 'interrupted' = 'complete';
+    let failure: unknown;
     let saver: ReturnType<typeof setInterval> | undefined;
     broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: true });
     try {
-      for await (const delta of this.responder.reply({ character, history, signal })) {
+      for await (const delta of withDeadlines((s) => responder.reply({ character, history, signal: s }), this.deadlines, signal)) {
         if (!delta) continue;
         if (!reply) {
           // Stored with its first words: a crash right away still keeps them.
@@ -119,13 +137,27 @@ export class ReplyRunner {
         broadcaster.stream({ conversation_id: conversationId, message_id: reply.id, message_seq: reply.seq, seq: chunks, delta });
         chunks++;
       }
-      if (signal.aborted) status = 'interrupted';
     } catch (error) {
-      status = 'interrupted';
-      this.log.warn({ err: error, conversationId }, 'responder failed; keeping the partial reply');
+      failure = error;
     } finally {
       clearInterval(saver);
+      this.running.delete(conversationId);
       broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: false });
+    }
+
+    const stopped = visitorStop.signal.aborted;
+    const shuttingDown = this.stopping.signal.aborted;
+    // A responder may end quietly when aborted: an abort the visitor did not ask for is still a failure.
+    if (!failure && signal.aborted && !stopped) failure = signal.reason;
+    if (failure && !stopped && !shuttingDown) {
+      this.log.warn({ err: failure, conversationId, said: chunks }, 'reply failed; keeping what was said');
+    }
+    // What happened decides how the reply is kept: whole, cut short, or not at all.
+    const status = stopped || !failure ? 'complete' : text.trim() ? 'interrupted' : shuttingDown ? undefined : 'failed';
+    if (!status) return;
+    if (status === 'failed') {
+      reply ??= await beginReply(db, conversationId, COULD_NOT_ANSWER);
+      text = COULD_NOT_ANSWER;
     }
     if (!reply) return;
     const stored = await finishReply(db, reply.id, text.trim(), chunks, status);

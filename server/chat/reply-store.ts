@@ -43,7 +43,7 @@ export async function finishReply(
   id: string,
   content: string,
   chunks: number,
-  status: 'complete' | 'interrupted',
+  status: 'complete' | 'interrupted' | 'failed',
 ): Promise<Message | null> {
   if (!content.trim()) {
     await db.deleteFrom('messages').where('id', '=', id).execute();

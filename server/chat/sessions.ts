@@ -38,7 +38,7 @@ export class Sessions {
       ? await this.verifiedVisitor(site.id, input.user)
       : ((await this.returningVisitor(input.visitorToken, site.id)) ?? (await this.newVisitor(site.id)));
     const visitor = { visitorId, siteId: site.id, keyId };
-    const conversation = await openConversation(db, visitor, character.id);
+    const conversation = await openConversation(db, visitor, character);
     return {
       visitorToken: await tokens.issue(visitor),
       conversationId: conversation.id,

@@ -15,6 +15,10 @@ export interface SitesTable {
   identity_secret: string | null;
   /** JSON: the limits this site overrides (server/limits/policy.ts). */
   limits: string | null;
+  /** JSON: the site's default responder settings; null = the server's. */
+  responder: string | null;
+  /** 1 when pages may define characters by attributes. */
+  allow_page_characters: Generated<number>;
   created_at: Iso;
 }
 
@@ -46,6 +50,13 @@ export interface CharactersTable {
   avatar_url: string | null;
   greeting: string | null;
   persona: string;
+  /** Example dialogue, in the character card convention (`{{user}}:` / `{{char}}:` lines). */
+  examples: Generated<string>;
+  /** A CSS hex colour for the widget. */
+  accent: string | null;
+  /** JSON responder settings; null = the site's. */
+  responder: string | null;
+  origin: Generated<'site' | 'page'>;
   created_at: Iso;
 }
 
@@ -68,7 +79,8 @@ export interface ConversationsTable {
   created_at: Iso;
 }
 
-export type MessageStatus = 'complete' | 'streaming' | 'interrupted';
+/** `failed`: the character could not answer at all; the content says so. */
+export type MessageStatus = 'complete' | 'streaming' | 'interrupted' | 'failed';
 
 export interface MessagesTable {
   id: string;

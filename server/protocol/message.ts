@@ -15,9 +15,10 @@ export interface Message {
   client_message_id?: string;
   /**
    * Absent for a complete message. `streaming`: a reply still being written (history shows what
-   * is said so far); `interrupted`: a reply cut short (a restart, an error), kept as far as it got.
+   * is said so far); `interrupted`: a reply cut short (a restart, an error), kept as far as it got;
+   * `failed`: the character could not answer at all (the content says so, in words for the visitor).
    */
-  status?: 'streaming' | 'interrupted';
+  status?: 'streaming' | 'interrupted' | 'failed';
   /** For a streaming reply: how many stream chunks `content` already holds. */
   chunks?: number;
 }
@@ -28,6 +29,8 @@ export interface CharacterView {
   name: string;
   avatarUrl?: string;
   greeting?: string;
+  /** A CSS hex colour the widget may use for its accent. */
+  accent?: string;
 }
 
 export interface HistoryPage {

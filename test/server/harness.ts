@@ -93,13 +93,9 @@ export async function startHarness(
   if (!site) {
     const created = await createSite(app.db, { name: 'Test shop', origins: [SITE_ORIGIN] });
     site = { ...created, siteKey: created.publishableKey };
-    await upsertCharacter(app.db, site.siteId, {
-      slug: 'barkeep',
-      name: 'Barkeep',
-      greeting: 'What will it be?',
-      persona: 'A friendly bartender at a cocktail bar.',
-    });
+    await upsertCharacter(app.db, site.siteId, { slug: 'barkeep', name: 'Barkeep', persona: 'A friendly bartender at a cocktail bar.' });
     await upsertCharacter(app.db, site.siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
+    await upsertCharacter(app.db, site.siteId, { slug: 'host', name: 'Host', greeting: 'Welcome! What will it be?', persona: 'A host.' });
   }
   const url = await app.listen();
   const sockets: ChatSocket[] = [];

@@ -11,7 +11,15 @@ describe('session.start', () => {
     const session = await h.api().session.start.mutate({ siteKey: h.siteKey });
     assert.match(session.visitorToken, /^ey/);
     assert.match(session.conversationId, /^[0-9A-Z]{26}$/);
-    assert.deepEqual(session.character, { slug: 'barkeep', name: 'Barkeep', greeting: 'What will it be?' });
+    assert.deepEqual(session.character, { slug: 'barkeep', name: 'Barkeep' });
+  });
+
+  it('opens a new conversation with the character’s greeting, once', async () => {
+    const session = await h.session('host');
+    assert.equal(session.character.greeting, 'Welcome! What will it be?');
+    const again = await h.api().session.start.mutate({ siteKey: h.siteKey, character: 'host', visitorToken: session.visitorToken });
+    const { messages } = await h.api({ token: again.visitorToken }).conversation.history.query({ conversationId: session.conversationId });
+    assert.deepEqual(messages.map((m) => [m.seq, m.sender_type, m.content]), [[1, 'character', 'Welcome! What will it be?']]);
   });
 
   it('keeps a returning visitor in the same conversation, one per character', async () => {

@@ -3,6 +3,7 @@ import * as initial from './2026-11-27-01-initial.js';
 import * as verifiedIdentity from './2026-11-27-02-verified-identity.js';
 import * as siteLimits from './2026-11-27-03-site-limits.js';
 import * as messageSequence from './2026-11-27-04-message-sequence.js';
+import * as characterDetails from './2026-11-27-05-character-details.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-02-verified-identity': verifiedIdentity,
   '2026-11-27-03-site-limits': siteLimits,
   '2026-11-27-04-message-sequence': messageSequence,
+  '2026-11-27-05-character-details': characterDetails,
 };

@@ -1,0 +1,38 @@
+import OpenAI from 'openai';
+import type { ReplyRequest, Responder } from './responder.js';
+import { buildPrompt } from './prompt.js';
+import type { ResponderSettings } from './settings.js';
+
+type OpenAISettings = Extract<ResponderSettings, { kind: 'openai' }>;
+
+/** Speaks through any OpenAI-compatible chat-completions endpoint, streaming tokens as they come. */
+export class OpenAICompatibleResponder implements Responder {
+  private readonly client: OpenAI;
+
+  constructor(private readonly settings: OpenAISettings) {
+    this.client = new OpenAI({
+      baseURL: settings.baseUrl,
+      // Local servers (Ollama, llama.cpp) ignore the key, but the client insists on one.
+      apiKey: settings.apiKey ?? 'not-needed',
+      maxRetries: 0, // a retry would restart a reply the visitor is already reading
+      timeout: 120_000,
+    });
+  }
+
+  async *reply({ character, history, signal }: ReplyRequest): AsyncIterable<string> {
+    const stream = await this.client.chat.completions.create(
+      {
+        model: this.settings.model,
+        messages: buildPrompt(character, history, this.settings.contextChars),
+        stream: true,
+        ...(this.settings.temperature !== undefined && { temperature: this.settings.temperature }),
+        ...(this.settings.maxTokens !== undefined && { max_tokens: this.settings.maxTokens }),
+      },
+      { signal },
+    );
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta?.content;
+      if (delta) yield delta;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * Which model speaks for a character: the simulated one (offline), or any
+ * server that speaks OpenAI's chat-completions protocol (OpenAI, Ollama,
+ * llama.cpp's server, vLLM…). Set per character, per site, or for the server.
+ */
+export const ResponderSettings = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('simulated') }).strict(),
+  z
+    .object({
+      kind: z.literal('openai'),
+      baseUrl: z.url({ protocol: /^https?$/ }),
+      model: z.string().min(1).max(200),
+      apiKey: z.string().min(1).max(500).optional(),
+      temperature: z.number().min(0).max(2).optional(),
+      maxTokens: z.number().int().min(1).max(32_000).optional(),
+      /** How many characters of recent conversation the prompt may carry. */
+      contextChars: z.number().int().min(500).max(500_000).optional(),
+    })
+    .strict(),
+]);
+export type ResponderSettings = z.infer<typeof ResponderSettings>;
+
+/** Stored settings, or undefined when absent or no longer valid. */
+export function parseResponderSettings(json: string | null | undefined): ResponderSettings | undefined {
+  if (!json) return undefined;
+  try {
+    const parsed = ResponderSettings.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Settings as a site owner may read them back: the API key is never shown again. */
+export function redactResponderSettings(settings: ResponderSettings | undefined): ResponderSettings | undefined {
+  if (settings?.kind !== 'openai' || !settings.apiKey) return settings;
+  return { ...settings, apiKey: `…${settings.apiKey.slice(-4)}` };
+}
