@@ -67,7 +67,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const io = createSocketServer(app.server, sites);
   const redis = config.redisUrl ? await linkThroughRedis(io, config.redisUrl, config.redisPrefix, log) : undefined;
   const rateLimits = new RateLimits({ redis: redis?.limits, prefix: config.redisPrefix });
-  const broadcaster = roomBroadcaster(io);
+  const broadcaster = roomBroadcaster(io, redis !== undefined);
   const responders = new ResponderRegistry(config.responder, config.simulatedDelayMs, options.responder);
   const replies = new ReplyRunner(db, responders, broadcaster, log, config.replyDeadlines);
   const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, log);
@@ -76,6 +76,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const sessions = new Sessions({ db, sites, tokens, rateLimits });
   const access = new AccessSweeper(io, sites, log, redis !== undefined);
   io.on('access_changed', () => void access.recheck());
+  io.on('stop_generation', (conversationId) => replies.stop(conversationId));
   attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log });
   await registerTrpc(app, { db, chat, sessions, access }, { rateLimits, requestsPerIp: limits.requestsPerIp });
 

@@ -5,6 +5,7 @@ const WORDS: Record<ErrorCode, string> = {
   UNAUTHORIZED: 'Your chat session has ended. Reload the page to start a new one.',
   IDENTITY_REJECTED: 'We could not confirm who you are. Please sign in again.',
   FORBIDDEN_ORIGIN: 'Chat is not enabled on this website.',
+  NOT_ALLOWED: 'This website does not allow that.',
   NOT_FOUND: 'This conversation could not be found.',
   RATE_LIMITED: 'You are sending messages too quickly. Please wait a moment.',
   UNAVAILABLE: 'Cannot reach the chat right now. Retrying…',
@@ -13,5 +14,6 @@ const WORDS: Record<ErrorCode, string> = {
 
 /** Human words for an error; validation messages from the server are already human. */
 export function humanError(error: ErrorBody): string {
-  return error.code === 'INVALID_INPUT' && error.message ? error.message : WORDS[error.code] ?? WORDS.INTERNAL;
+  const ownWords = error.code === 'INVALID_INPUT' || error.code === 'NOT_ALLOWED';
+  return ownWords && error.message ? error.message : (WORDS[error.code] ?? WORDS.INTERNAL);
 }

@@ -10,6 +10,8 @@ export interface SiteAccess {
   origins: readonly string[];
   /** The defaults, the operator's overrides, then the site's own. */
   limits: Limits;
+  /** Whether pages may define characters by attributes. */
+  allowPageCharacters: boolean;
 }
 
 /**
@@ -55,7 +57,11 @@ export class SiteDirectory {
 
   findById(siteId: string): Promise<SiteAccess | null> {
     return this.sites.get(siteId, async () => {
-      const site = await this.db.selectFrom('sites').select(['id', 'name', 'limits']).where('id', '=', siteId).executeTakeFirst();
+      const site = await this.db
+        .selectFrom('sites')
+        .select(['id', 'name', 'limits', 'allow_page_characters'])
+        .where('id', '=', siteId)
+        .executeTakeFirst();
       if (!site) return null;
       const origins = await this.db.selectFrom('site_origins').select('origin').where('site_id', '=', siteId).execute();
       return {
@@ -63,6 +69,7 @@ export class SiteDirectory {
         name: site.name,
         origins: origins.map((o) => o.origin),
         limits: resolveLimits(this.limitOverrides, parseSiteLimits(site.limits)),
+        allowPageCharacters: site.allow_page_characters === 1,
       };
     });
   }

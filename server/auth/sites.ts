@@ -6,6 +6,7 @@ import { insertKey } from './keys.js';
 import { normalizeAllowedOrigin } from './origins.js';
 import { parseSiteLimits } from './site-directory.js';
 import type { LimitsOverride } from '../limits/policy.js';
+import { parseResponderSettings, redactResponderSettings, type ResponderSettings } from '../characters/responders/settings.js';
 
 export interface NewSite {
   name: string;
@@ -26,6 +27,10 @@ export interface SiteInfo {
   origins: string[];
   /** The limits this site overrides; the rest are the defaults. */
   limits: LimitsOverride;
+  /** Whether pages may define characters by attributes. */
+  allowPageCharacters: boolean;
+  /** The site's default model for its characters (API key shown only as a hint); null = the server's. */
+  responder: ResponderSettings | null;
   createdAt: string;
 }
 
@@ -60,7 +65,11 @@ export async function createSite(db: Db, site: NewSite): Promise<CreatedSite> {
 }
 
 export async function getSite(db: Db, siteId: string): Promise<SiteInfo> {
-  const site = await db.selectFrom('sites').select(['id', 'name', 'limits', 'created_at']).where('id', '=', siteId).executeTakeFirst();
+  const site = await db
+    .selectFrom('sites')
+    .select(['id', 'name', 'limits', 'allow_page_characters', 'responder', 'created_at'])
+    .where('id', '=', siteId)
+    .executeTakeFirst();
   if (!site) throw notFound('The site');
   const origins = await db.selectFrom('site_origins').select('origin').where('site_id', '=', siteId).orderBy('origin').execute();
   return {
@@ -68,6 +77,8 @@ export async function getSite(db: Db, siteId: string): Promise<SiteInfo> {
     name: site.name,
     origins: origins.map((o) => o.origin),
     limits: parseSiteLimits(site.limits) ?? {},
+    allowPageCharacters: site.allow_page_characters === 1,
+    responder: redactResponderSettings(parseResponderSettings(site.responder)) ?? null,
     createdAt: site.created_at,
   };
 }
@@ -81,13 +92,26 @@ export async function listSites(db: Db): Promise<SiteInfo[]> {
 export async function updateSite(
   db: Db,
   siteId: string,
-  changes: { name?: string; origins?: readonly string[]; limits?: LimitsOverride | null },
+  changes: {
+    name?: string;
+    origins?: readonly string[];
+    limits?: LimitsOverride | null;
+    allowPageCharacters?: boolean;
+    responder?: ResponderSettings | null;
+  },
 ): Promise<SiteInfo> {
   const origins = changes.origins && normalizeOrigins(changes.origins);
   await db.transaction().execute(async (tx) => {
     const found = await tx.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst();
     if (!found) throw notFound('The site');
     if (changes.name !== undefined) await tx.updateTable('sites').set({ name: changes.name }).where('id', '=', siteId).execute();
+    if (changes.allowPageCharacters !== undefined) {
+      await tx.updateTable('sites').set({ allow_page_characters: changes.allowPageCharacters ? 1 : 0 }).where('id', '=', siteId).execute();
+    }
+    if (changes.responder !== undefined) {
+      const responder = changes.responder ? JSON.stringify(changes.responder) : null;
+      await tx.updateTable('sites').set({ responder }).where('id', '=', siteId).execute();
+    }
     if (changes.limits !== undefined) {
       const limits = changes.limits && Object.keys(changes.limits).length ? JSON.stringify(changes.limits) : null;
       await tx.updateTable('sites').set({ limits }).where('id', '=', siteId).execute();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ResponderSettings } from './responders/settings.js';
 
 /** An avatar is an absolute http(s) URL or a path on the chat server; nothing that could run. */
 export const AvatarUrl = z
@@ -20,13 +21,29 @@ export const CharacterSlug = z
   .trim()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A slug is 1–64 lowercase letters, digits and dashes.');
 
+/** A CSS hex colour, and nothing else: it goes into the widget's styles. */
+export const Accent = z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'An accent is a hex colour like #c2410c.');
+
 export const CharacterInput = z.object({
   slug: CharacterSlug,
   name: z.string().trim().min(1).max(80),
   avatarUrl: AvatarUrl.optional(),
   greeting: z.string().trim().min(1).max(1000).optional(),
   persona: z.string().max(8000).optional(),
+  /** Example dialogue (`{{user}}: …` / `{{char}}: …` lines). */
+  examples: z.string().max(8000).optional(),
+  accent: Accent.optional(),
+  responder: ResponderSettings.optional(),
 });
+
+/** A character defined by a page's attributes (when its site allows it). */
+export const PageCharacterInput = z.object({
+  name: z.string().trim().min(1).max(80),
+  avatarUrl: AvatarUrl.optional(),
+  greeting: z.string().trim().min(1).max(1000).optional(),
+  persona: z.string().max(4000).optional(),
+});
+export type PageCharacterInput = z.infer<typeof PageCharacterInput>;
 export type CharacterInput = z.infer<typeof CharacterInput>;
 
 /** Only the fields to change; `null` clears the avatar or the greeting. */
@@ -36,4 +53,18 @@ export const CharacterUpdateInput = z.object({
   avatarUrl: AvatarUrl.nullable().optional(),
   greeting: CharacterInput.shape.greeting.unwrap().nullable().optional(),
   persona: CharacterInput.shape.persona,
+  examples: CharacterInput.shape.examples,
+  accent: Accent.nullable().optional(),
+  responder: ResponderSettings.nullable().optional(),
 });
+
+/** A slug from a name: "Captain Grog!" → "captain-grog". */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 56);
+  return slug || 'character';
+}

@@ -3,18 +3,23 @@ import type { CharacterRow } from '../db/tables.js';
 import { newId, nowIso } from '../ids.js';
 import { notFound, TipsyError } from '../errors.js';
 import type { CharacterView } from '../protocol/message.js';
-import type { CharacterInput } from './inputs.js';
+import type { CharacterInput, PageCharacterInput } from './inputs.js';
+import { parseResponderSettings, redactResponderSettings, type ResponderSettings } from './responders/settings.js';
 
 /** What defines a character (validated by CharacterInput wherever it comes from). */
 export type CharacterDefinition = CharacterInput;
 
-/** A character as the site owner sees it (persona included). */
+/** A character as the site owner sees it (persona included; an API key only as a hint). */
 export interface CharacterRecord {
   slug: string;
   name: string;
   avatarUrl: string | null;
   greeting: string | null;
   persona: string;
+  examples: string;
+  accent: string | null;
+  responder: ResponderSettings | null;
+  origin: 'site' | 'page';
   createdAt: string;
 }
 
@@ -39,6 +44,9 @@ const columnsOf = (def: CharacterDefinition) => ({
   avatar_url: def.avatarUrl ?? null,
   greeting: def.greeting ?? null,
   persona: def.persona ?? '',
+  examples: def.examples ?? '',
+  accent: def.accent ?? null,
+  responder: def.responder ? JSON.stringify(def.responder) : null,
 });
 
 const newRow = (siteId: string, def: CharacterDefinition) => ({
@@ -81,13 +89,24 @@ export async function updateCharacter(
   db: Db,
   siteId: string,
   slug: string,
-  changes: { name?: string; avatarUrl?: string | null; greeting?: string | null; persona?: string },
+  changes: {
+    name?: string;
+    avatarUrl?: string | null;
+    greeting?: string | null;
+    persona?: string;
+    examples?: string;
+    accent?: string | null;
+    responder?: ResponderSettings | null;
+  },
 ): Promise<CharacterRecord> {
   const set = {
     ...(changes.name !== undefined && { name: changes.name }),
     ...(changes.avatarUrl !== undefined && { avatar_url: changes.avatarUrl }),
     ...(changes.greeting !== undefined && { greeting: changes.greeting }),
     ...(changes.persona !== undefined && { persona: changes.persona }),
+    ...(changes.examples !== undefined && { examples: changes.examples }),
+    ...(changes.accent !== undefined && { accent: changes.accent }),
+    ...(changes.responder !== undefined && { responder: changes.responder ? JSON.stringify(changes.responder) : null }),
   };
   if (Object.keys(set).length) {
     await db.updateTable('characters').set(set).where('site_id', '=', siteId).where('slug', '=', slug).execute();
@@ -101,15 +120,36 @@ export async function deleteCharacter(db: Db, siteId: string, slug: string): Pro
   if (Number(result.numDeletedRows) === 0) throw notFound(`The character "${slug}"`);
 }
 
-function toCharacterRecord(row: CharacterRow): CharacterRecord {
+export function toCharacterRecord(row: CharacterRow): CharacterRecord {
   return {
     slug: row.slug,
     name: row.name,
     avatarUrl: row.avatar_url,
     greeting: row.greeting,
     persona: row.persona,
+    examples: row.examples,
+    accent: row.accent,
+    responder: redactResponderSettings(parseResponderSettings(row.responder)) ?? null,
+    origin: row.origin,
     createdAt: row.created_at,
   };
+}
+
+/**
+ * A character defined by a page's attributes: stored on first use, updated
+ * when the attributes change. It never replaces a character the site defined.
+ */
+export async function upsertPageCharacter(db: Db, siteId: string, slug: string, def: PageCharacterInput): Promise<void> {
+  const existing = await db.selectFrom('characters').select('origin').where('site_id', '=', siteId).where('slug', '=', slug).executeTakeFirst();
+  if (existing?.origin === 'site') {
+    throw new TipsyError('NOT_ALLOWED', `"${slug}" is one of the site's own characters; a page cannot redefine it.`);
+  }
+  const columns = { name: def.name, avatar_url: def.avatarUrl ?? null, greeting: def.greeting ?? null, persona: def.persona ?? '' };
+  await db
+    .insertInto('characters')
+    .values({ id: newId(), site_id: siteId, slug, created_at: nowIso(), origin: 'page', ...columns })
+    .onConflict((oc) => oc.columns(['site_id', 'slug']).doUpdateSet(columns))
+    .execute();
 }
 
 export function toCharacterView(row: CharacterRow): CharacterView {
@@ -118,5 +158,6 @@ export function toCharacterView(row: CharacterRow): CharacterView {
     name: row.name,
     ...(row.avatar_url ? { avatarUrl: row.avatar_url } : {}),
     ...(row.greeting ? { greeting: row.greeting } : {}),
+    ...(row.accent ? { accent: row.accent } : {}),
   };
 }

@@ -9,4 +9,6 @@ export interface ConversationBroadcaster {
   message(message: Message): void;
   typing(event: TypingEvent): void;
   stream(event: MessageStreamEvent): void;
+  /** Asks the other server processes to stop the conversation's reply (this one stops its own). */
+  stopElsewhere(conversationId: string): void;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageCharacterInput } from '../characters/inputs.js';
 import { TipsyError } from '../errors.js';
 import { LIMITS } from '../protocol/message.js';
 
@@ -35,6 +36,8 @@ export const HistoryInput = z
   .refine((input) => input.before === undefined || input.after === undefined, 'Give before or after, not both.');
 export type HistoryInput = z.infer<typeof HistoryInput>;
 
+export const StopInput = z.object({ conversationId: Id });
+
 export const TypingInput = z.object({
   conversationId: Id,
   typing: z.boolean(),
@@ -52,6 +55,8 @@ export const SessionStartInput = z.object({
   character: z.string().trim().min(1).max(64).optional(),
   visitorToken: z.string().min(1).max(2048).optional(),
   user: VerifiedUserInput.optional(),
+  /** A character defined by the page's attributes (the site must allow it); `character` is then its slug. */
+  characterDefinition: PageCharacterInput.optional(),
 });
 export type SessionStartInput = z.infer<typeof SessionStartInput>;
 

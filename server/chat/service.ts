@@ -35,6 +35,14 @@ export class ChatService {
     return historyPage(this.deps.db, input.conversationId, input);
   }
 
+  /** Stops the reply streaming in the visitor's conversation, wherever it runs; what was said is kept. */
+  async stop(visitor: VisitorIdentity, conversationId: string): Promise<{ stopped: boolean }> {
+    await requireOwnConversation(this.deps.db, visitor, conversationId);
+    const stopped = this.deps.replies.stop(conversationId);
+    if (!stopped) this.deps.broadcaster.stopElsewhere(conversationId);
+    return { stopped };
+  }
+
   /** Checks ownership, makes sure a conversation can be joined, and returns its id. */
   async join(visitor: VisitorIdentity, conversationId: string): Promise<string> {
     return (await requireOwnConversation(this.deps.db, visitor, conversationId)).id;

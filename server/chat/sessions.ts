@@ -2,7 +2,8 @@ import { isValidUserHash } from '../auth/identity.js';
 import { assertOrigin, type SiteDirectory } from '../auth/site-directory.js';
 import { identitySecretOf } from '../auth/sites.js';
 import type { VerifiedVisitor, VisitorTokens } from '../auth/visitor-tokens.js';
-import { findCharacter, toCharacterView } from '../characters/store.js';
+import { slugify } from '../characters/inputs.js';
+import { findCharacter, toCharacterView, upsertPageCharacter } from '../characters/store.js';
 import type { Db } from '../db/database.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { TipsyError } from '../errors.js';
@@ -33,7 +34,15 @@ export class Sessions {
     const { db, sites, tokens, rateLimits } = this.deps;
     const { site, keyId } = await sites.requirePublishableKey(input.siteKey, request.origin);
     await rateLimits.consume('sessionsPerIp', site.limits.sessionsPerIp, `${site.id}:${request.ip}`, 'Too many new chats from this network. Please wait a little.');
-    const character = await findCharacter(db, site.id, input.character);
+    let slug = input.character;
+    if (input.characterDefinition) {
+      if (!site.allowPageCharacters) {
+        throw new TipsyError('NOT_ALLOWED', 'This site does not allow characters defined on the page.');
+      }
+      slug ??= `page-${slugify(input.characterDefinition.name)}`;
+      await upsertPageCharacter(db, site.id, slug, input.characterDefinition);
+    }
+    const character = await findCharacter(db, site.id, slug);
     const visitorId = input.user
       ? await this.verifiedVisitor(site.id, input.user)
       : ((await this.returningVisitor(input.visitorToken, site.id)) ?? (await this.newVisitor(site.id)));

@@ -41,6 +41,12 @@ export interface ClientToServerEvents {
   join_conversation: (conversationId: string, ack: (result: JoinAck) => void) => void;
   send_message: (payload: SendMessagePayload, ack: (result: SendAck) => void) => void;
   typing: (payload: TypingPayload) => void;
+  /** Stops whatever reply is streaming in the conversation; what was said so far is kept as the reply. */
+  stop_generation: (payload: StopGenerationPayload, ack: (result: Ack<{ stopped: boolean }>) => void) => void;
+}
+
+export interface StopGenerationPayload {
+  conversationId: string;
 }
 
 export interface ServerToClientEvents {
@@ -52,6 +58,8 @@ export interface ServerToClientEvents {
 /** Between server processes (through the adapter): sites, keys or origins changed; drop caches and re-check sockets. */
 export interface InterServerEvents {
   access_changed: () => void;
+  /** A visitor asked another process to stop the reply it is streaming. */
+  stop_generation: (conversationId: string) => void;
 }
 
 /** What the server learns from a socket's handshake: the verified visitor. */

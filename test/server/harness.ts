@@ -13,6 +13,7 @@ import { upsertCharacter } from '../../server/characters/store.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { LimitsOverride } from '../../server/limits/policy.js';
 import type { ErrorCode } from '../../server/protocol/errors.js';
+import type { CharacterView } from '../../server/protocol/message.js';
 import type { ServerToClientEvents } from '../../server/protocol/events.js';
 import type { AppRouter } from '../../server/trpc/router.js';
 import type { ChatSocket } from '../../widget/transport/socket.js';
@@ -39,7 +40,7 @@ export interface Harness {
   /** A connected socket; rejects with the server's error on connect_error. */
   socket(token: string, options?: { origin?: string }): Promise<ChatSocket>;
   /** A new visitor's session. */
-  session(character?: string): Promise<{ visitorToken: string; conversationId: string }>;
+  session(character?: string): Promise<{ visitorToken: string; conversationId: string; character: CharacterView }>;
   /** Stops the server, keeping the database file (for restart tests). */
   stop(): Promise<void>;
   /** Stops the server and deletes its files. */

@@ -146,6 +146,18 @@ export class ChatController implements ReactiveController {
     return true;
   }
 
+  /** Stops the character's reply: what it said so far stays. */
+  stopReply(): void {
+    if (!this.session?.conversationId) return;
+    if (this.live?.online) this.live.stopGeneration(this.session.conversationId);
+    else void this.session.stopOverHttp().catch((error: unknown) => this.report(errorBodyOf(error)));
+  }
+
+  /** Whether the character is answering now (typing or streaming): the composer offers to stop it. */
+  get answering(): boolean {
+    return this.characterTyping || this.list.streaming;
+  }
+
   retry(clientMessageId: string): void {
     const entry = this.list.markPending(clientMessageId);
     this.host.requestUpdate();

@@ -45,7 +45,7 @@ export class MessageList {
     const existing = this.entries.find(
       (e) => e.id === message.id || (!!message.client_message_id && e.clientMessageId === message.client_message_id),
     );
-    if (existing && (existing.status === 'sent' || existing.status === 'interrupted')) return false;
+    if (existing && existing.id !== undefined && existing.status !== 'streaming' && existing.status !== 'pending') return false;
     if (message.status === 'streaming') {
       // A reply still being written: keep whichever of ours and the server's holds more.
       const chunks = message.chunks ?? 0;
@@ -53,7 +53,8 @@ export class MessageList {
       this.upsert(existing, { ...fromMessage(message, existing), status: 'streaming', nextSeq: chunks });
       return false;
     }
-    this.upsert(existing, { ...fromMessage(message, existing), status: message.status === 'interrupted' ? 'interrupted' : 'sent' });
+    const status = message.status === 'interrupted' ? 'interrupted' : message.status === 'failed' ? 'failed' : 'sent';
+    this.upsert(existing, { ...fromMessage(message, existing), status });
     return true;
   }
 

@@ -6,6 +6,8 @@ import { humanError } from '../error-words.js';
 export function renderEntry(entry: ChatEntry, onRetry: (clientMessageId: string) => void) {
   const parts = ['message', `message-${entry.sender}`];
   if (entry.status === 'pending' || entry.status === 'failed' || entry.status === 'interrupted') parts.push(`message-${entry.status}`);
+  // A conversation opens with the character's greeting (its first message).
+  if (entry.sender === 'character' && entry.seq === 1) parts.push('greeting');
   return html`<div
     class="message ${entry.sender} ${entry.status}"
     part=${parts.join(' ')}
@@ -17,15 +19,12 @@ export function renderEntry(entry: ChatEntry, onRetry: (clientMessageId: string)
 function renderMeta(entry: ChatEntry, onRetry: (clientMessageId: string) => void) {
   if (entry.status === 'pending') return html`<span class="meta">Sending…</span>`;
   if (entry.status === 'interrupted') return html`<span class="meta">(interrupted)</span>`;
+  if (entry.status === 'failed' && entry.sender === 'character') return nothing; // its words say what happened
   if (entry.status !== 'failed') return nothing;
   return html`<span class="meta" role="alert"
     >${entry.error ? humanError(entry.error) : 'Not sent.'}
     <button class="retry" type="button" @click=${() => onRetry(entry.clientMessageId!)}>Retry</button></span
   >`;
-}
-
-export function renderGreeting(text: string) {
-  return html`<div class="message character" part="message message-character greeting"><span class="text">${text}</span></div>`;
 }
 
 export function renderTyping(name: string) {

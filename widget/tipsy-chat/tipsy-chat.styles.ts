@@ -8,7 +8,7 @@ export const styles = css`
   :host {
     /* light-dark() follows color-scheme: the system's by default, or the theme attribute's. */
     color-scheme: light dark;
-    --_accent: var(--tipsy-accent, #c2410c);
+    --_accent: var(--tipsy-accent, var(--_character-accent, #c2410c));
     --_accent-fg: var(--tipsy-accent-contrast, #fff);
     --_bg: var(--tipsy-background, light-dark(#fff, #1c1917));
     --_fg: var(--tipsy-foreground, light-dark(#1c1917, #f5f5f4));
@@ -74,6 +74,8 @@ export const styles = css`
   }
 
   .panel {
+    /* Inside the panel, the character's own accent (set on it) applies unless the page sets one. */
+    --_accent: var(--tipsy-accent, var(--_character-accent, #c2410c));
     display: flex;
     flex-direction: column;
     background: var(--_bg);
@@ -220,6 +222,10 @@ export const styles = css`
   .message.failed {
     background: color-mix(in srgb, var(--_danger) 15%, var(--_bg));
     color: var(--_fg);
+  }
+  .message.character.interrupted .meta,
+  .message.character.failed {
+    font-style: italic;
   }
   .meta {
     display: block;

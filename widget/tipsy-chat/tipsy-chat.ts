@@ -7,8 +7,8 @@ import { ScrollFollowController } from '../controllers/scroll-follow.js';
 import { humanError } from '../error-words.js';
 import { TipsyCloseEvent, TipsyOpenEvent } from '../events.js';
 import { DEFAULT_SERVER, resolveHttpUrl } from '../transport/server-url.js';
-import { chatIcon, closeIcon, sendIcon } from './icons.js';
-import { renderEntry, renderGreeting, renderTyping } from './message-view.js';
+import { chatIcon, closeIcon, sendIcon, stopIcon } from './icons.js';
+import { renderEntry, renderTyping } from './message-view.js';
 import { styles } from './tipsy-chat.styles.js';
 
 export type ChatMode = 'launcher' | 'inline';
@@ -27,8 +27,10 @@ export type ChatTheme = 'auto' | 'light' | 'dark';
  * @attr user-id - the host site's signed-in user (with user-hash)
  * @attr user-hash - hex HMAC-SHA256 of user-id under the site's identity secret, computed by the host's server
  * @attr user-name - the signed-in user's display name
+ * @attr character-name - defines the character on the page (the site must allow it), with
+ *   character-avatar, character-greeting and character-persona
  *
- * @csspart launcher, panel, header, log, message, message-user, message-character, typing, input, send, error
+ * @csspart launcher, panel, header, log, message, message-user, message-character, greeting, typing, input, send, stop, error
  * @fires tipsy-ready | tipsy-open | tipsy-close | tipsy-message | tipsy-error
  */
 export class TipsyChat extends LitElement {
@@ -45,6 +47,10 @@ export class TipsyChat extends LitElement {
   @property({ attribute: 'user-id' }) userId?: string;
   @property({ attribute: 'user-hash' }) userHash?: string;
   @property({ attribute: 'user-name' }) userName?: string;
+  @property({ attribute: 'character-name' }) characterName?: string;
+  @property({ attribute: 'character-avatar' }) characterAvatar?: string;
+  @property({ attribute: 'character-greeting' }) characterGreeting?: string;
+  @property({ attribute: 'character-persona' }) characterPersona?: string;
 
   @state() private draft = '';
   @query('textarea') private input?: HTMLTextAreaElement;
@@ -80,6 +86,14 @@ export class TipsyChat extends LitElement {
         siteKey: this.siteKey,
         character: this.character || undefined,
         user: this.userId ? { id: this.userId, hash: this.userHash ?? '', name: this.userName || undefined } : undefined,
+        characterDefinition: this.characterName
+          ? {
+              name: this.characterName,
+              avatarUrl: this.characterAvatar || undefined,
+              greeting: this.characterGreeting || undefined,
+              persona: this.characterPersona || undefined,
+            }
+          : undefined,
       });
     }
   }
@@ -111,12 +125,14 @@ export class TipsyChat extends LitElement {
     const name = chat.character?.name ?? 'Chat';
     const avatar = resolveHttpUrl(chat.character?.avatarUrl, this.server || DEFAULT_SERVER);
     const canSend = chat.accepting && !chat.cooldown.active && this.draft.trim().length > 0;
+    const accent = chat.character?.accent;
     return html`<section
       class="panel"
       part="panel"
       role=${this.mode === 'launcher' ? 'dialog' : 'region'}
       aria-label="Chat with ${name}"
       data-connection=${chat.connection}
+      style=${accent && /^#[0-9a-f]{3,6}$/i.test(accent) ? `--_character-accent: ${accent}` : nothing}
       @keydown=${this.onPanelKey}
     >
       <header class="header" part="header">
@@ -139,7 +155,6 @@ export class TipsyChat extends LitElement {
         : nothing}
       <div class="log" part="log" role="log" aria-live="polite" aria-relevant="additions">
         ${chat.loadingOlder ? html`<div class="older">Loading earlier messages…</div>` : nothing}
-        ${!chat.hasOlder && chat.character?.greeting ? renderGreeting(chat.character.greeting) : nothing}
         ${repeat(chat.list.entries, (e) => e.key, (e) => renderEntry(e, (id) => chat.retry(id)))}
         ${chat.characterTyping ? renderTyping(name) : nothing}
       </div>
@@ -156,7 +171,11 @@ export class TipsyChat extends LitElement {
           @input=${this.onInput}
           @keydown=${this.onInputKey}
         ></textarea>
-        <button class="send" part="send" type="submit" aria-label="Send" ?disabled=${!canSend}>${sendIcon}</button>
+        ${chat.answering && !this.draft.trim()
+          ? html`<button class="send stop" part="stop" type="button" aria-label="Stop the reply" @click=${() => chat.stopReply()}>
+              ${stopIcon}
+            </button>`
+          : html`<button class="send" part="send" type="submit" aria-label="Send" ?disabled=${!canSend}>${sendIcon}</button>`}
       </form>
     </section>`;
   }

@@ -94,6 +94,11 @@ export class LiveConnection {
     });
   }
 
+  /** Asks the server to stop the reply streaming in the conversation. */
+  stopGeneration(conversationId: string): void {
+    this.socket.emit('stop_generation', { conversationId }, () => undefined);
+  }
+
   typing(conversationId: string, typing: boolean): void {
     if (this.socket.connected) this.socket.emit('typing', { conversationId, typing });
   }

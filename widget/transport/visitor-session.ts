@@ -9,16 +9,12 @@ export interface ChatTarget {
   character?: string;
   /** The host site's signed-in user, vouched for by its server (see docs/security.md). */
   user?: { id: string; hash: string; name?: string };
+  /** A character defined by the page's attributes (the site must allow it). */
+  characterDefinition?: { name: string; avatarUrl?: string; greeting?: string; persona?: string };
 }
 
-export const sameTarget = (a: ChatTarget | undefined, b: ChatTarget) =>
-  !!a &&
-  a.server === b.server &&
-  a.siteKey === b.siteKey &&
-  a.character === b.character &&
-  a.user?.id === b.user?.id &&
-  a.user?.hash === b.user?.hash &&
-  a.user?.name === b.user?.name;
+/** Targets are plain data: the same JSON is the same chat. */
+export const sameTarget = (a: ChatTarget | undefined, b: ChatTarget) => !!a && JSON.stringify(a) === JSON.stringify(b);
 
 const PAGE_SIZE = 30;
 
@@ -44,8 +40,8 @@ export class VisitorSession {
 
   /** Starts (or refreshes) the session; resolves true when the conversation is not the one held before. */
   async start(): Promise<boolean> {
-    const { server, siteKey, character, user } = this.target;
-    const session = await this.api.session.start.mutate({ siteKey, character, visitorToken: this.token, user });
+    const { server, siteKey, character, user, characterDefinition } = this.target;
+    const session = await this.api.session.start.mutate({ siteKey, character, visitorToken: this.token, user, characterDefinition });
     this.token = session.visitorToken;
     saveVisitorToken(server, siteKey, session.visitorToken);
     const changed = this.conversationId !== undefined && this.conversationId !== session.conversationId;
@@ -70,6 +66,11 @@ export class VisitorSession {
   /** A page of history: the latest, the one before `before`, or the one after `after`. */
   history(cursor: { before?: string; after?: string } = {}): Promise<HistoryPage> {
     return this.call((api) => api.conversation.history.query({ conversationId: this.conversationId!, ...cursor, limit: PAGE_SIZE }));
+  }
+
+  /** Stops the streaming reply over HTTP (for when there is no live connection). */
+  async stopOverHttp(): Promise<void> {
+    await this.call((api) => api.message.stop.mutate({ conversationId: this.conversationId! }));
   }
 
   /** Sends over HTTP, for when there is no live connection; answers like the socket's ack. */

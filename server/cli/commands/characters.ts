@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { describeIssues } from '../../chat/inputs.js';
 import { CharacterInput } from '../../characters/inputs.js';
-import { createCharacter, listCharacters } from '../../characters/store.js';
+import { cardFromCharacter, characterFromCard, embedCardInPng, parseCard, plainPng } from '../../characters/cards.js';
+import { createCharacter, findCharacter, listCharacters, toCharacterRecord } from '../../characters/store.js';
 import { TipsyError } from '../../errors.js';
 import { print, table, type Output } from '../output.js';
 import type { WithDb } from '../with-db.js';
@@ -20,6 +21,10 @@ async function readCharacters(path: string): Promise<CharacterInput[]> {
   const parsed = CharacterFile.safeParse(json);
   if (!parsed.success) throw new TipsyError('INVALID_INPUT', `${path}: ${describeIssues(parsed.error.issues)}`);
   return Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+}
+
+function failRead(path: string): never {
+  throw new TipsyError('INVALID_INPUT', `Cannot read ${path}.`);
 }
 
 export function registerCharacterCommands(program: Command, withDb: WithDb): void {
@@ -39,6 +44,38 @@ export function registerCharacterCommands(program: Command, withDb: WithDb): voi
           return out;
         });
         print(opts, created, () => `Added ${created.map((c) => c.slug).join(', ')}.`);
+      }),
+    );
+
+  character
+    .command('import <siteId>')
+    .description('add a character from a Character Card V2 file: JSON, or a PNG with the card inside')
+    .requiredOption('--file <path>', 'the card (.json or .png)')
+    .option('--slug <slug>', 'the slug to give it (default: from its name)')
+    .option('--json', 'print JSON')
+    .action((siteId: string, opts: { file: string; slug?: string } & Output) =>
+      withDb(async (db) => {
+        const card = parseCard(await readFile(opts.file).catch(() => failRead(opts.file)));
+        const created = await createCharacter(db, siteId, characterFromCard(card, opts.slug));
+        print(opts, created, () => `Imported ${created.name} as "${created.slug}".`);
+      }),
+    );
+
+  character
+    .command('export <siteId> <slug>')
+    .description('write a character as a Character Card V2: .json, or .png (the card inside an image)')
+    .requiredOption('--out <path>', 'where to write it (.json or .png)')
+    .option('--image <path>', 'for .png: the image to put the card in (default: a plain square in its accent)')
+    .action((siteId: string, slug: string, opts: { out: string; image?: string }) =>
+      withDb(async (db) => {
+        const card = cardFromCharacter(toCharacterRecord(await findCharacter(db, siteId, slug)));
+        if (opts.out.toLowerCase().endsWith('.png')) {
+          const image = opts.image ? await readFile(opts.image).catch(() => failRead(opts.image!)) : plainPng((card.data.extensions?.tipsy as { accent?: string }).accent);
+          await writeFile(opts.out, embedCardInPng(image, card));
+        } else {
+          await writeFile(opts.out, `${JSON.stringify(card, null, 2)}\n`);
+        }
+        process.stdout.write(`Wrote ${opts.out}\n`);
       }),
     );
 

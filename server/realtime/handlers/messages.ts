@@ -1,4 +1,4 @@
-import { parseInput, SendMessageInput } from '../../chat/inputs.js';
+import { parseInput, SendMessageInput, StopInput } from '../../chat/inputs.js';
 import type { HandlerDeps } from './deps.js';
 import { answer } from '../ack.js';
 import { conversationRoom, type TipsySocket } from '../types.js';
@@ -12,5 +12,8 @@ export function registerMessageHandlers(socket: TipsySocket, { chat, log }: Hand
       if (!socket.rooms.has(room)) await socket.join(conversationRoom(await chat.join(socket.data, input.conversationId)));
       return { message: await chat.send(socket.data, input) };
     }),
+  );
+  socket.on('stop_generation', (payload, ack) =>
+    answer(ack, log, () => chat.stop(socket.data, parseInput(StopInput, payload).conversationId)),
   );
 }

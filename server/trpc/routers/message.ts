@@ -1,4 +1,4 @@
-import { SendMessageInput } from '../../chat/inputs.js';
+import { SendMessageInput, StopInput } from '../../chat/inputs.js';
 import { router, visitorProcedure } from '../init.js';
 
 export const messageRouter = router({
@@ -6,4 +6,7 @@ export const messageRouter = router({
   send: visitorProcedure
     .input(SendMessageInput)
     .mutation(async ({ ctx, input }) => ({ message: await ctx.chat.send(ctx.visitor, input) })),
+
+  /** The same as the socket's `stop_generation`. */
+  stop: visitorProcedure.input(StopInput).mutation(({ ctx, input }) => ctx.chat.stop(ctx.visitor, input.conversationId)),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CharacterInput, CharacterSlug, CharacterUpdateInput } from '../../../characters/inputs.js';
-import { createCharacter, deleteCharacter, listCharacters, updateCharacter } from '../../../characters/store.js';
+import { cardFromCharacter, characterFromCard, embedCardInPng, parseCard, plainPng } from '../../../characters/cards.js';
+import { createCharacter, deleteCharacter, findCharacter, listCharacters, toCharacterRecord, updateCharacter } from '../../../characters/store.js';
 import { adminProcedure, router } from '../../init.js';
 
 export const adminCharactersRouter = router({
@@ -9,6 +10,29 @@ export const adminCharactersRouter = router({
   update: adminProcedure
     .input(CharacterUpdateInput)
     .mutation(({ ctx, input: { slug, ...changes } }) => updateCharacter(ctx.db, ctx.siteId, slug, changes)),
+  /** Adds a character from a Character Card V2: its JSON, or a PNG with the card inside (base64, within the 256 KB body limit). */
+  import: adminProcedure
+    .input(
+      z.union([
+        z.object({ card: z.unknown(), slug: CharacterSlug.optional() }),
+        z.object({ pngBase64: z.string().max(340_000), slug: CharacterSlug.optional() }),
+      ]),
+    )
+    .mutation(({ ctx, input }) => {
+      const bytes = 'pngBase64' in input ? Buffer.from(input.pngBase64, 'base64') : Buffer.from(JSON.stringify(input.card ?? null));
+      return createCharacter(ctx.db, ctx.siteId, characterFromCard(parseCard(bytes), input.slug));
+    }),
+
+  /** A character as a Character Card V2: JSON, or a PNG (a plain square in its accent) with the card inside. */
+  export: adminProcedure
+    .input(z.object({ slug: CharacterSlug, format: z.enum(['json', 'png']).default('json') }))
+    .query(async ({ ctx, input }) => {
+      const card = cardFromCharacter(toCharacterRecord(await findCharacter(ctx.db, ctx.siteId, input.slug)));
+      if (input.format === 'json') return { card };
+      const record = card.data.extensions?.tipsy as { accent?: string } | undefined;
+      return { card, pngBase64: embedCardInPng(plainPng(record?.accent), card).toString('base64') };
+    }),
+
   /** Deletes the character and every conversation with it. */
   delete: adminProcedure.input(z.object({ slug: CharacterSlug })).mutation(async ({ ctx, input }) => {
     await deleteCharacter(ctx.db, ctx.siteId, input.slug);

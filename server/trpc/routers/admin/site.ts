@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { getSite, rotateIdentitySecret, updateSite } from '../../../auth/sites.js';
+import { ResponderSettings } from '../../../characters/responders/settings.js';
 import { LimitsOverride } from '../../../limits/policy.js';
 import { adminProcedure, router } from '../../init.js';
 
@@ -8,6 +9,9 @@ export const SiteUpdateInput = z.object({
   origins: z.array(z.string().max(300)).max(100).optional(),
   /** Limits to override (replacing earlier overrides); null goes back to the defaults. */
   limits: LimitsOverride.nullable().optional(),
+  allowPageCharacters: z.boolean().optional(),
+  /** The model for characters without their own; null = the server's. */
+  responder: ResponderSettings.nullable().optional(),
 });
 
 export const adminSiteRouter = router({
