@@ -1,0 +1,61 @@
+/**
+ * A local HTTP server that speaks OpenAI's streaming chat-completions protocol
+ * (server-sent events), for tests. The requested `model` picks its behaviour.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface FakeModel {
+  baseUrl: string;
+  /** Every request's body, in order. */
+  requests: { model: string; messages: { role: string; content: string }[] }[];
+  close(): Promise<void>;
+}
+
+const WORDS = ['Well, ', 'hello ', 'there, ', 'friend. ', 'What ', 'a ', 'fine ', 'evening ', 'for ', 'it.'];
+
+function chunk(res: ServerResponse, content: string): void {
+  res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'fake', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, model: string): Promise<void> {
+  if (model === 'http-500') {
+    res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'model exploded' } }));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  if (model === 'slow-start') await sleep(3000);
+  const words = model === 'long' ? Array.from({ length: 60 }, (_, i) => `word${i} `) : WORDS;
+  for (const [i, word] of words.entries()) {
+    if (res.destroyed) return;
+    if (model === 'error-mid' && i === 3) return void req.socket.destroy();
+    if (model === 'hang' && i === 2) return; // never another word, never the end
+    chunk(res, word);
+    await sleep(model === 'long' ? 40 : 5);
+  }
+  res.end('data: [DONE]\n\n');
+}
+
+export async function startFakeModel(): Promise<FakeModel> {
+  const requests: FakeModel['requests'] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      const parsed = JSON.parse(body || '{}') as FakeModel['requests'][number];
+      requests.push(parsed);
+      void handle(req, res, parsed.model);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
