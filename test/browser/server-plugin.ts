@@ -49,6 +49,7 @@ export function tipsyServerPlugin() {
       const locked = await createSite(app.db, { name: 'Elsewhere', origins: ['https://elsewhere.example'] });
       const limited = await createSite(app.db, { name: 'Strict', origins: [pageOrigin] });
       await updateSite(app.db, limited.siteId, { limits: { messageBurst: { points: 2, seconds: 3 } } });
+      await updateSite(app.db, site.siteId, { allowPageCharacters: true });
       for (const siteId of [site.siteId, locked.siteId, limited.siteId]) {
         await upsertCharacter(app.db, siteId, {
           slug: 'barkeep',

@@ -137,6 +137,37 @@ describe('<tipsy-chat>', () => {
     expect($<HTMLButtonElement>(el, '[part~=send]')!.disabled).to.be.false;
   });
 
+  it('talks with a character defined by the page’s attributes', async () => {
+    const el = mount({
+      'site-key': env.siteKey,
+      server: env.server,
+      mode: 'inline',
+      'character-name': 'Old Tom',
+      'character-greeting': 'Evening. Request a song?',
+      'character-persona': 'Old Tom plays the piano at the bar.',
+    });
+    await waitForReady(el);
+    expect($(el, '.name')!.textContent).to.equal('Old Tom');
+    expect($(el, '[part~=greeting] .text')!.textContent).to.equal('Evening. Request a song?');
+    await typeAndSend(el, 'Play something slow');
+    await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'sent');
+  });
+
+  it('offers to stop a reply while it streams, and keeps what was said', async () => {
+    const el = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', character: 'guide' });
+    await waitForReady(el);
+    await typeAndSend(el, 'Tell me about the harbour');
+    await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'streaming', 'streaming', { interval: 5 });
+    $(el, '[part~=stop]')!.click();
+    await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'sent', 'kept');
+    const kept = bubbles(el, 'character')[0]!.querySelector('.text')!.textContent!;
+    // The simulated guide's replies run to twenty-odd words; stopped after the first, far fewer are kept.
+    expect(kept.split(' ').length).to.be.within(1, 12);
+    await new Promise((r) => setTimeout(r, 600)); // a whole reply would have finished by now
+    expect(bubbles(el, 'character')[0]!.querySelector('.text')!.textContent).to.equal(kept);
+    expect($(el, '[part~=stop]')).to.not.exist;
+  });
+
   it('applies the dark theme and public custom properties', async () => {
     const el = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', theme: 'dark' });
     el.style.setProperty('--tipsy-accent', 'rgb(1, 2, 3)');
