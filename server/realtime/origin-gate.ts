@@ -22,14 +22,24 @@ export function originGate(io: TipsyServer, sites: SiteDirectory) {
     session.once('close', () => handshakeOrigins.delete(session.id));
   });
 
+  /**
+   * A later request of a session must come from the session's origin. A same-origin page's
+   * handshake (a GET) carries no Origin; its session takes the first one it shows, if known.
+   */
+  const sameSession = async (sid: string, origin: string): Promise<boolean> => {
+    if (!handshakeOrigins.has(sid)) return true; // an unknown session id is refused by Engine.IO itself
+    const bound = handshakeOrigins.get(sid);
+    if (bound !== undefined) return bound === origin;
+    if (!(await sites.isKnownOrigin(origin))) return false;
+    handshakeOrigins.set(sid, origin);
+    return true;
+  };
+
   return (req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void => {
     const origin = req.headers.origin;
     if (!origin) return next(); // not a browser, or a same-origin page
     const sid = sidOf(req.url);
-    // An unknown session id is refused by Engine.IO itself.
-    const allowed = sid
-      ? Promise.resolve(!handshakeOrigins.has(sid) || handshakeOrigins.get(sid) === origin)
-      : sites.isKnownOrigin(origin);
+    const allowed = sid ? sameSession(sid, origin) : sites.isKnownOrigin(origin);
     allowed.then(
       (ok) => {
         if (!ok) return next(new Error('FORBIDDEN_ORIGIN'));

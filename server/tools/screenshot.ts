@@ -35,7 +35,7 @@ const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHR
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
   await page.goto(url);
-  const inline = page.locator('tipsy-chat[mode=inline]');
+  const inline = page.locator('tipsy-chat[character=juniper]');
   await inline.locator('textarea').fill('Where does the tour start?');
   await inline.locator('textarea').press('Enter');
   await page.locator('tipsy-chat:not([mode=inline])').locator('button[part=launcher]').click();

@@ -80,4 +80,20 @@ describe('origin locks', () => {
     assert.equal(body.error.data.errorCode, 'FORBIDDEN_ORIGIN');
     assert.ok(!('result' in body));
   });
+
+  it('lets a same-origin page (no Origin on its handshake GET) go on with its own origin, and only that one', async () => {
+    const handshake = await fetch(`${h.url}/socket.io/?EIO=4&transport=polling`);
+    const { sid } = JSON.parse((await handshake.text()).slice(1)) as { sid: string };
+    const post = (origin: string) =>
+      fetch(`${h.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'text/plain' },
+        body: '1',
+      }).then((r) => r.status);
+    assert.equal(await post('http://evil.example'), 400, 'an unknown origin cannot take the session');
+    assert.equal(await post(SITE_ORIGIN), 200);
+    const { createSite } = await import('../../server/auth/sites.js');
+    await createSite(h.app.db, { name: 'Another', origins: ['https://another.example'] });
+    assert.equal(await post('https://another.example'), 400, 'once bound, the session keeps its origin');
+  });
 });

@@ -11,6 +11,16 @@ export interface Voice {
 
 export const VOICES: readonly Voice[] = [
   {
+    keywords: ['piano', 'pianist', 'song', 'music', 'jazz'],
+    openers: ['Mm, let me find the key.', 'Ah, a request.', 'The keys are warm tonight.', 'Easy now, easy.'],
+    reflections: [
+      '"{quote}" sounds like a slow blues in B flat to me.',
+      'For "{quote}", I know just the standard; Ellington played it like a secret.',
+      'You asked "{quote}". Every song starts with a question like that.',
+    ],
+    closers: ['Shall I play it?', 'Another verse?', 'Close your eyes for this one.', 'Tip jar is by the candle.'],
+  },
+  {
     keywords: ['bartender', 'bar', 'cocktail', 'drink'],
     openers: ['Ah, pull up a stool.', 'Coming right up.', 'Now that is a proper question.', 'Let me wipe down the bar for this one.'],
     reflections: [
