@@ -25,17 +25,18 @@ export async function* withDeadlines(
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(new TipsyError('UNAVAILABLE', `The character took too long ${what}.`)), ms);
   };
+  // One promise for the whole read: it rejects when anything aborts it.
+  const aborted = new Promise<never>((_, reject) => {
+    if (controller.signal.aborted) reject(controller.signal.reason);
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined); // observed through the race below
+  if (outer.aborted) controller.abort(outer.reason);
   try {
     arm(deadlines.firstMs, 'to start answering');
     const iterator = start(controller.signal)[Symbol.asyncIterator]();
     while (true) {
-      const next = await Promise.race([
-        iterator.next(),
-        new Promise<never>((_, reject) => {
-          if (controller.signal.aborted) reject(controller.signal.reason);
-          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-        }),
-      ]);
+      const next = await Promise.race([iterator.next(), aborted]);
       if (next.done) return;
       arm(deadlines.idleMs, 'to go on');
       yield next.value;
