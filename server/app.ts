@@ -64,13 +64,14 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const limits = resolveLimits(config.limits);
   const sites = new SiteDirectory(db, config.limits);
   const tokens = new VisitorTokens(await loadSigningSecret(db, config.secret), config.tokenTtlSeconds);
-  const io = createSocketServer(app.server, sites);
+  let closing = false;
+  const io = createSocketServer(app.server, sites, () => closing);
   const redis = config.redisUrl ? await linkThroughRedis(io, config.redisUrl, config.redisPrefix, log) : undefined;
   const rateLimits = new RateLimits({ redis: redis?.limits, prefix: config.redisPrefix });
   const broadcaster = roomBroadcaster(io, redis !== undefined);
   const responders = new ResponderRegistry(config.responder, config.simulatedDelayMs, options.responder);
   const replies = new ReplyRunner(db, responders, broadcaster, log, config.replyDeadlines);
-  const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, log);
+  const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, broadcaster, log);
   await staleReplies.start();
   const chat = new ChatService({ db, sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });
   const sessions = new Sessions({ db, sites, tokens, rateLimits });
@@ -96,6 +97,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   // open), cut the rest short as interrupted, then tell every socket to reconnect (to another
   // process, or to this one restarted). Sockets are not connections Fastify tracks: end them here.
   app.addHook('preClose', async () => {
+    closing = true;
     access.stop();
     staleReplies.stop();
     await replies.close(config.shutdownGraceMs);

@@ -6,7 +6,12 @@ import { insertKey } from './keys.js';
 import { normalizeAllowedOrigin } from './origins.js';
 import { parseSiteLimits } from './site-directory.js';
 import type { LimitsOverride } from '../limits/policy.js';
-import { parseResponderSettings, redactResponderSettings, type ResponderSettings } from '../characters/responders/settings.js';
+import {
+  mergeResponderSettings,
+  parseResponderSettings,
+  redactResponderSettings,
+  type ResponderSettings,
+} from '../characters/responders/settings.js';
 
 export interface NewSite {
   name: string;
@@ -109,7 +114,8 @@ export async function updateSite(
       await tx.updateTable('sites').set({ allow_page_characters: changes.allowPageCharacters ? 1 : 0 }).where('id', '=', siteId).execute();
     }
     if (changes.responder !== undefined) {
-      const responder = changes.responder ? JSON.stringify(changes.responder) : null;
+      const current = await tx.selectFrom('sites').select('responder').where('id', '=', siteId).executeTakeFirst();
+      const responder = mergeResponderSettings(changes.responder, current?.responder ?? null) ?? null;
       await tx.updateTable('sites').set({ responder }).where('id', '=', siteId).execute();
     }
     if (changes.limits !== undefined) {

@@ -1,7 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { z } from 'zod';
 import { TipsyError } from '../errors.js';
-import { slugify, type CharacterInput } from './inputs.js';
+import { CharacterInput, slugify } from './inputs.js';
 import type { CharacterRecord } from './store.js';
 
 /**
@@ -31,8 +31,14 @@ export const CharacterCardV2 = z.object({
 });
 export type CharacterCardV2 = z.infer<typeof CharacterCardV2>;
 
-/** What our character keeps of a card. */
+/** What our character keeps of a card, checked like any other character. */
 export function characterFromCard(card: CharacterCardV2, slug?: string): CharacterInput {
+  const parsed = CharacterInput.safeParse(characterFieldsFromCard(card, slug));
+  if (!parsed.success) throw new TipsyError('INVALID_INPUT', `This card cannot be a character: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+function characterFieldsFromCard(card: CharacterCardV2, slug?: string): CharacterInput {
   const d = card.data;
   const persona = [d.system_prompt, d.description, d.personality && `Personality: ${d.personality}`, d.scenario && `Scenario: ${d.scenario}`]
     .filter((part): part is string => !!part?.trim())

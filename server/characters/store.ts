@@ -4,7 +4,12 @@ import { newId, nowIso } from '../ids.js';
 import { notFound, TipsyError } from '../errors.js';
 import type { CharacterView } from '../protocol/message.js';
 import type { CharacterInput, PageCharacterInput } from './inputs.js';
-import { parseResponderSettings, redactResponderSettings, type ResponderSettings } from './responders/settings.js';
+import {
+  mergeResponderSettings,
+  parseResponderSettings,
+  redactResponderSettings,
+  type ResponderSettings,
+} from './responders/settings.js';
 
 /** What defines a character (validated by CharacterInput wherever it comes from). */
 export type CharacterDefinition = CharacterInput;
@@ -62,7 +67,7 @@ export async function upsertCharacter(db: Db, siteId: string, def: CharacterDefi
   await db
     .insertInto('characters')
     .values(newRow(siteId, def))
-    .onConflict((oc) => oc.columns(['site_id', 'slug']).doUpdateSet(columnsOf(def)))
+    .onConflict((oc) => oc.columns(['site_id', 'slug']).doUpdateSet({ ...columnsOf(def), origin: 'site' }))
     .execute();
 }
 
@@ -106,8 +111,11 @@ export async function updateCharacter(
     ...(changes.persona !== undefined && { persona: changes.persona }),
     ...(changes.examples !== undefined && { examples: changes.examples }),
     ...(changes.accent !== undefined && { accent: changes.accent }),
-    ...(changes.responder !== undefined && { responder: changes.responder ? JSON.stringify(changes.responder) : null }),
   };
+  if (changes.responder !== undefined) {
+    const current = await db.selectFrom('characters').select('responder').where('site_id', '=', siteId).where('slug', '=', slug).executeTakeFirst();
+    Object.assign(set, { responder: mergeResponderSettings(changes.responder, current?.responder ?? null) });
+  }
   if (Object.keys(set).length) {
     await db.updateTable('characters').set(set).where('site_id', '=', siteId).where('slug', '=', slug).execute();
   }
@@ -140,16 +148,16 @@ export function toCharacterRecord(row: CharacterRow): CharacterRecord {
  * when the attributes change. It never replaces a character the site defined.
  */
 export async function upsertPageCharacter(db: Db, siteId: string, slug: string, def: PageCharacterInput): Promise<void> {
-  const existing = await db.selectFrom('characters').select('origin').where('site_id', '=', siteId).where('slug', '=', slug).executeTakeFirst();
-  if (existing?.origin === 'site') {
-    throw new TipsyError('NOT_ALLOWED', `"${slug}" is one of the site's own characters; a page cannot redefine it.`);
-  }
   const columns = { name: def.name, avatar_url: def.avatarUrl ?? null, greeting: def.greeting ?? null, persona: def.persona ?? '' };
-  await db
+  // One statement: the update applies only to a page's own character, so no race can touch the site's.
+  const result = await db
     .insertInto('characters')
     .values({ id: newId(), site_id: siteId, slug, created_at: nowIso(), origin: 'page', ...columns })
-    .onConflict((oc) => oc.columns(['site_id', 'slug']).doUpdateSet(columns))
-    .execute();
+    .onConflict((oc) => oc.columns(['site_id', 'slug']).doUpdateSet(columns).where('characters.origin', '=', 'page'))
+    .executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    throw new TipsyError('NOT_ALLOWED', `"${slug}" is one of the site's own characters; a page cannot redefine it.`);
+  }
 }
 
 export function toCharacterView(row: CharacterRow): CharacterView {

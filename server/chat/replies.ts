@@ -127,15 +127,17 @@ export class ReplyRunner {
     try {
       for await (const delta of withDeadlines((s) => responder.reply({ character, history, signal: s }), this.deadlines, signal)) {
         if (!delta) continue;
+        text += delta;
         if (!reply) {
-          // Stored with its first words: a crash right away still keeps them.
-          reply = await beginReply(db, conversationId, delta);
+          // Leading whitespace waits for words; then the reply is stored with them, so a crash keeps them.
+          if (!text.trim()) continue;
+          reply = await beginReply(db, conversationId, text);
           const id = reply.id;
           saver = setInterval(() => void saveReplyProgress(db, id, text, chunks).catch(() => undefined), REPLY_SAVE_INTERVAL_MS);
+          broadcaster.stream({ conversation_id: conversationId, message_id: reply.id, message_seq: reply.seq, seq: chunks++, delta: text });
+          continue;
         }
-        text += delta;
-        broadcaster.stream({ conversation_id: conversationId, message_id: reply.id, message_seq: reply.seq, seq: chunks, delta });
-        chunks++;
+        broadcaster.stream({ conversation_id: conversationId, message_id: reply.id, message_seq: reply.seq, seq: chunks++, delta });
       }
     } catch (error) {
       failure = error;

@@ -59,14 +59,13 @@ export async function finishReply(
 }
 
 /** Marks replies whose process stopped saving them (a crash, a kill) as interrupted, keeping their text. */
-export async function interruptStaleReplies(db: Db, staleBefore: Date): Promise<number> {
-  const result = await db
+export async function interruptStaleReplies(db: Db, staleBefore: Date): Promise<Message[]> {
+  const rows = await db
     .updateTable('messages')
     .set({ status: 'interrupted' })
     .where('status', '=', 'streaming')
     .where('updated_at', '<', staleBefore.toISOString())
-    .executeTakeFirst();
-  // A reply that never said a word is not worth keeping.
-  await db.deleteFrom('messages').where('status', '=', 'interrupted').where((eb) => eb(eb.fn('trim', ['content']), '=', '')).execute();
-  return Number(result.numUpdatedRows);
+    .returningAll()
+    .execute();
+  return rows.map(toMessage);
 }

@@ -39,7 +39,7 @@ export class ChatService {
   async stop(visitor: VisitorIdentity, conversationId: string): Promise<{ stopped: boolean }> {
     await requireOwnConversation(this.deps.db, visitor, conversationId);
     const stopped = this.deps.replies.stop(conversationId);
-    if (!stopped) this.deps.broadcaster.stopElsewhere(conversationId);
+    this.deps.broadcaster.stopElsewhere(conversationId); // another process may be streaming one too
     return { stopped };
   }
 

@@ -2,7 +2,7 @@ import { isValidUserHash } from '../auth/identity.js';
 import { assertOrigin, type SiteDirectory } from '../auth/site-directory.js';
 import { identitySecretOf } from '../auth/sites.js';
 import type { VerifiedVisitor, VisitorTokens } from '../auth/visitor-tokens.js';
-import { slugify } from '../characters/inputs.js';
+import { CharacterSlug, slugify } from '../characters/inputs.js';
 import { findCharacter, toCharacterView, upsertPageCharacter } from '../characters/store.js';
 import type { Db } from '../db/database.js';
 import type { RateLimits } from '../limits/rate-limits.js';
@@ -10,7 +10,7 @@ import { TipsyError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import type { CharacterView } from '../protocol/message.js';
 import { openConversation } from './conversations.js';
-import type { SessionStartInput } from './inputs.js';
+import { parseInput, type SessionStartInput } from './inputs.js';
 
 export interface SessionStarted {
   visitorToken: string;
@@ -39,7 +39,7 @@ export class Sessions {
       if (!site.allowPageCharacters) {
         throw new TipsyError('NOT_ALLOWED', 'This site does not allow characters defined on the page.');
       }
-      slug ??= `page-${slugify(input.characterDefinition.name)}`;
+      slug = parseInput(CharacterSlug, slug ?? `page-${slugify(input.characterDefinition.name)}`);
       await upsertPageCharacter(db, site.id, slug, input.characterDefinition);
     }
     const character = await findCharacter(db, site.id, slug);

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import type { ConversationBroadcaster } from './broadcaster.js';
 import type { Log } from './replies.js';
 import { interruptStaleReplies } from './reply-store.js';
 
@@ -12,6 +13,7 @@ export class StaleReplySweeper {
   constructor(
     private readonly db: Db,
     private readonly staleAfterMs: number,
+    private readonly broadcaster: ConversationBroadcaster,
     private readonly log: Log,
   ) {}
 
@@ -26,8 +28,13 @@ export class StaleReplySweeper {
 
   private async sweep(): Promise<void> {
     try {
-      const count = await interruptStaleReplies(this.db, new Date(Date.now() - this.staleAfterMs));
-      if (count) this.log.warn({ count }, 'marked replies of a stopped process as interrupted');
+      const swept = await interruptStaleReplies(this.db, new Date(Date.now() - this.staleAfterMs));
+      // Anyone still watching those conversations gets the reply as it ended, and no more typing.
+      for (const message of swept) {
+        this.broadcaster.typing({ conversation_id: message.conversation_id, sender_type: 'character', typing: false });
+        this.broadcaster.message(message);
+      }
+      if (swept.length) this.log.warn({ count: swept.length }, 'marked replies of a stopped process as interrupted');
     } catch (error) {
       this.log.error({ err: error }, 'stale reply sweep failed');
     }

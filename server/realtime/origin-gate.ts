@@ -14,7 +14,7 @@ const sidOf = (url: string | undefined) => new URL(url ?? '/', 'http://x').searc
  * and again by the access sweeper whenever keys or origins change.
  * CORS is answered here, for a passing origin only.
  */
-export function originGate(io: TipsyServer, sites: SiteDirectory) {
+export function originGate(io: TipsyServer, sites: SiteDirectory, isClosing: () => boolean) {
   // Each Engine.IO session's handshake origin, for as long as the session lives.
   const handshakeOrigins = new Map<string, string | undefined>();
   io.engine.on('connection', (session: { id: string; request: IncomingMessage; once(event: 'close', fn: () => void): void }) => {
@@ -36,9 +36,11 @@ export function originGate(io: TipsyServer, sites: SiteDirectory) {
   };
 
   return (req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void => {
+    const sid = sidOf(req.url);
+    // Shutting down: no new sessions (clients come back to another process, or to this one restarted).
+    if (!sid && isClosing()) return next(new Error('UNAVAILABLE'));
     const origin = req.headers.origin;
     if (!origin) return next(); // not a browser, or a same-origin page
-    const sid = sidOf(req.url);
     const allowed = sid ? sameSession(sid, origin) : sites.isKnownOrigin(origin);
     allowed.then(
       (ok) => {

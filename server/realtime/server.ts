@@ -13,13 +13,13 @@ import type { TipsyServer } from './types.js';
 /** A message is at most 4,000 characters; 64 KB leaves room for framing and nothing more. */
 const MAX_PACKET_BYTES = 64 * 1024;
 
-export function createSocketServer(httpServer: HttpServer, sites: SiteDirectory): TipsyServer {
+export function createSocketServer(httpServer: HttpServer, sites: SiteDirectory, isClosing: () => boolean): TipsyServer {
   const io: TipsyServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_PACKET_BYTES,
     serveClient: false,
   });
   // The widget is cross-origin by nature: originGate checks origins and answers CORS.
-  io.engine.use(originGate(io, sites));
+  io.engine.use(originGate(io, sites, isClosing));
   return io;
 }
 

@@ -120,14 +120,18 @@ describe('replies that break', () => {
     assert.equal(final.status, undefined);
   });
 
-  it('marks a reply whose process died (no longer saved) as interrupted, keeping its words, and drops one that said nothing', async () => {
-    const { conversationId } = await h.session();
+  it('marks a reply whose process died (no longer saved) as interrupted, keeping its words, and tells the room', async () => {
+    const { visitorToken, conversationId } = await h.session();
+    const socket = await h.socket(visitorToken);
+    await socket.emitWithAck('join_conversation', conversationId);
+    const told = collect(socket, 'receive_message', 1, 4000);
+    const typing = collect(socket, 'typing', 1, 4000);
     const orphan = await beginReply(h.app.db, conversationId, 'Half ');
     await saveReplyProgress(h.app.db, orphan.id, 'Half a sent', 2);
-    const empty = await beginReply(h.app.db, conversationId, ' ');
-    await sleep(2000); // > streamStaleMs, and the sweeper runs every half of it
+    const [swept] = await told; // within streamStaleMs (1 s) and a sweep
+    assert.deepEqual([swept?.id, swept?.status, swept?.content], [orphan.id, 'interrupted', 'Half a sent']);
+    assert.deepEqual((await typing)[0], { conversation_id: conversationId, sender_type: 'character', typing: false });
     const rows = await h.app.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).execute();
-    assert.deepEqual(rows.map((r) => [r.id, r.status, r.content]), [[orphan.id, 'interrupted', 'Half a sent']]);
-    assert.ok(!rows.some((r) => r.id === empty.id));
+    assert.deepEqual(rows.map((r) => [r.id, r.status]), [[orphan.id, 'interrupted']]);
   });
 });

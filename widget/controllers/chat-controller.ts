@@ -214,9 +214,9 @@ export class ChatController implements ReactiveController {
 
   /** Opens this chat's outbox: messages an earlier page (or tab) left unsent show as pending at once. */
   private openOutbox(session: VisitorSession): Outbox {
-    const { server, siteKey, character, user } = session.target;
+    const { server, siteKey, character, user, characterDefinition } = session.target;
     const outbox = new Outbox(
-      outboxStore(server, siteKey, `${character ?? ''}:${user?.id ?? ''}`),
+      outboxStore(server, siteKey, JSON.stringify([character, characterDefinition?.name, user?.id])),
       (item: OutboxItem) => {
         const payload = { conversationId: session.conversationId!, content: item.content, clientMessageId: item.clientMessageId };
         return this.live?.online ? this.live.send(payload) : session.sendOverHttp(payload);

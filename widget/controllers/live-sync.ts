@@ -28,10 +28,10 @@ export function startLiveSync(session: VisitorSession, view: LiveView): { live: 
   view.connection('connecting');
   const sync = new HistorySync(session, () => view.list.catchUpCursor, view.stored, view.report);
   const live = new LiveConnection(session.target.server, () => session.token ?? '', session.conversationId!, {
-    joined: (again) => {
+    joined: () => {
       view.connection('online');
-      // Whatever was missed while away (or while polling) comes from history.
-      if (again || sync.polling) void sync.catchUp();
+      // Whatever was stored before this join (while away, polling, or loading) comes from history.
+      void sync.catchUp();
       sync.stopPolling();
       view.recovered();
     },

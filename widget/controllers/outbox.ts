@@ -40,6 +40,7 @@ export class Outbox {
   private limitedUntil = 0;
   /** Held until the session is up: messages can be queued before that, and go out on wake(). */
   private held = true;
+  private stopped = false;
 
   constructor(
     private readonly store: OutboxStore,
@@ -70,13 +71,15 @@ export class Outbox {
     this.pump();
   }
 
+  /** For good: a send in flight settles without touching the store or sending more. */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
   }
 
   private pump(): void {
-    if (this.held || this.sending || this.retryTimer) return;
+    if (this.stopped || this.held || this.sending || this.retryTimer) return;
     const head = this.store.load()[0];
     if (!head) return;
     this.sending = true;
@@ -88,6 +91,7 @@ export class Outbox {
 
   private settle(item: OutboxItem, ack: SendAck): void {
     this.sending = false;
+    if (this.stopped) return;
     if (ack.ok) {
       this.attempt = 0;
       this.remove(item.clientMessageId);

@@ -36,5 +36,21 @@ export function parseResponderSettings(json: string | null | undefined): Respond
 /** Settings as a site owner may read them back: the API key is never shown again. */
 export function redactResponderSettings(settings: ResponderSettings | undefined): ResponderSettings | undefined {
   if (settings?.kind !== 'openai' || !settings.apiKey) return settings;
-  return { ...settings, apiKey: `…${settings.apiKey.slice(-4)}` };
+  return { ...settings, apiKey: hintOf(settings.apiKey) };
+}
+
+const hintOf = (key: string) => (key.length > 12 ? `…${key.slice(-4)}` : '…');
+
+/**
+ * The settings to store: an API key sent back as the hint it was shown as
+ * keeps the stored key, so settings can be read, changed and written back.
+ */
+export function mergeResponderSettings(incoming: ResponderSettings | null | undefined, storedJson: string | null): string | null | undefined {
+  if (incoming === undefined) return undefined;
+  if (incoming === null) return null;
+  const stored = parseResponderSettings(storedJson);
+  if (incoming.kind === 'openai' && incoming.apiKey?.startsWith('…') && stored?.kind === 'openai' && stored.apiKey) {
+    if (incoming.apiKey === hintOf(stored.apiKey)) return JSON.stringify({ ...incoming, apiKey: stored.apiKey });
+  }
+  return JSON.stringify(incoming);
 }
