@@ -22,6 +22,7 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 // The model endpoint runs in its own process, as a local model server would.
 const model = fork(new URL('./lib/model-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+process.once('exit', () => model.kill()); // never leave the endpoint running
 const modelUrl = await new Promise<string>((resolve) => model.once('message', (m) => resolve(String(m))));
 const server = await startServerProcess();
 try {

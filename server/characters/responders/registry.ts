@@ -4,6 +4,8 @@ import type { Responder } from './responder.js';
 import { parseResponderSettings, type ResponderSettings } from './settings.js';
 import { SimulatedResponder } from './simulated.js';
 
+const SILENT: Responder = { async *reply() {} };
+
 /**
  * Picks who speaks for a character: its own settings, else its site's, else the
  * server's default. Responders are kept per settings, so their HTTP clients are reused.
@@ -25,6 +27,7 @@ export class ResponderRegistry {
     if (this.override) return this.override;
     const settings = parseResponderSettings(character.responder) ?? parseResponderSettings(siteResponder) ?? this.serverDefault;
     if (!settings || settings.kind === 'simulated') return this.simulated;
+    if (settings.kind === 'none') return SILENT;
     const key = JSON.stringify(settings);
     let responder = this.cache.get(key);
     if (!responder) {

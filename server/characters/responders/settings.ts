@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 export const ResponderSettings = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('simulated') }).strict(),
+  /** The character does not answer (a person answers instead, or a benchmark measures messaging alone). */
+  z.object({ kind: z.literal('none') }).strict(),
   z
     .object({
       kind: z.literal('openai'),

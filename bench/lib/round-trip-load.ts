@@ -1,0 +1,98 @@
+/**
+ * The load generator for the round-trip benchmark, in its own process:
+ * `conversations` pairs of sockets (a sender and a receiver in the same
+ * conversation); sends at `rate` messages/s for `seconds`, spread over the
+ * conversations; prints ack and receipt latencies as JSON.
+ * Usage: round-trip-load.ts <url> <siteKey|-> <rate> <conversations> <seconds>
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { io, type Socket } from 'socket.io-client';
+
+const [url, siteKey, rateText, conversationsText, secondsText] = process.argv.slice(2) as [string, string, string, string, string];
+const rate = Number(rateText);
+const count = Number(conversationsText);
+const seconds = Number(secondsText);
+
+interface Pair {
+  conversationId: string;
+  sender: Socket;
+  receiver: Socket;
+}
+
+async function session(i: number): Promise<{ token: string; conversationId: string }> {
+  if (siteKey === '-') return { token: 'none', conversationId: `c${i}` };
+  const res = await fetch(`${url}/trpc/session.start`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ siteKey }),
+  });
+  const data = ((await res.json()) as { result: { data: { visitorToken: string; conversationId: string } } }).result.data;
+  return { token: data.visitorToken, conversationId: data.conversationId };
+}
+
+const connect = (token: string) =>
+  new Promise<Socket>((resolve, reject) => {
+    const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+
+const pairs: Pair[] = [];
+for (let i = 0; i < count; i++) {
+  const { token, conversationId } = await session(i);
+  const [sender, receiver] = await Promise.all([connect(token), connect(token)]);
+  await Promise.all([sender.emitWithAck('join_conversation', conversationId), receiver.emitWithAck('join_conversation', conversationId)]);
+  pairs.push({ conversationId, sender, receiver });
+}
+
+const sentAt = new Map<string, number>();
+const acks: number[] = [];
+const receipts: number[] = [];
+let errors = 0;
+for (const pair of pairs) {
+  pair.receiver.on('receive_message', (m: { client_message_id?: string }) => {
+    const t0 = m.client_message_id ? sentAt.get(m.client_message_id) : undefined;
+    if (t0 !== undefined) {
+      receipts.push(performance.now() - t0);
+      sentAt.delete(m.client_message_id!);
+    }
+  });
+}
+
+// Send in 10 ms ticks, as evenly as the rate allows, round-robin over the conversations.
+const perTick = rate / 100;
+let owed = 0;
+let n = 0;
+const end = performance.now() + seconds * 1000;
+while (performance.now() < end) {
+  const tick = performance.now();
+  owed += perTick;
+  for (; owed >= 1; owed--) {
+    const pair = pairs[n % pairs.length]!;
+    const id = `m${n++}`;
+    const t0 = performance.now();
+    sentAt.set(id, t0);
+    pair.sender.emit('send_message', { conversationId: pair.conversationId, content: 'hello there', clientMessageId: id }, (ack: { ok: boolean }) => {
+      if (ack.ok) acks.push(performance.now() - t0);
+      else errors++;
+    });
+  }
+  await sleep(Math.max(0, 10 - (performance.now() - tick)));
+}
+await sleep(1000); // let the last ones arrive
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
+const a = sorted(acks);
+const r = sorted(receipts);
+process.stdout.write(
+  `${JSON.stringify({
+    sent: n,
+    acked: a.length,
+    received: r.length,
+    errors,
+    achievedRate: Math.round(a.length / seconds),
+    ack: { p50: pct(a, 50), p99: pct(a, 99), max: a.at(-1) ?? NaN },
+    receipt: { p50: pct(r, 50), p99: pct(r, 99), max: r.at(-1) ?? NaN },
+  })}\n`,
+);
+process.exit(0);
