@@ -59,7 +59,15 @@ export const DEFAULT_VOICE: Voice = {
   closers: ['What else is on your mind?', 'Tell me more.', 'Anything else I can help with?'],
 };
 
+/** The voice whose keywords the persona mentions most (the first listed, on a tie). */
 export function voiceFor(persona: string): Voice {
   const text = persona.toLowerCase();
-  return VOICES.find((v) => v.keywords.some((k) => new RegExp(`\\b${k}\\b`).test(text))) ?? DEFAULT_VOICE;
+  const score = (v: Voice) => v.keywords.filter((k) => new RegExp(`\\b${k}s?\\b`).test(text)).length;
+  let best = DEFAULT_VOICE;
+  let bestScore = 0;
+  for (const voice of VOICES) {
+    const points = score(voice);
+    if (points > bestScore) [best, bestScore] = [voice, points];
+  }
+  return best;
 }
