@@ -110,6 +110,7 @@ export class ReplyRunner {
     const character = await getCharacterById(db, conversation.character_id);
     const site = await db.selectFrom('sites').select('responder').where('id', '=', conversation.site_id).executeTakeFirst();
     const responder = this.responders.for(character, site?.responder ?? null);
+    if (responder.silent) return;
     // The context ends with the message being answered, however many came after it.
     const { messages } = await historyPage(db, conversationId, { before: String(trigger.seq + 1), limit: CONTEXT_MESSAGES });
     const history = messages.filter((m) => m.status !== 'streaming');

@@ -4,7 +4,7 @@ import type { Responder } from './responder.js';
 import { parseResponderSettings, type ResponderSettings } from './settings.js';
 import { SimulatedResponder } from './simulated.js';
 
-const SILENT: Responder = { async *reply() {} };
+const SILENT: Responder = { silent: true, async *reply() {} };
 
 /**
  * Picks who speaks for a character: its own settings, else its site's, else the

@@ -11,4 +11,6 @@ export interface ReplyRequest {
 /** Anything that can speak for a character: yields the reply as text chunks, in order. */
 export interface Responder {
   reply(request: ReplyRequest): AsyncIterable<string>;
+  /** A responder that never answers: the runner skips all reply work (no context, no typing). */
+  readonly silent?: boolean;
 }
