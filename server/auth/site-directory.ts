@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { TipsyError } from '../errors.js';
 import { isOriginAllowed, normalizeOrigin, wildcardCandidates } from './origins.js';
+import { parseStoredJson } from '../db/stored-json.js';
 import { TtlCache } from './ttl-cache.js';
 import { LimitsOverride, resolveLimits, type Limits } from '../limits/policy.js';
 
@@ -120,13 +121,5 @@ export function assertOrigin(site: SiteAccess, origin: string | undefined): void
   }
 }
 
-/** A site's stored overrides; they were validated when written, so anything else is ignored. */
-export function parseSiteLimits(json: string | null): LimitsOverride | undefined {
-  if (!json) return undefined;
-  try {
-    const parsed = LimitsOverride.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A site's stored limit overrides. */
+export const parseSiteLimits = (json: string | null): LimitsOverride | undefined => parseStoredJson(LimitsOverride, json);

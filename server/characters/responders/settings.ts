@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseStoredJson } from '../../db/stored-json.js';
 
 /**
  * Which model speaks for a character: the simulated one (offline), or any
@@ -25,15 +26,8 @@ export const ResponderSettings = z.discriminatedUnion('kind', [
 export type ResponderSettings = z.infer<typeof ResponderSettings>;
 
 /** Stored settings, or undefined when absent or no longer valid. */
-export function parseResponderSettings(json: string | null | undefined): ResponderSettings | undefined {
-  if (!json) return undefined;
-  try {
-    const parsed = ResponderSettings.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const parseResponderSettings = (json: string | null | undefined): ResponderSettings | undefined =>
+  parseStoredJson(ResponderSettings, json);
 
 /** Settings as a site owner may read them back: the API key is never shown again. */
 export function redactResponderSettings(settings: ResponderSettings | undefined): ResponderSettings | undefined {
