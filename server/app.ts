@@ -70,7 +70,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const rateLimits = new RateLimits({ redis: redis?.limits, prefix: config.redisPrefix });
   const broadcaster = roomBroadcaster(io, redis !== undefined);
   const responders = new ResponderRegistry(config.responder, config.simulatedDelayMs, options.responder);
-  const replies = new ReplyRunner(db, responders, broadcaster, log, config.replyDeadlines);
+  const replies = new ReplyRunner(db, sites, responders, broadcaster, log, config.replyDeadlines);
   const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, broadcaster, log);
   await staleReplies.start();
   const chat = new ChatService({ db, sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });

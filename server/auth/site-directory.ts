@@ -13,6 +13,8 @@ export interface SiteAccess {
   limits: Limits;
   /** Whether pages may define characters by attributes. */
   allowPageCharacters: boolean;
+  /** The site's default responder settings (JSON), for characters without their own. */
+  responder: string | null;
 }
 
 /**
@@ -60,7 +62,7 @@ export class SiteDirectory {
     return this.sites.get(siteId, async () => {
       const site = await this.db
         .selectFrom('sites')
-        .select(['id', 'name', 'limits', 'allow_page_characters'])
+        .select(['id', 'name', 'limits', 'allow_page_characters', 'responder'])
         .where('id', '=', siteId)
         .executeTakeFirst();
       if (!site) return null;
@@ -71,6 +73,7 @@ export class SiteDirectory {
         origins: origins.map((o) => o.origin),
         limits: resolveLimits(this.limitOverrides, parseSiteLimits(site.limits)),
         allowPageCharacters: site.allow_page_characters === 1,
+        responder: site.responder,
       };
     });
   }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getCharacterById } from '../characters/store.js';
 import { withDeadlines, type Deadlines } from '../characters/responders/deadlines.js';
 import type { ResponderRegistry } from '../characters/responders/registry.js';
+import type { SiteDirectory } from '../auth/site-directory.js';
 import type { Db } from '../db/database.js';
 import type { ConversationRow } from '../db/tables.js';
 import type { ReplySlot } from '../limits/reply-slots.js';
@@ -41,6 +42,7 @@ export class ReplyRunner {
 
   constructor(
     private readonly db: Db,
+    private readonly sites: SiteDirectory,
     private readonly responders: ResponderRegistry,
     private readonly broadcaster: ConversationBroadcaster,
     private readonly log: Log,
@@ -108,7 +110,7 @@ export class ReplyRunner {
     const { db, broadcaster } = this;
     const conversationId = conversation.id;
     const character = await getCharacterById(db, conversation.character_id);
-    const site = await db.selectFrom('sites').select('responder').where('id', '=', conversation.site_id).executeTakeFirst();
+    const site = await this.sites.findById(conversation.site_id); // cached: no query per reply
     const responder = this.responders.for(character, site?.responder ?? null);
     if (responder.silent) return;
     // The context ends with the message being answered, however many came after it.

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Timestamps are ISO-8601 text on every dialect, so they sort and compare the same everywhere. */
 type Iso = string;
@@ -109,8 +109,6 @@ export interface Database {
   messages: MessagesTable;
 }
 
-export type SiteRow = Selectable<SitesTable>;
 export type CharacterRow = Selectable<CharactersTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
-export type NewCharacter = Insertable<CharactersTable>;

@@ -2,10 +2,11 @@
 import { sendKeys } from '@web/test-runner-commands';
 import { waitUntil } from '@open-wc/testing';
 import type { TipsyChat } from '../../widget/tipsy-chat/tipsy-chat.js';
+import { TEST_ROUTES } from './routes.js';
 import type { BrowserTestEnv } from './server-plugin.js';
 
 export async function testEnv(): Promise<BrowserTestEnv> {
-  return (await fetch('/__tipsy__/env.json')).json() as Promise<BrowserTestEnv>;
+  return (await fetch(TEST_ROUTES.env)).json() as Promise<BrowserTestEnv>;
 }
 
 /** Adds a <tipsy-chat> with these attributes to the page, as a host site would. */
@@ -37,5 +38,10 @@ export async function waitForReady(el: Element): Promise<void> {
 
 /** Sets what reaches the chat server through `env.proxiedServer`. */
 export async function setNetwork(mode: 'open' | 'no-socket' | 'offline'): Promise<void> {
-  await fetch(`/__tipsy__/proxy?mode=${mode}`);
+  await fetch(`${TEST_ROUTES.proxy}?mode=${mode}`);
+}
+
+/** Stores `count` alternating messages in a conversation, oldest first (for paging tests). */
+export async function seedMessages(conversationId: string, count: number): Promise<void> {
+  await fetch(`${TEST_ROUTES.seed}?conversationId=${conversationId}&count=${count}`);
 }

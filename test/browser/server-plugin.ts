@@ -6,15 +6,11 @@ import { createSite, updateSite } from '../../server/auth/sites.js';
 import { postMessage } from '../../server/chat/messages.js';
 import { upsertCharacter } from '../../server/characters/store.js';
 import { testConfig } from '../server/harness.js';
+import { TEST_ROUTES } from './routes.js';
 import { startBlockingProxy, type BlockingProxy, type ProxyMode } from './blocking-proxy.js';
 
-export const ENV_PATH = '/__tipsy__/env.json';
-/** `?conversationId=…&count=N` stores N alternating messages, oldest first, for paging tests. */
-export const SEED_PATH = '/__tipsy__/seed';
-/** `?mode=open|no-socket|offline` sets what the proxy in front of the server lets through. */
-export const PROXY_PATH = '/__tipsy__/proxy';
 
-/** What browser tests read from ENV_PATH. */
+/** What browser tests read from TEST_ROUTES.env. */
 export interface BrowserTestEnv {
   server: string;
   siteKey: string;
@@ -24,7 +20,7 @@ export interface BrowserTestEnv {
   identitySecret: string;
   /** A site that allows 2 messages per 3 seconds per visitor. */
   limitedSiteKey: string;
-  /** The same server behind a proxy the page can switch (see PROXY_PATH). */
+  /** The same server behind a proxy the page can switch (see TEST_ROUTES.proxy). */
   proxiedServer: string;
 }
 
@@ -77,12 +73,12 @@ export function tipsyServerPlugin() {
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
     async serve(context: { path: string; URL: URL }) {
-      if (context.path === ENV_PATH) return { body: JSON.stringify(env), type: 'application/json' };
-      if (context.path === PROXY_PATH && proxy) {
+      if (context.path === TEST_ROUTES.env) return { body: JSON.stringify(env), type: 'application/json' };
+      if (context.path === TEST_ROUTES.proxy && proxy) {
         proxy.setMode(context.URL.searchParams.get('mode') as ProxyMode);
         return { body: '{}', type: 'application/json' };
       }
-      if (context.path === SEED_PATH && app) {
+      if (context.path === TEST_ROUTES.seed && app) {
         const conversationId = context.URL.searchParams.get('conversationId') ?? '';
         const count = Number(context.URL.searchParams.get('count'));
         for (let i = 0; i < count; i++) {

@@ -25,6 +25,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, model: string):
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   if (model === 'slow-start') await sleep(3000);
+  if (model === 'blank-start') chunk(res, '\n\n'); // models often open with whitespace
   const words = model === 'long' ? Array.from({ length: 60 }, (_, i) => `word${i} `) : WORDS;
   for (const [i, word] of words.entries()) {
     if (res.destroyed) return;

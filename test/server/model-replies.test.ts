@@ -12,7 +12,7 @@ describe('replies from an OpenAI-compatible model', () => {
     model = await startFakeModel();
     h = await startHarness({ config: { replyDeadlines: { firstMs: 700, idleMs: 700 } } });
     const admin = h.admin();
-    for (const name of ['ok', 'slow-start', 'error-mid', 'http-500', 'hang', 'long']) {
+    for (const name of ['ok', 'blank-start', 'slow-start', 'error-mid', 'http-500', 'hang', 'long']) {
       await admin.admin.characters.create.mutate({
         slug: `m-${name}`,
         name: `Model ${name}`,
@@ -59,6 +59,13 @@ describe('replies from an OpenAI-compatible model', () => {
     assert.match(prompt.messages[0]!.content, /Rosa, a cheerful bartender/);
     assert.match(prompt.messages[0]!.content, /Model ok: Welcome in!/);
     assert.deepEqual(prompt.messages.at(-1), { role: 'user', content: 'What do you recommend?' });
+  });
+
+  it('begins a reply at its first words: leading whitespace neither starts it nor stands alone', async () => {
+    const chunks: string[] = [];
+    const { message } = await ask('m-blank-start', 'Hi', (socket) => socket.on('message_stream', (e) => chunks.push(e.delta)));
+    assert.equal(message.content, 'Well, hello there, friend. What a fine evening for it.');
+    assert.match(chunks[0]!, /\S/, 'the first streamed chunk carries words');
   });
 
   for (const [character, what, status, partial] of [

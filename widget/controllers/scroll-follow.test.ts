@@ -1,6 +1,6 @@
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import '../index.js';
-import { $, bubbles, mount, testEnv } from '../../test/browser/page-helpers.js';
+import { $, bubbles, mount, seedMessages, testEnv } from '../../test/browser/page-helpers.js';
 import type { TipsyReadyEvent } from '../events.js';
 
 describe('the message log', () => {
@@ -11,7 +11,7 @@ describe('the message log', () => {
     const first = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', character: 'guide' });
     const { conversationId } = ((await oneEvent(first, 'tipsy-ready')) as TipsyReadyEvent).detail;
     first.remove();
-    await fetch(`/__tipsy__/seed?conversationId=${conversationId}&count=80`);
+    await seedMessages(conversationId, 80);
 
     const holder = document.createElement('div');
     holder.style.height = '400px';

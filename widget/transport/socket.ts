@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/protocol/events.js';
+import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../../server/protocol/events.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -7,7 +7,7 @@ export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export function connectSocket(server: string, token: () => string): ChatSocket {
   return io(server, {
     // A function, so every reconnect sends the freshest token.
-    auth: (cb) => cb({ token: token() }),
+    auth: (cb) => cb({ token: token() } satisfies HandshakeAuth),
     reconnectionDelayMax: 5_000,
   });
 }
