@@ -6,12 +6,10 @@
  * in their own process. Messaging alone: the characters do not reply here.
  * Run: npm run bench -- round-trip   (BENCH_RATES=100,1000 BENCH_CONVERSATIONS=200 BENCH_SECONDS=5)
  */
-import { execFile, fork } from 'node:child_process';
-import { createSite, updateSite } from '../server/auth/sites.js';
-import { upsertCharacter } from '../server/characters/store.js';
-import { openSqlite } from '../server/db/database.js';
+import { startQuietServer } from './lib/bench-site.js';
+import { startEchoServer } from './lib/echo-baseline.js';
+import { runLoadProcess } from './lib/load-process.js';
 import { saveResults } from './lib/results.js';
-import { startServerProcess } from './lib/server-process.js';
 import { printTable, progress, progressDone } from './lib/stats.js';
 
 const RATES = (process.env.BENCH_RATES ?? '100,1000,2000,5000').split(',').map(Number);
@@ -29,33 +27,15 @@ interface LoadResult {
   receipt: { p50: number; p99: number; max: number };
 }
 
-const runLoad = (url: string, siteKey: string, rate: number) =>
-  new Promise<LoadResult>((resolve, reject) =>
-    execFile(process.execPath, ['--import', 'tsx', LOAD, url, siteKey, String(rate), String(CONVERSATIONS), String(SECONDS)], { maxBuffer: 1 << 20 }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as LoadResult),
-    ),
-  );
-
-const echo = fork(new URL('./lib/echo-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
-process.once('exit', () => echo.kill()); // never leave the baseline running
-const echoUrl = await new Promise<string>((resolve) => echo.once('message', (m) => resolve(String(m))));
-const roomy = { points: 1_000_000, seconds: 60 };
-const server = await startServerProcess({
-  TIPSY_LIMITS: JSON.stringify({ sessionsPerIp: roomy, requestsPerIp: roomy, socketConnectsPerIp: roomy, socketEvents: roomy, messageBurst: roomy, messageSustained: roomy, socketsPerIp: 100_000 }),
-});
+const echo = await startEchoServer();
+const { server, siteKey } = await startQuietServer();
 try {
-  const db = openSqlite(server.dbFile);
-  const site = await createSite(db, { name: 'Bench', origins: [] });
-  await updateSite(db, site.siteId, { limits: { sessionsPerIp: roomy } });
-  await upsertCharacter(db, site.siteId, { slug: 'quiet', name: 'Quiet', responder: { kind: 'none' } });
-  await db.destroy();
-
   const rows: Record<string, string | number>[] = [];
   const figures: Record<string, Record<number, LoadResult>> = { tipsy: {}, bare: {} };
   for (const rate of RATES) {
-    for (const [name, url, key] of [['bare', echoUrl, '-'], ['tipsy', server.url, site.publishableKey]] as const) {
+    for (const [name, url, key] of [['bare', echo.url, '-'], ['tipsy', server.url, siteKey]] as const) {
       progress(`${name} at ${rate} msgs/s over ${CONVERSATIONS} conversations…`);
-      const result = await runLoad(url, key, rate);
+      const result = await runLoadProcess<LoadResult>(LOAD, [url, key, rate, CONVERSATIONS, SECONDS]);
       figures[name]![rate] = result;
       rows.push({
         server: name,
@@ -78,5 +58,5 @@ try {
   console.log(`Saved ${saveResults('round-trip', { conversations: CONVERSATIONS, seconds: SECONDS, figures })}`);
 } finally {
   await server.stop();
-  echo.kill();
+  echo.stop();
 }

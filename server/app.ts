@@ -11,6 +11,7 @@ import { StaleReplySweeper } from './chat/stale-replies.js';
 import { Sessions } from './chat/sessions.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openSqlite, type Db } from './db/database.js';
+import { GroupCommit } from './db/group-commit.js';
 import { ensureDemoSite } from './demo-seed.js';
 import { compileTrust } from './http/client-address.js';
 import { clientErrorHandler, registerErrorHandler } from './http/error-handler.js';
@@ -73,7 +74,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const replies = new ReplyRunner(db, sites, responders, broadcaster, log, config.replyDeadlines);
   const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, broadcaster, log);
   await staleReplies.start();
-  const chat = new ChatService({ db, sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });
+  const chat = new ChatService({ db, writes: new GroupCommit(db), sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });
   const sessions = new Sessions({ db, sites, tokens, rateLimits });
   const access = new AccessSweeper(io, sites, log, redis !== undefined);
   io.on('access_changed', () => void access.recheck());

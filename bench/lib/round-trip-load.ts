@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
+import { startVisitor } from './visitor.js';
 
 const [url, siteKey, rateText, conversationsText, secondsText] = process.argv.slice(2) as [string, string, string, string, string];
 const rate = Number(rateText);
@@ -19,17 +20,6 @@ interface Pair {
   receiver: Socket;
 }
 
-async function session(i: number): Promise<{ token: string; conversationId: string }> {
-  if (siteKey === '-') return { token: 'none', conversationId: `c${i}` };
-  const res = await fetch(`${url}/trpc/session.start`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ siteKey }),
-  });
-  const data = ((await res.json()) as { result: { data: { visitorToken: string; conversationId: string } } }).result.data;
-  return { token: data.visitorToken, conversationId: data.conversationId };
-}
-
 const connect = (token: string) =>
   new Promise<Socket>((resolve, reject) => {
     const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
@@ -39,7 +29,7 @@ const connect = (token: string) =>
 
 const pairs: Pair[] = [];
 for (let i = 0; i < count; i++) {
-  const { token, conversationId } = await session(i);
+  const { token, conversationId } = await startVisitor(url, siteKey, i);
   const [sender, receiver] = await Promise.all([connect(token), connect(token)]);
   await Promise.all([sender.emitWithAck('join_conversation', conversationId), receiver.emitWithAck('join_conversation', conversationId)]);
   pairs.push({ conversationId, sender, receiver });

@@ -20,7 +20,9 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 export async function startServerProcess(env: Record<string, string> = {}, options: { dbFile?: string } = {}): Promise<ServerProcess> {
   const dir = options.dbFile ? undefined : mkdtempSync(join(tmpdir(), 'tipsy-bench-'));
   const dbFile = options.dbFile ?? join(dir!, 'tipsy.db');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], {
+  // BENCH_PROFILE_DIR=dir: the server writes a CPU profile there when it stops, to find the hot path.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'server/main.ts')], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TIPSY_DB: dbFile, TIPSY_SEED_DEMO: 'false', TIPSY_LOG_LEVEL: 'warn', TIPSY_SIM_DELAY_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import type { CharacterRow } from '../db/tables.js';
 import { newId, nowIso } from '../ids.js';
 import { notFound, TipsyError } from '../errors.js';
@@ -37,8 +38,10 @@ export async function findCharacter(db: Db, siteId: string, slug: string | undef
   return row;
 }
 
+const characterById = preparedQuery((db, v: { id: string }) => db.selectFrom('characters').selectAll().where('id', '=', v.id));
+
 export async function getCharacterById(db: Db, id: string): Promise<CharacterRow> {
-  const row = await db.selectFrom('characters').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = await characterById(db, { id });
   if (!row) throw notFound('The character');
   return row;
 }

@@ -3,7 +3,17 @@ import type { ConversationRow } from '../db/tables.js';
 import { notFound } from '../errors.js';
 import type { VisitorIdentity } from '../auth/visitor-tokens.js';
 import { newId, nowIso } from '../ids.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import { postMessage } from './messages.js';
+
+const ownConversation = preparedQuery((db, v: { conversationId: string; visitorId: string; siteId: string }) =>
+  db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', v.conversationId)
+    .where('visitor_id', '=', v.visitorId)
+    .where('site_id', '=', v.siteId),
+);
 
 /**
  * The conversation, if it belongs to this visitor on this site. Someone else's
@@ -14,13 +24,7 @@ export async function requireOwnConversation(
   visitor: VisitorIdentity,
   conversationId: string,
 ): Promise<ConversationRow> {
-  const row = await db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('id', '=', conversationId)
-    .where('visitor_id', '=', visitor.visitorId)
-    .where('site_id', '=', visitor.siteId)
-    .executeTakeFirst();
+  const [row] = await ownConversation(db, { conversationId, visitorId: visitor.visitorId, siteId: visitor.siteId });
   if (!row) throw notFound('The conversation');
   return row;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import type { MessageRow } from '../db/tables.js';
 import { newId, nowIso } from '../ids.js';
 import type { HistoryPage, Message, SenderType } from '../protocol/message.js';
@@ -10,7 +11,7 @@ export interface NewMessage {
   clientMessageId?: string;
 }
 
-export type Executor = Pick<Db, 'updateTable' | 'insertInto' | 'selectFrom'>;
+export type Executor = Pick<Db, 'updateTable' | 'insertInto' | 'selectFrom' | 'deleteFrom' | 'executeQuery'>;
 
 export function toMessage(row: MessageRow): Message {
   return {
@@ -26,52 +27,72 @@ export function toMessage(row: MessageRow): Message {
   };
 }
 
-/** Takes the conversation's next number; the row lock it takes orders concurrent writers. */
-async function nextSeq(tx: Executor, conversationId: string): Promise<number> {
-  const { last_seq } = await tx
+// Every message sent runs these: built once (server/db/prepared-query.ts).
+const takeNextSeq = preparedQuery((db, v: { conversationId: string }) =>
+  db
     .updateTable('conversations')
     .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-    .where('id', '=', conversationId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
-  return last_seq;
+    .where('id', '=', v.conversationId)
+    .returning('last_seq'),
+);
+const insertRow = preparedQuery((db, row: MessageRow) =>
+  db.insertInto('messages').values({
+    id: row.id,
+    conversation_id: row.conversation_id,
+    seq: row.seq,
+    sender_type: row.sender_type,
+    content: row.content,
+    client_message_id: row.client_message_id,
+    status: row.status,
+    chunks: row.chunks,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }),
+);
+const findRetry = preparedQuery((db, v: { conversationId: string; clientMessageId: string }) =>
+  db.selectFrom('messages').selectAll().where('conversation_id', '=', v.conversationId).where('client_message_id', '=', v.clientMessageId),
+);
+
+/** Takes the conversation's next number; the row lock it takes orders concurrent writers. */
+async function nextSeq(tx: Executor, conversationId: string): Promise<number> {
+  const [row] = await takeNextSeq(tx, { conversationId });
+  if (!row) throw new Error(`conversation ${conversationId} not found`);
+  return row.last_seq;
 }
 
 /** Inserts a row at the conversation's next `seq`; run it inside a transaction. */
 export async function insertMessage(tx: Executor, row: Omit<MessageRow, 'seq'>): Promise<MessageRow> {
   const stored = { ...row, seq: await nextSeq(tx, row.conversation_id) };
-  await tx.insertInto('messages').values(stored).execute();
+  await insertRow(tx, stored);
   return stored;
 }
 
 /**
- * Stores a message in one transaction. A send retried with the same
+ * Stores a message; run it inside a transaction. A send retried with the same
  * clientMessageId returns the first copy (`created: false`) and writes nothing.
  */
-export async function postMessage(db: Db, input: NewMessage): Promise<{ message: Message; created: boolean }> {
-  return db.transaction().execute(async (tx) => {
-    if (input.clientMessageId) {
-      const existing = await tx
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', input.conversationId)
-        .where('client_message_id', '=', input.clientMessageId)
-        .executeTakeFirst();
-      if (existing) return { message: toMessage(existing), created: false };
-    }
-    const row = await insertMessage(tx, {
-      id: newId(),
-      conversation_id: input.conversationId,
-      sender_type: input.senderType,
-      content: input.content,
-      client_message_id: input.clientMessageId ?? null,
-      status: 'complete',
-      chunks: 0,
-      created_at: nowIso(),
-      updated_at: null,
-    });
-    return { message: toMessage(row), created: true };
+export async function storeMessage(tx: Executor, input: NewMessage): Promise<{ message: Message; created: boolean }> {
+  if (input.clientMessageId) {
+    const [existing] = await findRetry(tx, { conversationId: input.conversationId, clientMessageId: input.clientMessageId });
+    if (existing) return { message: toMessage(existing), created: false };
+  }
+  const row = await insertMessage(tx, {
+    id: newId(),
+    conversation_id: input.conversationId,
+    sender_type: input.senderType,
+    content: input.content,
+    client_message_id: input.clientMessageId ?? null,
+    status: 'complete',
+    chunks: 0,
+    created_at: nowIso(),
+    updated_at: null,
   });
+  return { message: toMessage(row), created: true };
+}
+
+/** Stores a message in a transaction of its own (see storeMessage). */
+export function postMessage(db: Db, input: NewMessage): Promise<{ message: Message; created: boolean }> {
+  return db.transaction().execute((tx) => storeMessage(tx, input));
 }
 
 /** One page of history, oldest first: the latest `limit`, those before a cursor, or those after one. */

@@ -54,6 +54,11 @@ export class ReplyRunner {
     return !this.closing;
   }
 
+  /** Whether the conversation's character answers at all (a silent one needs no reply slot). */
+  async willReply(conversation: ConversationRow): Promise<boolean> {
+    return !(await this.responderFor(conversation)).responder.silent;
+  }
+
   /**
    * Queues a reply to `trigger`, the visitor's stored message, in the site's
    * `slot` (released here). While a reply waits its turn, later messages in the
@@ -105,13 +110,17 @@ export class ReplyRunner {
     return running !== undefined;
   }
 
+  private async responderFor(conversation: ConversationRow) {
+    const character = await getCharacterById(this.db, conversation.character_id);
+    const site = await this.sites.findById(conversation.site_id); // cached: no query per reply
+    return { character, responder: this.responders.for(character, site?.responder ?? null) };
+  }
+
   private async run(conversation: ConversationRow, trigger: Message): Promise<void> {
     if (this.stopping.signal.aborted) return;
     const { db, broadcaster } = this;
     const conversationId = conversation.id;
-    const character = await getCharacterById(db, conversation.character_id);
-    const site = await this.sites.findById(conversation.site_id); // cached: no query per reply
-    const responder = this.responders.for(character, site?.responder ?? null);
+    const { character, responder } = await this.responderFor(conversation);
     if (responder.silent) return;
     // The context ends with the message being answered, however many came after it.
     const { messages } = await historyPage(db, conversationId, { before: String(trigger.seq + 1), limit: CONTEXT_MESSAGES });

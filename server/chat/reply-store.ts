@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { newId, nowIso } from '../ids.js';
 import type { Message } from '../protocol/message.js';
@@ -63,7 +64,8 @@ export async function interruptStaleReplies(db: Db, staleBefore: Date): Promise<
   const rows = await db
     .updateTable('messages')
     .set({ status: 'interrupted' })
-    .where('status', '=', 'streaming')
+    // A literal, not a parameter: SQLite uses the partial index on streaming replies only when it sees one.
+    .where('status', '=', sql.lit('streaming'))
     .where('updated_at', '<', staleBefore.toISOString())
     .returningAll()
     .execute();

@@ -4,15 +4,18 @@ import { TipsyError } from '../errors.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { ReplySlot, ReplySlots } from '../limits/reply-slots.js';
 import type { Db } from '../db/database.js';
+import type { GroupCommit } from '../db/group-commit.js';
 import type { HistoryPage, Message } from '../protocol/message.js';
 import { requireOwnConversation } from './conversations.js';
 import type { HistoryInput, SendMessageInput } from './inputs.js';
-import { historyPage, postMessage } from './messages.js';
+import { historyPage, storeMessage } from './messages.js';
 import type { ReplyRunner } from './replies.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
 
 export interface ChatDeps {
   db: Db;
+  /** Visitors' messages are written in groups: one commit per turn of the event loop, however many arrive. */
+  writes: GroupCommit;
   sites: SiteDirectory;
   rateLimits: RateLimits;
   replySlots: ReplySlots;
@@ -53,7 +56,7 @@ export class ChatService {
    * the character to reply. A retried send returns the stored copy and does neither again.
    */
   async send(visitor: VisitorIdentity, input: SendMessageInput): Promise<Message> {
-    const { db, sites, rateLimits, replySlots, replies } = this.deps;
+    const { db, writes, sites, rateLimits, replySlots, replies } = this.deps;
     if (!replies.accepting) throw new TipsyError('UNAVAILABLE', 'The chat server is restarting. Your message will be sent in a moment.');
     const conversation = await requireOwnConversation(db, visitor, input.conversationId);
     const limits = await sites.limitsFor(visitor.siteId);
@@ -66,32 +69,37 @@ export class ChatService {
       visitor.visitorId,
       TOO_FAST,
     );
-    let slot: ReplySlot;
+    let slot: ReplySlot | undefined;
     try {
-      slot = replySlots.reserve(visitor.siteId, { inFlight: limits.repliesInFlight, queue: limits.replyQueue });
+      // A silent character takes no reply slot: nothing will be queued for it.
+      if (await replies.willReply(conversation)) {
+        slot = replySlots.reserve(visitor.siteId, { inFlight: limits.repliesInFlight, queue: limits.replyQueue });
+      }
     } catch (error) {
       await refund();
       throw error;
     }
 
     try {
-      const { message, created } = await postMessage(db, {
-        conversationId: conversation.id,
-        senderType: 'user',
-        content: input.content,
-        clientMessageId: input.clientMessageId,
-      });
+      const { message, created } = await writes.run((tx) =>
+        storeMessage(tx, {
+          conversationId: conversation.id,
+          senderType: 'user',
+          content: input.content,
+          clientMessageId: input.clientMessageId,
+        }),
+      );
       if (created) {
         this.deps.broadcaster.message(message);
-        this.deps.replies.enqueue(conversation, message, slot);
+        if (slot) replies.enqueue(conversation, message, slot);
       } else {
         // A retry of a stored send: it costs the visitor nothing and asks for no second reply.
-        slot.release();
+        slot?.release();
         await refund();
       }
       return message;
     } catch (error) {
-      slot.release();
+      slot?.release();
       await refund();
       throw error;
     }

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, type MigrationProvider } from 'kysely';
 import { migrations } from './migrations/index.js';
+import { QueuedSqliteDialect } from './sqlite-dialect.js';
+import { cachePreparedStatements } from './statement-cache.js';
 import type { Database } from './tables.js';
 
 export type Db = Kysely<Database>;
@@ -16,7 +18,7 @@ export function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: cachePreparedStatements(sqlite) }) });
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

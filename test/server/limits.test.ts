@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { io } from 'socket.io-client';
 import type { Responder } from '../../server/characters/responders/responder.js';
+import { upsertCharacter } from '../../server/characters/store.js';
 import type { SendAck } from '../../server/protocol/events.js';
 import { collect, ROOMY_LIMITS, SITE_ORIGIN, startHarness, trpcErrorCode, type Harness } from './harness.js';
 
@@ -161,6 +162,23 @@ describe('character replies in flight', () => {
     assert.equal(first?.[0]?.content, 'At last.');
     assert.equal(second?.[0]?.content, 'At last.');
     assert.ok((await send(2, 'now there is room')).ok);
+  });
+});
+
+describe('a silent character', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ config: { limits: { ...ROOMY_LIMITS, repliesInFlight: 1, replyQueue: 0 } } });
+    await upsertCharacter(h.app.db, h.siteId, { slug: 'mute', name: 'Mute', responder: { kind: 'none' } });
+  });
+  after(() => h.close());
+
+  it('takes no reply slot: a burst of sends is never refused for replies in flight', async () => {
+    const { visitorToken, conversationId } = await h.session('mute');
+    const socket = await h.socket(visitorToken);
+    const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => socket.emitWithAck('send_message', { conversationId, content: `line ${i}` })));
+    assert.deepEqual(acks.filter((a) => !a.ok), []);
+    assert.equal(await storedUserMessages(h, conversationId), 20);
   });
 });
 

@@ -4,6 +4,7 @@ import * as verifiedIdentity from './2026-11-27-02-verified-identity.js';
 import * as siteLimits from './2026-11-27-03-site-limits.js';
 import * as messageSequence from './2026-11-27-04-message-sequence.js';
 import * as characterDetails from './2026-11-27-05-character-details.js';
+import * as streamingIndex from './2026-11-27-06-streaming-index.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-03-site-limits': siteLimits,
   '2026-11-27-04-message-sequence': messageSequence,
   '2026-11-27-05-character-details': characterDetails,
+  '2026-11-27-06-streaming-index': streamingIndex,
 };

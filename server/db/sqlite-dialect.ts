@@ -1,0 +1,67 @@
+import { SqliteDialect, type DatabaseConnection, type Driver, type QueryCompiler, type TransactionSettings } from 'kysely';
+
+/**
+ * Kysely's SQLite dialect, with its one connection handed out first come,
+ * first served. Kysely's own lock wakes every waiter each time the connection
+ * is released (all but one go back to sleep), so with hundreds of requests in
+ * flight each query paid for hundreds of wake-ups. Here waiters queue and
+ * exactly one is woken; the inner lock is then always free when asked.
+ */
+export class QueuedSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    return new QueuedDriver(super.createDriver());
+  }
+}
+
+class QueuedDriver implements Driver {
+  private busy = false;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly inner: Driver) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.busy = true;
+    return this.inner.acquireConnection();
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.inner.releaseConnection(connection);
+    const next = this.waiting.shift();
+    // Handed straight to the next in line: `busy` stays true, so no newcomer jumps the queue.
+    if (next) next();
+    else this.busy = false;
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.inner.beginTransaction(connection, settings);
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.commitTransaction(connection);
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.rollbackTransaction(connection);
+  }
+
+  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.inner.savepoint!(connection, name, compile);
+  }
+
+  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.inner.rollbackToSavepoint!(connection, name, compile);
+  }
+
+  releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.inner.releaseSavepoint!(connection, name, compile);
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
+}

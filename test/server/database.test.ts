@@ -1,0 +1,104 @@
+/**
+ * The database layer under concurrency, on a real SQLite file: group commit,
+ * queries prepared once, and the connection handed out in arrival order.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Transaction } from 'kysely';
+import { createSite } from '../../server/auth/sites.js';
+import { upsertCharacter } from '../../server/characters/store.js';
+import { openConversation } from '../../server/chat/conversations.js';
+import { storeMessage } from '../../server/chat/messages.js';
+import { migrateToLatest, openSqlite, type Db } from '../../server/db/database.js';
+import { GroupCommit } from '../../server/db/group-commit.js';
+import { preparedQuery } from '../../server/db/prepared-query.js';
+import type { Database } from '../../server/db/tables.js';
+import { newId, nowIso } from '../../server/ids.js';
+
+describe('database layer', () => {
+  let dir: string;
+  let db: Db;
+  let conversationId: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tipsy-db-'));
+    db = openSqlite(join(dir, 'tipsy.db'));
+    await migrateToLatest(db);
+    const site = await createSite(db, { name: 'Shop', origins: [] });
+    await upsertCharacter(db, site.siteId, { slug: 'barkeep', name: 'Barkeep' });
+    const character = await db.selectFrom('characters').select(['id', 'greeting']).executeTakeFirstOrThrow();
+    const visitorId = newId();
+    await db.insertInto('visitors').values({ id: visitorId, site_id: site.siteId, created_at: nowIso() }).execute();
+    conversationId = (await openConversation(db, { visitorId, siteId: site.siteId, keyId: 'k' }, character)).id;
+  });
+  after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stored = async () => (await db.selectFrom('messages').select(['content', 'seq']).where('conversation_id', '=', conversationId).orderBy('seq').execute());
+
+  it('writes that arrive together share one transaction, in arrival order, and each hears back after the commit', async () => {
+    const writes = new GroupCommit(db);
+    const before = (await stored()).length;
+    const seen = new Set<Transaction<Database>>();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        writes.run(async (tx) => {
+          seen.add(tx);
+          return storeMessage(tx, { conversationId, senderType: 'user', content: `line ${i}` });
+        }),
+      ),
+    );
+    assert.equal(seen.size, 1, 'one transaction for the group');
+    assert.deepEqual(results.map((r) => r.message.seq), Array.from({ length: 50 }, (_, i) => before + i + 1));
+    const rows = await stored();
+    assert.equal(rows.length, before + 50);
+    assert.equal(rows.at(-1)?.content, 'line 49');
+  });
+
+  it('a write that fails in a group fails alone: the others are stored, its half-done work is not', async () => {
+    const writes = new GroupCommit(db);
+    const before = (await stored()).length;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) =>
+        writes.run(async (tx) => {
+          const result = await storeMessage(tx, { conversationId, senderType: 'user', content: `try ${i}` });
+          if (i === 2) throw new Error('refused after writing');
+          return result;
+        }),
+      ),
+    );
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const rows = await stored();
+    assert.deepEqual(rows.slice(before).map((r) => r.content), ['try 0', 'try 1', 'try 3', 'try 4']);
+    // No gap where the failed write had taken its number.
+    assert.deepEqual(rows.map((r) => r.seq), rows.map((_, i) => i + 1));
+  });
+
+  it('a prepared query runs with each call’s values and keeps the constants it was built with', async () => {
+    const byContent = preparedQuery((q, v: { conversationId: string; content: string }) =>
+      q.selectFrom('messages').select(['content', 'seq']).where('conversation_id', '=', v.conversationId).where('content', '=', v.content).where('seq', '>', 0),
+    );
+    assert.equal((await byContent(db, { conversationId, content: 'line 3' }))[0]?.content, 'line 3');
+    assert.equal((await byContent(db, { conversationId, content: 'line 7' }))[0]?.content, 'line 7');
+    assert.deepEqual(await byContent(db, { conversationId: 'nope', content: 'line 7' }), []);
+  });
+
+  it('hands the connection out first come, first served: transactions never interleave', async () => {
+    const order: string[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        db.transaction().execute(async (tx) => {
+          order.push(`begin ${i}`);
+          await tx.selectFrom('messages').select('id').limit(1).execute();
+          await new Promise((resolve) => setImmediate(resolve)); // give the others every chance to cut in
+          order.push(`end ${i}`);
+        }),
+      ),
+    );
+    assert.deepEqual(order, Array.from({ length: 20 }, (_, i) => [`begin ${i}`, `end ${i}`]).flat());
+  });
+});
