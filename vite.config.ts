@@ -1,29 +1,141 @@
-import { defineConfig } from 'vite';
+import { createHash } from 'node:crypto';
+import { build, defineConfig, type InlineConfig, type Plugin, type ResolvedConfig } from 'vite';
+
+/** The chat's module, fetched on demand by the loader; it is imported next to the loader's own URL. */
+const CHAT_FILE = 'tipsy-chat-panel.mjs';
 
 /**
- * Builds the widget into dist/: `tipsy-chat.js`, a classic script for a
- * `<script src>` tag on any site, and `tipsy-chat.mjs`, an ES module.
+ * Fully minified, for pages rather than bundlers: whitespace too (a library build keeps it by
+ * default), and no comments (a library build keeps the pure annotations).
+ */
+const MINIFIED = { comments: false, minify: { compress: true, mangle: true, codegen: true } } as const;
+
+/** Modules the chat needs only for what they export, not for what they run on import (see treeshake below). */
+const FREE_OF_SIDE_EFFECTS = /\/node_modules\/(@trpc|socket\.io-client)\/|\/engine\.io-client\/build\/esm\/transports\/polling-xhr\.js$/;
+
+/**
+ * Builds the widget into dist/ in one command, in two passes:
+ *
+ * 1. the chat (widget/chat/index.ts): one ES module, `tipsy-chat-panel.mjs`,
+ *    which `<tipsy-chat>` imports when the visitor wants to talk;
+ * 2. the loader (widget/loader.ts), what host pages load up front:
+ *    `tipsy-chat.js`, a classic script for a `<script src>` tag on any site,
+ *    and `tipsy-chat.mjs`, an ES module. It names the chat with a hash of its
+ *    content, so the chat can be cached for good (server/http/static-files.ts).
+ *
+ * A classic script cannot be split into chunks, hence two builds.
  */
 export default defineConfig({
+  plugins: [minifyStyles(), chatTransports(), buildLoaderAfterChat()],
   build: {
-    target: 'es2021',
+    // ES2022 keeps #private members native, so the minifier can shorten their names.
+    target: 'es2022',
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
     lib: {
-      entry: 'widget/index.ts',
-      name: 'TipsyChat',
-      formats: ['iife', 'es'],
-      fileName: (format) => (format === 'es' ? 'tipsy-chat.mjs' : 'tipsy-chat.js'),
+      entry: 'widget/chat/index.ts',
+      formats: ['es'],
+      fileName: () => CHAT_FILE,
     },
     rolldownOptions: {
-      output: { minify: true },
-      onLog(level, log, handler) {
-        // The classic script finds its origin through document.currentScript first,
-        // so import.meta being empty there is expected (widget/transport/server-url.ts).
-        if (log.code === 'EMPTY_IMPORT_META') return;
-        handler(level, log);
+      output: MINIFIED,
+      treeshake: {
+        // Code these packages run on import that the chat does not use, kept only because the
+        // packages do not say they are free of side effects: tRPC's other links, io() and its
+        // cache of managers (the chat makes its own Manager), and the XHR transport's unload hook
+        // (the chat polls with fetch). See widget/transport/socket.ts.
+        moduleSideEffects: (id) => !FREE_OF_SIDE_EFFECTS.test(id),
       },
     },
   },
 });
+
+/** Once the chat is written, builds the loader into the same folder, naming the chat's version. */
+function buildLoaderAfterChat(): Plugin {
+  let config: ResolvedConfig;
+  return {
+    name: 'tipsy:build-loader',
+    apply: 'build',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    async writeBundle(_options, bundle) {
+      const chat = bundle[CHAT_FILE];
+      if (chat?.type !== 'chunk') throw new Error(`${CHAT_FILE} was not built`);
+      const version = createHash('sha256').update(chat.code).digest('hex').slice(0, 12);
+      await build(loaderConfig(config, `${CHAT_FILE}?v=${version}`));
+    },
+  };
+}
+
+function loaderConfig(chat: ResolvedConfig, chatModule: string): InlineConfig {
+  return {
+    configFile: false,
+    root: chat.root,
+    mode: chat.mode,
+    logLevel: chat.logLevel,
+    plugins: [minifyStyles()],
+    define: { TIPSY_CHAT_MODULE: JSON.stringify(chatModule) },
+    build: {
+      target: chat.build.target,
+      outDir: chat.build.outDir,
+      emptyOutDir: false,
+      sourcemap: true,
+      lib: {
+        entry: 'widget/loader.ts',
+        name: 'TipsyChat',
+        formats: ['iife', 'es'],
+        fileName: (format) => (format === 'es' ? 'tipsy-chat.mjs' : 'tipsy-chat.js'),
+      },
+      rolldownOptions: {
+        output: MINIFIED,
+        onLog(level, log, handler) {
+          // The classic script finds its URL through document.currentScript first,
+          // so import.meta being empty there is expected (widget/loader.ts).
+          if (log.code === 'EMPTY_IMPORT_META') return;
+          handler(level, log);
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Engine.IO's default transport table names every transport it has (XHR and
+ * fetch polling, WebSocket, WebTransport), so all of them would be bundled.
+ * The chat asks for fetch polling and WebSocket by name (widget/transport/socket.ts):
+ * the table holds just those two.
+ */
+function chatTransports(): Plugin {
+  return {
+    name: 'tipsy:chat-transports',
+    enforce: 'pre',
+    load(id) {
+      if (!/\/engine\.io-client\/build\/esm\/transports\/index\.js$/.test(id)) return;
+      return `import { Fetch } from './polling-fetch.js';
+import { WS } from './websocket.js';
+export const transports = { polling: Fetch, websocket: WS };`;
+    },
+  };
+}
+
+/** Squeezes comments and whitespace out of the widget's CSS (template strings in *.styles.ts). */
+function minifyStyles(): Plugin {
+  const squeeze = (css: string) =>
+    css
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};,>])\s*/g, '$1')
+      .replace(/:\s+/g, ':')
+      .replace(/;}/g, '}')
+      .trim();
+  return {
+    name: 'tipsy:minify-styles',
+    apply: 'build',
+    transform(code, id) {
+      if (!id.endsWith('.styles.ts')) return;
+      return { code: code.replace(/= `([^`]*)`/g, (_, css: string) => `= \`${squeeze(css)}\``), map: null };
+    },
+  };
+}

@@ -6,13 +6,15 @@
  * in their own process. Messaging alone: the characters do not reply here.
  * Run: npm run bench -- round-trip   (BENCH_RATES=100,1000 BENCH_CONVERSATIONS=200 BENCH_SECONDS=5)
  */
+import { writeFileSync } from 'node:fs';
 import { startQuietServer } from './lib/bench-site.js';
 import { startEchoServer } from './lib/echo-baseline.js';
 import { runLoadProcess } from './lib/load-process.js';
+import { latencyChart } from './lib/latency-chart.js';
 import { saveResults } from './lib/results.js';
 import { printTable, progress, progressDone } from './lib/stats.js';
 
-const RATES = (process.env.BENCH_RATES ?? '100,1000,2000,5000').split(',').map(Number);
+const RATES = (process.env.BENCH_RATES ?? '100,1000,2000,3000,4000,5000').split(',').map(Number);
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const LOAD = new URL('./lib/round-trip-load.ts', import.meta.url).pathname;
@@ -55,6 +57,20 @@ try {
   printTable(rows);
   const held = (name: string) => Math.max(0, ...RATES.filter((r) => (figures[name]![r]?.receipt.p99 ?? Infinity) <= 25 && figures[name]![r]!.sent - figures[name]![r]!.received === 0));
   console.log(`\nHighest offered rate held with receipt p99 ≤ 25 ms: Tipsy Chat ${held('tipsy')} msgs/s, bare Socket.IO ${held('bare')} msgs/s`);
+  const series = (name: 'tipsy' | 'bare', label: string, color: string) => ({
+    name: label,
+    color,
+    points: RATES.map((rate) => ({ rate, p50: figures[name]![rate]!.receipt.p50, p99: figures[name]![rate]!.receipt.p99 })),
+  });
+  const chart = new URL('../docs/round-trip-latency.svg', import.meta.url).pathname;
+  writeFileSync(
+    chart,
+    latencyChart(`Send → receipt by a second socket, ${CONVERSATIONS.toLocaleString('en')} conversations`, [
+      series('tipsy', 'Tipsy Chat (stored, then sent)', '#6d28d9'),
+      series('bare', 'bare Socket.IO echo (no database)', '#0891b2'),
+    ]),
+  );
+  console.log(`Chart: ${chart}`);
   console.log(`Saved ${saveResults('round-trip', { conversations: CONVERSATIONS, seconds: SECONDS, figures })}`);
 } finally {
   await server.stop();

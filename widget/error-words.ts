@@ -12,6 +12,9 @@ const WORDS: Record<ErrorCode, string> = {
   INTERNAL: 'Something went wrong on our side. Please try again.',
 };
 
+/** Shown by <tipsy-chat> itself when the chat's code could not be downloaded (a network failure, a blocked request). */
+export const CHAT_LOAD_FAILED = 'The chat could not be loaded. Check your connection and try again.';
+
 /** Human words for an error; validation messages from the server are already human. */
 export function humanError(error: ErrorBody): string {
   const ownWords = error.code === 'INVALID_INPUT' || error.code === 'NOT_ALLOWED';

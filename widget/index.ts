@@ -1,7 +1,11 @@
-import { TipsyChat } from './tipsy-chat/tipsy-chat.js';
+/**
+ * Defines `<tipsy-chat>` with the chat imported from source: for the browser
+ * tests and for an app that bundles the widget itself. Script tags use
+ * loader.ts, built into dist/.
+ */
+import { defineTipsyChat } from './tipsy-chat/tipsy-chat.js';
 
-export { TipsyChat };
+export { TipsyChat } from './tipsy-chat/tipsy-chat.js';
 export * from './events.js';
 
-// The classic script and the module may both end up on one page: define once.
-if (!customElements.get('tipsy-chat')) customElements.define('tipsy-chat', TipsyChat);
+defineTipsyChat(() => import('./chat/index.js'));

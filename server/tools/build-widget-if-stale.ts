@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { build } from 'vite';
 
 const root = new URL('../../', import.meta.url).pathname;
-const output = join(root, 'dist/tipsy-chat.js');
+// The loader and the chat module it fetches: one build writes both (vite.config.ts).
+const outputs = ['dist/tipsy-chat.js', 'dist/tipsy-chat.mjs', 'dist/tipsy-chat-panel.mjs'].map((p) => join(root, p));
 const sources = ['widget', 'server/protocol', 'server/trpc', 'vite.config.ts'].map((p) => join(root, p));
 
 function newestMtime(path: string): number {
@@ -16,7 +17,8 @@ function newestMtime(path: string): number {
   return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-if (existsSync(output) && statSync(output).mtimeMs >= Math.max(...sources.map(newestMtime))) {
+const built = outputs.every((path) => existsSync(path));
+if (built && Math.min(...outputs.map(newestMtime)) >= Math.max(...sources.map(newestMtime))) {
   console.log('Widget is up to date (dist/).');
 } else {
   console.log('Building the widget…');

@@ -32,6 +32,9 @@ export async function typeAndSend(el: Element, text: string): Promise<void> {
   await sendKeys({ press: 'Enter' });
 }
 
+/** Lets the chat render what it was just told (it renders once per microtask turn). */
+export const rendered = () => new Promise<void>((resolve) => setTimeout(resolve));
+
 export async function waitForReady(el: Element): Promise<void> {
   await waitUntil(() => $(el, '.presence')?.textContent === 'Online', 'connected', { timeout: 8000 });
 }

@@ -4,20 +4,30 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sizeOf } from '../../bench/lib/sizes.js';
+import { sizeOf, sizeOfAll, widgetFiles } from '../../bench/lib/sizes.js';
 
 const KB = 1024;
-/** Gzip budgets for what a host page downloads (the whole chat today; see docs/performance.md). */
-const BUDGETS = {
-  'dist/tipsy-chat.js': 36 * KB,
-  'dist/tipsy-chat.mjs': 36 * KB,
-};
+/** Gzip budgets (see docs/performance.md): what every page downloads, and what a visitor who opens the chat does. */
+const BEFORE_INTERACTION = 8 * KB;
+const WHOLE_CHAT = 30 * KB;
+
+const { loaders, chat } = widgetFiles(new URL('../../dist/', import.meta.url).pathname);
+const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
 
 describe('widget size budget', () => {
-  for (const [file, budget] of Object.entries(BUDGETS)) {
-    it(`${file} stays within ${budget / KB} KB gzip`, () => {
-      const size = sizeOf(new URL(`../../${file}`, import.meta.url).pathname);
-      assert.ok(size.gzip <= budget, `${file} is ${(size.gzip / KB).toFixed(1)} KB gzip, over its ${budget / KB} KB budget`);
+  it('builds the chat as its own module', () => {
+    assert.ok(chat.some((path) => path.endsWith('/tipsy-chat-panel.mjs')), `no tipsy-chat-panel.mjs among ${chat.join(', ')}`);
+  });
+
+  for (const [name, loader] of Object.entries(loaders)) {
+    it(`the ${name} loader stays within ${kb(BEFORE_INTERACTION)} gzip before the visitor acts`, () => {
+      const { gzip } = sizeOf(loader);
+      assert.ok(gzip <= BEFORE_INTERACTION, `${loader} is ${kb(gzip)} gzip, over its ${kb(BEFORE_INTERACTION)} budget`);
+    });
+
+    it(`the whole chat with the ${name} loader stays within ${kb(WHOLE_CHAT)} gzip`, () => {
+      const { gzip } = sizeOfAll([loader, ...chat]);
+      assert.ok(gzip <= WHOLE_CHAT, `the loader and the chat are ${kb(gzip)} gzip, over their ${kb(WHOLE_CHAT)} budget`);
     });
   }
 });

@@ -1,78 +1,10 @@
-import { css } from 'lit';
-
 /**
- * Public styling API: the --tipsy-* custom properties below and the parts
- * named in the element's docs. Everything else is private.
+ * The panel's styles. Public styling API: the --tipsy-* custom properties
+ * (read on :host in widget/tipsy-chat/launcher.styles.ts, which is always
+ * adopted first) and the parts named in the element's docs. Everything else
+ * is private.
  */
-export const styles = css`
-  :host {
-    /* light-dark() follows color-scheme: the system's by default, or the theme attribute's. */
-    color-scheme: light dark;
-    --_accent: var(--tipsy-accent, var(--_character-accent, #c2410c));
-    --_accent-fg: var(--tipsy-accent-contrast, #fff);
-    --_bg: var(--tipsy-background, light-dark(#fff, #1c1917));
-    --_fg: var(--tipsy-foreground, light-dark(#1c1917, #f5f5f4));
-    --_muted: var(--tipsy-muted, light-dark(#78716c, #a8a29e));
-    --_surface: var(--tipsy-surface, light-dark(#f5f5f4, #292524));
-    --_border: var(--tipsy-border, light-dark(#e7e5e4, #44403c));
-    --_danger: var(--tipsy-danger, light-dark(#b91c1c, #f87171));
-    --_radius: var(--tipsy-radius, 16px);
-    font-family: var(--tipsy-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    font-size: var(--tipsy-font-size, 15px);
-    line-height: 1.45;
-    color: var(--_fg);
-  }
-  :host([theme='light']) {
-    color-scheme: light;
-  }
-  :host([theme='dark']) {
-    color-scheme: dark;
-  }
-  :host([mode='inline']) {
-    display: block;
-    height: 100%;
-    min-height: 320px;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
-  [hidden] {
-    display: none !important;
-  }
-
-  .launcher {
-    position: fixed;
-    right: 20px;
-    bottom: 20px;
-    z-index: var(--tipsy-z-index, 2147483000);
-    width: 56px;
-    height: 56px;
-    border: 0;
-    border-radius: 50%;
-    background: var(--_accent);
-    color: var(--_accent-fg);
-    box-shadow: 0 6px 20px rgb(0 0 0 / 0.25);
-    cursor: pointer;
-    display: grid;
-    place-items: center;
-    transition: transform 0.15s ease;
-  }
-  .launcher:hover {
-    transform: scale(1.06);
-  }
-  .launcher:focus-visible,
-  button:focus-visible,
-  textarea:focus-visible {
-    outline: 2px solid var(--_accent);
-    outline-offset: 2px;
-  }
-  .launcher svg {
-    width: 26px;
-    height: 26px;
-  }
-
+export const chatStyles = `
   .panel {
     /* Inside the panel, the character's own accent (set on it) applies unless the page sets one. */
     --_accent: var(--tipsy-accent, var(--_character-accent, #c2410c));
@@ -86,7 +18,7 @@ export const styles = css`
     position: fixed;
     right: 20px;
     bottom: 88px;
-    z-index: var(--tipsy-z-index, 2147483000);
+    z-index: var(--_z);
     width: var(--tipsy-panel-width, 380px);
     height: var(--tipsy-panel-height, 580px);
     max-height: calc(100vh - 110px);
@@ -116,7 +48,6 @@ export const styles = css`
   }
   @media (prefers-reduced-motion: reduce) {
     .panel,
-    .launcher,
     .dot {
       animation: none !important;
       transition: none !important;

@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html, nothing } from 'lit/html.js';
 import type { ChatEntry } from '../controllers/message-list.js';
 import { humanError } from '../error-words.js';
 

@@ -19,9 +19,13 @@ export type SessionStatus = 'idle' | 'starting' | 'ready' | 'failed';
 /**
  * Owns one visitor session: starts it over tRPC, loads history, keeps a live
  * socket (or polls when none can be had), and sends through a persistent
- * outbox. The element only renders its state.
+ * outbox. The view (widget/chat/chat-view.ts) only renders its state.
  */
 export class ChatController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  /** Where tipsy-* events fire: the <tipsy-chat> element. */
+  readonly #events: EventTarget;
+
   status: SessionStatus = 'idle';
   connection: Connection = 'offline';
   readonly list = new MessageList();
@@ -31,39 +35,41 @@ export class ChatController implements ReactiveController {
   error?: ErrorBody;
   /** While the server asks us to wait: sending is disabled and the view counts down. */
   readonly cooldown = new Cooldown(
-    () => this.host.requestUpdate(),
-    () => this.clearError('RATE_LIMITED'),
+    () => this.#host.requestUpdate(),
+    () => this.#clearError('RATE_LIMITED'),
   );
 
-  private session?: VisitorSession;
-  private live?: LiveConnection;
-  private outbox?: Outbox;
-  private sync?: HistorySync;
-  private olderCursor: string | null = null;
-  private readonly announced = new Set<string>();
-  private readonly typingNotifier = new TypingNotifier((typing) => {
-    if (this.live?.online && this.conversationId) this.live.typing(this.conversationId, typing);
+  #session?: VisitorSession;
+  #live?: LiveConnection;
+  #outbox?: Outbox;
+  #sync?: HistorySync;
+  #olderCursor: string | null = null;
+  readonly #announced = new Set<string>();
+  readonly #typingNotifier = new TypingNotifier((typing) => {
+    if (this.#live?.online && this.conversationId) this.#live.typing(this.conversationId, typing);
   });
-  private startAttempts = 0;
+  #startAttempts = 0;
   /** Bumped by stop(), so work started before it does not touch the state after it. */
-  private run = 0;
-  private retryTimer?: ReturnType<typeof setTimeout>;
+  #run = 0;
+  #retryTimer?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  constructor(host: ReactiveControllerHost, events: EventTarget) {
+    this.#host = host;
+    this.#events = events;
     host.addController(this);
   }
 
   get character(): CharacterView | undefined {
-    return this.session?.character;
+    return this.#session?.character;
   }
 
   get conversationId(): string | undefined {
-    return this.session?.conversationId;
+    return this.#session?.conversationId;
   }
 
   hostConnected(): void {
     // Moved in the DOM after a disconnect: let the next update start the session again.
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   hostDisconnected(): void {
@@ -72,53 +78,53 @@ export class ChatController implements ReactiveController {
 
   /** Starts (or restarts, for another site, character or user) the session. */
   async start(target: ChatTarget): Promise<void> {
-    if (this.status !== 'idle' && sameTarget(this.session?.target, target)) return;
+    if (this.status !== 'idle' && sameTarget(this.#session?.target, target)) return;
     this.stop();
-    const run = this.run;
-    const session = (this.session = new VisitorSession(target, () => this.restart()));
+    const run = this.#run;
+    const session = (this.#session = new VisitorSession(target, () => this.#restart()));
     if (target.user && !target.user.hash) {
       // Never fall back to an anonymous chat when the page meant a signed-in user.
-      this.setStatus('failed');
-      return this.report({ code: 'IDENTITY_REJECTED', message: 'user-id was given without user-hash.' });
+      this.#setStatus('failed');
+      return this.#report({ code: 'IDENTITY_REJECTED', message: 'user-id was given without user-hash.' });
     }
-    this.setStatus('starting');
-    const outbox = this.openOutbox(session);
+    this.#setStatus('starting');
+    const outbox = this.#openOutbox(session);
     try {
       await session.start();
       const page = await session.history();
-      if (run !== this.run) return; // stopped (or restarted) meanwhile
-      page.messages.forEach((m) => this.onStored(m, false));
-      this.olderCursor = page.nextCursor;
+      if (run !== this.#run) return; // stopped (or restarted) meanwhile
+      page.messages.forEach((m) => this.#onStored(m, false));
+      this.#olderCursor = page.nextCursor;
       this.hasOlder = page.nextCursor !== null;
-      this.startAttempts = 0;
+      this.#startAttempts = 0;
       // What an earlier page left unsent goes out first (unless history shows it arrived).
       for (const item of outbox.items) {
         if (this.list.byClientId(item.clientMessageId)?.status === 'sent') outbox.remove(item.clientMessageId);
       }
       outbox.wake();
-      this.setStatus('ready');
-      this.host.dispatchEvent(new TipsyReadyEvent({ conversationId: session.conversationId!, character: session.character! }));
-      this.connect(session);
+      this.#setStatus('ready');
+      this.#events.dispatchEvent(new TipsyReadyEvent({ conversationId: session.conversationId!, character: session.character! }));
+      this.#connect(session);
     } catch (error) {
-      if (run !== this.run) return;
+      if (run !== this.#run) return;
       const body = errorBodyOf(error);
-      this.setStatus('failed');
-      this.report(body);
-      if (['UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED'].includes(body.code)) this.retryStartLater(target, body.retryAfterMs);
+      this.#setStatus('failed');
+      this.#report(body);
+      if (['UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED'].includes(body.code)) this.#retryStartLater(target, body.retryAfterMs);
     }
   }
 
   stop(): void {
-    this.run++;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.#run++;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
     this.cooldown.cancel();
-    this.sync?.stopPolling();
-    this.outbox?.stop();
-    this.live?.close();
-    this.live = this.outbox = this.sync = this.session = undefined;
+    this.#sync?.stopPolling();
+    this.#outbox?.stop();
+    this.#live?.close();
+    this.#live = this.#outbox = this.#sync = this.#session = undefined;
     this.list.clear();
-    this.announced.clear();
+    this.#announced.clear();
     this.status = 'idle';
     this.connection = 'offline';
     this.characterTyping = false;
@@ -127,30 +133,30 @@ export class ChatController implements ReactiveController {
 
   /** Whether the visitor can write now: the session is up, coming up, or being retried (queued meanwhile). */
   get accepting(): boolean {
-    return this.status === 'ready' || this.status === 'starting' || (this.status === 'failed' && this.retryTimer !== undefined);
+    return this.status === 'ready' || this.status === 'starting' || (this.status === 'failed' && this.#retryTimer !== undefined);
   }
 
   /** Sends a message (shown at once, stored when the server can); false when it cannot be taken now. */
   send(text: string): boolean {
     const content = text.trim();
-    if (!content || !this.accepting || !this.outbox || this.cooldown.active) return false;
+    if (!content || !this.accepting || !this.#outbox || this.cooldown.active) return false;
     if (content.length > LIMITS.messageMaxChars) {
-      this.report({ code: 'INVALID_INPUT', message: `A message can have at most ${LIMITS.messageMaxChars} characters.` });
+      this.#report({ code: 'INVALID_INPUT', message: `A message can have at most ${LIMITS.messageMaxChars} characters.` });
       return false;
     }
     const item = { clientMessageId: newClientId(), content, createdAt: new Date().toISOString() };
     this.list.addPending(item.clientMessageId, content, item.createdAt);
-    this.typingNotifier.stop();
-    this.host.requestUpdate();
-    this.outbox.add(item);
+    this.#typingNotifier.stop();
+    this.#host.requestUpdate();
+    this.#outbox.add(item);
     return true;
   }
 
   /** Stops the character's reply: what it said so far stays. */
   stopReply(): void {
-    if (!this.session?.conversationId) return;
-    if (this.live?.online) this.live.stopGeneration(this.session.conversationId);
-    else void this.session.stopOverHttp().catch((error: unknown) => this.report(errorBodyOf(error)));
+    if (!this.#session?.conversationId) return;
+    if (this.#live?.online) this.#live.stopGeneration(this.#session.conversationId);
+    else void this.#session.stopOverHttp().catch((error: unknown) => this.#report(errorBodyOf(error)));
   }
 
   /** Whether the character is answering now (typing or streaming): the composer offers to stop it. */
@@ -160,40 +166,40 @@ export class ChatController implements ReactiveController {
 
   retry(clientMessageId: string): void {
     const entry = this.list.markPending(clientMessageId);
-    this.host.requestUpdate();
-    if (entry) this.outbox?.add({ clientMessageId, content: entry.content, createdAt: entry.createdAt });
+    this.#host.requestUpdate();
+    if (entry) this.#outbox?.add({ clientMessageId, content: entry.content, createdAt: entry.createdAt });
   }
 
   async loadOlder(): Promise<void> {
-    if (!this.session || !this.hasOlder || this.loadingOlder || !this.olderCursor) return;
+    if (!this.#session || !this.hasOlder || this.loadingOlder || !this.#olderCursor) return;
     this.loadingOlder = true;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     try {
-      const page = await this.session.history({ before: this.olderCursor });
-      page.messages.forEach((m) => this.onStored(m, false));
-      this.olderCursor = page.nextCursor;
+      const page = await this.#session.history({ before: this.#olderCursor });
+      page.messages.forEach((m) => this.#onStored(m, false));
+      this.#olderCursor = page.nextCursor;
       this.hasOlder = page.nextCursor !== null;
     } catch (error) {
-      this.report(errorBodyOf(error));
+      this.#report(errorBodyOf(error));
     } finally {
       this.loadingOlder = false;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }
   }
 
   /** Tells the room the visitor is typing; stops by itself after a pause. */
   typing(): void {
-    this.typingNotifier.typed();
+    this.#typingNotifier.typed();
   }
 
   dismissError(): void {
     this.error = undefined;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** The session now points at another conversation: start over with it. */
-  private restart(): void {
-    const target = this.session?.target;
+  #restart(): void {
+    const target = this.#session?.target;
     if (!target) return;
     queueMicrotask(() => {
       this.status = 'idle';
@@ -202,91 +208,91 @@ export class ChatController implements ReactiveController {
   }
 
   /** The server could not answer: try again when it said, or with backoff up to every 30 s. */
-  private retryStartLater(target: ChatTarget, afterMs?: number): void {
-    const delay = afterMs ?? Math.min(30_000, 1000 * 2 ** this.startAttempts++);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      if (this.status !== 'failed' || !sameTarget(this.session?.target, target)) return;
+  #retryStartLater(target: ChatTarget, afterMs?: number): void {
+    const delay = afterMs ?? Math.min(30_000, 1000 * 2 ** this.#startAttempts++);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      if (this.status !== 'failed' || !sameTarget(this.#session?.target, target)) return;
       this.status = 'idle';
       void this.start(target);
     }, delay);
   }
 
   /** Opens this chat's outbox: messages an earlier page (or tab) left unsent show as pending at once. */
-  private openOutbox(session: VisitorSession): Outbox {
+  #openOutbox(session: VisitorSession): Outbox {
     const { server, siteKey, character, user, characterDefinition } = session.target;
     const outbox = new Outbox(
       outboxStore(server, siteKey, JSON.stringify([character, characterDefinition?.name, user?.id])),
       (item: OutboxItem) => {
         const payload = { conversationId: session.conversationId!, content: item.content, clientMessageId: item.clientMessageId };
-        return this.live?.online ? this.live.send(payload) : session.sendOverHttp(payload);
+        return this.#live?.online ? this.#live.send(payload) : session.sendOverHttp(payload);
       },
       {
         stored: (message) => {
-          this.clearError('UNAVAILABLE');
-          this.onStored(message);
+          this.#clearError('UNAVAILABLE');
+          this.#onStored(message);
         },
         rejected: (item, error) => {
           this.list.fail(item.clientMessageId, error);
-          this.report(error);
+          this.#report(error);
         },
         waiting: (error, ms) => {
           if (error.code === 'RATE_LIMITED') this.cooldown.start(ms);
-          this.report(error);
+          this.#report(error);
         },
       },
     );
-    this.outbox = outbox;
+    this.#outbox = outbox;
     for (const item of outbox.items) this.list.addPending(item.clientMessageId, item.content, item.createdAt);
     return outbox;
   }
 
-  private connect(session: VisitorSession): void {
-    ({ live: this.live, sync: this.sync } = startLiveSync(session, {
+  #connect(session: VisitorSession): void {
+    ({ live: this.#live, sync: this.#sync } = startLiveSync(session, {
       list: this.list,
       connection: (state) => {
         this.connection = state;
-        this.host.requestUpdate();
+        this.#host.requestUpdate();
       },
       characterTyping: (typing) => {
         this.characterTyping = typing;
-        this.host.requestUpdate();
+        this.#host.requestUpdate();
       },
-      stored: (message) => this.onStored(message),
-      report: (error) => this.report(error),
+      stored: (message) => this.#onStored(message),
+      report: (error) => this.#report(error),
       recovered: () => {
-        this.clearError('UNAVAILABLE');
-        this.outbox?.wake();
+        this.#clearError('UNAVAILABLE');
+        this.#outbox?.wake();
       },
-      changed: () => this.host.requestUpdate(),
+      changed: () => this.#host.requestUpdate(),
     }));
   }
 
   /** Merges a stored message; `announce` fires tipsy-message for one not seen complete before. */
-  private onStored(message: Message, announce = true): void {
+  #onStored(message: Message, announce = true): void {
     if (message.conversation_id !== this.conversationId) return;
     const completed = this.list.confirm(message);
     if (completed && message.sender_type === 'character') this.characterTyping = false;
-    if (completed && !this.announced.has(message.id)) {
-      this.announced.add(message.id);
-      if (announce) this.host.dispatchEvent(new TipsyMessageEvent(message));
+    if (completed && !this.#announced.has(message.id)) {
+      this.#announced.add(message.id);
+      if (announce) this.#events.dispatchEvent(new TipsyMessageEvent(message));
     }
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private report(error: ErrorBody): void {
+  #report(error: ErrorBody): void {
     this.error = error;
-    this.host.dispatchEvent(new TipsyErrorEvent(error));
-    this.host.requestUpdate();
+    this.#events.dispatchEvent(new TipsyErrorEvent(error));
+    this.#host.requestUpdate();
   }
 
-  private clearError(code: ErrorBody['code']): void {
+  #clearError(code: ErrorBody['code']): void {
     if (this.error?.code === code) this.error = undefined;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private setStatus(status: SessionStatus): void {
+  #setStatus(status: SessionStatus): void {
     this.status = status;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

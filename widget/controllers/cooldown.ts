@@ -3,43 +3,46 @@
  * can count down, then ends by itself.
  */
 export class Cooldown {
-  private until = 0;
-  private ticker?: ReturnType<typeof setInterval>;
-  private ender?: ReturnType<typeof setTimeout>;
+  #until = 0;
+  #ticker?: ReturnType<typeof setInterval>;
+  #ender?: ReturnType<typeof setTimeout>;
 
-  constructor(
-    private readonly onTick: () => void,
-    private readonly onEnd: () => void,
-  ) {}
+  readonly #onTick: () => void;
+  readonly #onEnd: () => void;
+
+  constructor(onTick: () => void, onEnd: () => void) {
+    this.#onTick = onTick;
+    this.#onEnd = onEnd;
+  }
 
   get active(): boolean {
-    return this.until > Date.now();
+    return this.#until > Date.now();
   }
 
   get secondsLeft(): number {
-    return Math.max(0, Math.ceil((this.until - Date.now()) / 1000));
+    return Math.max(0, Math.ceil((this.#until - Date.now()) / 1000));
   }
 
   /** Waits at least `ms` from now (a longer wait already running is kept). */
   start(ms: number): void {
     const until = Date.now() + ms;
-    if (until <= this.until) return;
-    this.until = until;
-    clearTimeout(this.ender);
-    this.ender = setTimeout(() => this.finish(), ms);
-    this.ticker ??= setInterval(this.onTick, 1000);
-    this.onTick();
+    if (until <= this.#until) return;
+    this.#until = until;
+    clearTimeout(this.#ender);
+    this.#ender = setTimeout(() => this.#finish(), ms);
+    this.#ticker ??= setInterval(this.#onTick, 1000);
+    this.#onTick();
   }
 
   cancel(): void {
-    clearTimeout(this.ender);
-    clearInterval(this.ticker);
-    this.ticker = undefined;
-    this.until = 0;
+    clearTimeout(this.#ender);
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
+    this.#until = 0;
   }
 
-  private finish(): void {
+  #finish(): void {
     this.cancel();
-    this.onEnd();
+    this.#onEnd();
   }
 }

@@ -2,9 +2,10 @@
  * Delivery as the visitor sees it, through a proxy the test can switch:
  * offline, Socket.IO blocked, or open.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import '../index.js';
 import { $, bubbles, mount, setNetwork, testEnv, typeAndSend, waitForReady } from '../../test/browser/page-helpers.js';
+import type { TipsyReadyEvent } from '../events.js';
 import type { BrowserTestEnv } from '../../test/browser/server-plugin.js';
 
 const texts = (el: Element, who: 'user' | 'character') => bubbles(el, who).map((b) => b.querySelector('.text')!.textContent);
@@ -77,12 +78,12 @@ describe('delivery', () => {
 
   it('after a drop, catches up on everything said meanwhile, in order, once', async () => {
     const el = mount({ 'site-key': env.siteKey, server: env.proxiedServer, mode: 'inline', character: 'guide' });
+    const { conversationId } = ((await oneEvent(el, 'tipsy-ready')) as TipsyReadyEvent).detail;
     await waitForReady(el);
     await setNetwork('offline');
     await waitUntil(() => connection(el) !== 'online');
     // Another tab (straight to the server) keeps talking meanwhile.
     const token = Object.entries(localStorage).find(([k]) => k.includes(env.proxiedServer) && k.endsWith(':visitor'))![1];
-    const conversationId = (el as unknown as { chat: { conversationId: string } }).chat.conversationId;
     for (let i = 0; i < 20; i++) {
       const res = await fetch(`${env.server}/trpc/message.send`, {
         method: 'POST',

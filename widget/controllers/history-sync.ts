@@ -11,47 +11,52 @@ const POLL_MS = 3_000;
  * It asks only for what comes after what the view holds, page by page.
  */
 export class HistorySync {
-  private pollTimer?: ReturnType<typeof setInterval>;
-  private running?: Promise<void>;
+  #pollTimer?: ReturnType<typeof setInterval>;
+  #running?: Promise<void>;
 
-  constructor(
-    private readonly session: VisitorSession,
-    /** The `seq` to continue after (see MessageList.catchUpCursor). */
-    private readonly cursor: () => number,
-    private readonly stored: (message: Message) => void,
-    private readonly failed: (error: ErrorBody) => void,
-  ) {}
+  readonly #session: VisitorSession;
+  /** The `seq` to continue after (see MessageList.catchUpCursor). */
+  readonly #cursor: () => number;
+  readonly #stored: (message: Message) => void;
+  readonly #failed: (error: ErrorBody) => void;
+
+  constructor(session: VisitorSession, cursor: () => number, stored: (message: Message) => void, failed: (error: ErrorBody) => void) {
+    this.#session = session;
+    this.#cursor = cursor;
+    this.#stored = stored;
+    this.#failed = failed;
+  }
 
   get polling(): boolean {
-    return this.pollTimer !== undefined;
+    return this.#pollTimer !== undefined;
   }
 
   /** Fetches everything after the cursor; concurrent calls share one run. */
   catchUp(): Promise<void> {
-    this.running ??= this.fetchAll().finally(() => (this.running = undefined));
-    return this.running;
+    this.#running ??= this.#fetchAll().finally(() => (this.#running = undefined));
+    return this.#running;
   }
 
   startPolling(): void {
-    this.pollTimer ??= setInterval(() => void this.catchUp(), POLL_MS);
+    this.#pollTimer ??= setInterval(() => void this.catchUp(), POLL_MS);
     void this.catchUp();
   }
 
   stopPolling(): void {
-    clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
+    clearInterval(this.#pollTimer);
+    this.#pollTimer = undefined;
   }
 
-  private async fetchAll(): Promise<void> {
+  async #fetchAll(): Promise<void> {
     try {
-      let after: string | null = String(this.cursor());
+      let after: string | null = String(this.#cursor());
       while (after !== null) {
-        const page = await this.session.history({ after });
-        page.messages.forEach(this.stored);
+        const page = await this.#session.history({ after });
+        page.messages.forEach(this.#stored);
         after = page.nextCursor;
       }
     } catch (error) {
-      this.failed(errorBodyOf(error));
+      this.#failed(errorBodyOf(error));
     }
   }
 }

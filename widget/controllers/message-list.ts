@@ -50,11 +50,11 @@ export class MessageList {
       // A reply still being written: keep whichever of ours and the server's holds more.
       const chunks = message.chunks ?? 0;
       if (existing && (existing.nextSeq ?? 0) >= chunks) return false;
-      this.upsert(existing, { ...fromMessage(message, existing), status: 'streaming', nextSeq: chunks });
+      this.#upsert(existing, { ...fromMessage(message, existing), status: 'streaming', nextSeq: chunks });
       return false;
     }
     const status = message.status === 'interrupted' ? 'interrupted' : message.status === 'failed' ? 'failed' : 'sent';
-    this.upsert(existing, { ...fromMessage(message, existing), status });
+    this.#upsert(existing, { ...fromMessage(message, existing), status });
     return true;
   }
 
@@ -63,7 +63,7 @@ export class MessageList {
     const existing = this.entries.find((e) => e.id === event.message_id);
     if (existing && existing.status !== 'streaming') return;
     if ((existing?.nextSeq ?? 0) !== event.seq) return;
-    this.upsert(existing, {
+    this.#upsert(existing, {
       key: existing?.key ?? event.message_id,
       id: event.message_id,
       seq: event.message_seq,
@@ -77,14 +77,14 @@ export class MessageList {
 
   fail(clientMessageId: string, error: ErrorBody): void {
     const entry = this.byClientId(clientMessageId);
-    if (entry && entry.status === 'pending') this.upsert(entry, { ...entry, status: 'failed', error });
+    if (entry && entry.status === 'pending') this.#upsert(entry, { ...entry, status: 'failed', error });
   }
 
   markPending(clientMessageId: string): ChatEntry | undefined {
     const entry = this.byClientId(clientMessageId);
     if (!entry || entry.status !== 'failed') return undefined;
     const next = { ...entry, status: 'pending' as const, error: undefined };
-    this.upsert(entry, next);
+    this.#upsert(entry, next);
     return next;
   }
 
@@ -103,7 +103,7 @@ export class MessageList {
     return Math.max(0, ...this.entries.filter((e) => e.seq !== undefined).map((e) => e.seq!));
   }
 
-  private upsert(existing: ChatEntry | undefined, next: ChatEntry): void {
+  #upsert(existing: ChatEntry | undefined, next: ChatEntry): void {
     const rest = existing ? this.entries.filter((e) => e !== existing) : this.entries;
     this.entries = ordered([...rest, next]);
   }

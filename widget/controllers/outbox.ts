@@ -33,84 +33,88 @@ const backoff = (attempt: number) => Math.min(15_000, 500 * 2 ** attempt) * (0.7
  * is stored or clearly refused. Retries are safe: each keeps its clientMessageId.
  */
 export class Outbox {
-  private sending = false;
-  private attempt = 0;
-  private retryTimer?: ReturnType<typeof setTimeout>;
+  #sending = false;
+  #attempt = 0;
+  #retryTimer?: ReturnType<typeof setTimeout>;
   /** A wait the server asked for; reconnecting does not cut it short. */
-  private limitedUntil = 0;
+  #limitedUntil = 0;
   /** Held until the session is up: messages can be queued before that, and go out on wake(). */
-  private held = true;
-  private stopped = false;
+  #held = true;
+  #stopped = false;
 
-  constructor(
-    private readonly store: OutboxStore,
-    private readonly send: (item: OutboxItem) => Promise<SendAck>,
-    private readonly hooks: OutboxHooks,
-  ) {}
+  readonly #store: OutboxStore;
+  readonly #send: (item: OutboxItem) => Promise<SendAck>;
+  readonly #hooks: OutboxHooks;
+
+  constructor(store: OutboxStore, send: (item: OutboxItem) => Promise<SendAck>, hooks: OutboxHooks) {
+    this.#store = store;
+    this.#send = send;
+    this.#hooks = hooks;
+  }
 
   get items(): OutboxItem[] {
-    return this.store.load();
+    return this.#store.load();
   }
 
   add(item: OutboxItem): void {
-    this.store.save([...this.store.load().filter((i) => i.clientMessageId !== item.clientMessageId), item]);
-    this.pump();
+    this.#store.save([...this.#store.load().filter((i) => i.clientMessageId !== item.clientMessageId), item]);
+    this.#pump();
   }
 
   remove(clientMessageId: string): void {
-    this.store.save(this.store.load().filter((i) => i.clientMessageId !== clientMessageId));
+    this.#store.save(this.#store.load().filter((i) => i.clientMessageId !== clientMessageId));
   }
 
   /** Tries now rather than after the backoff (the connection is back), unless the server asked to wait. */
   wake(): void {
-    this.held = false;
-    if (Date.now() < this.limitedUntil) return;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    this.attempt = 0;
-    this.pump();
+    this.#held = false;
+    if (Date.now() < this.#limitedUntil) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#attempt = 0;
+    this.#pump();
   }
 
   /** For good: a send in flight settles without touching the store or sending more. */
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
   }
 
-  private pump(): void {
-    if (this.stopped || this.held || this.sending || this.retryTimer) return;
-    const head = this.store.load()[0];
+  #pump(): void {
+    if (this.#stopped || this.#held || this.#sending || this.#retryTimer) return;
+    const head = this.#store.load()[0];
     if (!head) return;
-    this.sending = true;
-    this.send(head).then(
-      (ack) => this.settle(head, ack),
-      () => this.settle(head, { ok: false, error: { code: 'UNAVAILABLE', message: 'The chat server could not be reached.' } }),
+    this.#sending = true;
+    this.#send(head).then(
+      (ack) => this.#settle(head, ack),
+      () => this.#settle(head, { ok: false, error: { code: 'UNAVAILABLE', message: 'The chat server could not be reached.' } }),
     );
   }
 
-  private settle(item: OutboxItem, ack: SendAck): void {
-    this.sending = false;
-    if (this.stopped) return;
+  #settle(item: OutboxItem, ack: SendAck): void {
+    this.#sending = false;
+    if (this.#stopped) return;
     if (ack.ok) {
-      this.attempt = 0;
+      this.#attempt = 0;
       this.remove(item.clientMessageId);
-      this.hooks.stored(ack.message);
+      this.#hooks.stored(ack.message);
     } else if (TRANSIENT.has(ack.error.code)) {
       const limited = ack.error.code === 'RATE_LIMITED';
-      const wait = limited ? (ack.error.retryAfterMs ?? 2000) : backoff(this.attempt++);
-      if (limited) this.limitedUntil = Date.now() + wait;
-      this.hooks.waiting(ack.error, wait);
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined;
-        this.pump();
+      const wait = limited ? (ack.error.retryAfterMs ?? 2000) : backoff(this.#attempt++);
+      if (limited) this.#limitedUntil = Date.now() + wait;
+      this.#hooks.waiting(ack.error, wait);
+      this.#retryTimer = setTimeout(() => {
+        this.#retryTimer = undefined;
+        this.#pump();
       }, wait);
       return;
     } else {
-      this.attempt = 0;
+      this.#attempt = 0;
       this.remove(item.clientMessageId);
-      this.hooks.rejected(item, ack.error);
+      this.#hooks.rejected(item, ack.error);
     }
-    this.pump();
+    this.#pump();
   }
 }

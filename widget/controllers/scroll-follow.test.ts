@@ -1,6 +1,6 @@
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import '../index.js';
-import { $, bubbles, mount, seedMessages, testEnv } from '../../test/browser/page-helpers.js';
+import { $, bubbles, mount, rendered, seedMessages, testEnv } from '../../test/browser/page-helpers.js';
 import type { TipsyReadyEvent } from '../events.js';
 
 describe('the message log', () => {
@@ -19,7 +19,7 @@ describe('the message log', () => {
     const el = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', character: 'guide' });
     holder.append(el);
     await oneEvent(el, 'tipsy-ready');
-    await el.updateComplete;
+    await rendered();
     const log = $(el, '[part~=log]')!;
     const texts = () => [...bubbles(el, 'user'), ...bubbles(el, 'character')].map((b) => b.textContent!.trim());
     expect(texts()).to.have.length(30);
@@ -29,7 +29,7 @@ describe('the message log', () => {
     const topLine = bubbles(el, 'user').concat(bubbles(el, 'character')).find((b) => b.textContent!.includes('seeded 50'))!;
     log.scrollTop = 0;
     await waitUntil(() => texts().length === 60, 'the previous page');
-    await el.updateComplete;
+    await rendered();
     const logBox = log.getBoundingClientRect();
     const lineBox = topLine.getBoundingClientRect();
     expect(lineBox.top).to.be.within(logBox.top - 5, logBox.bottom);
@@ -45,7 +45,7 @@ describe('the message log', () => {
     log.dispatchEvent(new Event('scroll'));
     await el.send('and another');
     await waitUntil(() => bubbles(el, 'character').some((b) => b.textContent!.includes('and another')), 'the second reply');
-    await el.updateComplete;
+    await rendered();
     expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(2);
   });
 });

@@ -9,52 +9,52 @@ const NEAR_TOP_PX = 32;
  * for older lines when they reach the top.
  */
 export class ScrollFollowController implements ReactiveController {
-  private following = true;
-  private element?: HTMLElement;
-  private heightBeforeUpdate = 0;
-  private topBeforeUpdate = 0;
+  #following = true;
+  #element?: HTMLElement;
+  #heightBeforeUpdate = 0;
+  #topBeforeUpdate = 0;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly onReachTop: () => void,
-  ) {
+  readonly #onReachTop: () => void;
+
+  constructor(host: ReactiveControllerHost, onReachTop: () => void) {
+    this.#onReachTop = onReachTop;
     host.addController(this);
   }
 
   /** Call from `firstUpdated`/`updated` with the log element (it may be re-rendered). */
   observe(element: HTMLElement | null): void {
-    if (!element || element === this.element) return;
-    this.element = element;
-    element.addEventListener('scroll', this.onScroll, { passive: true });
-    this.following = true;
+    if (!element || element === this.#element) return;
+    this.#element = element;
+    element.addEventListener('scroll', this.#onScroll, { passive: true });
+    this.#following = true;
     element.scrollTop = element.scrollHeight;
   }
 
   hostUpdate(): void {
-    if (!this.element) return;
-    this.heightBeforeUpdate = this.element.scrollHeight;
-    this.topBeforeUpdate = this.element.scrollTop;
+    if (!this.#element) return;
+    this.#heightBeforeUpdate = this.#element.scrollHeight;
+    this.#topBeforeUpdate = this.#element.scrollTop;
   }
 
   hostUpdated(): void {
-    const el = this.element;
+    const el = this.#element;
     if (!el) return;
-    if (this.following) {
+    if (this.#following) {
       el.scrollTop = el.scrollHeight;
-    } else if (this.topBeforeUpdate < NEAR_TOP_PX && el.scrollHeight > this.heightBeforeUpdate) {
+    } else if (this.#topBeforeUpdate < NEAR_TOP_PX && el.scrollHeight > this.#heightBeforeUpdate) {
       // Older lines arrived above: keep the reader's line where it was.
-      el.scrollTop = this.topBeforeUpdate + (el.scrollHeight - this.heightBeforeUpdate);
+      el.scrollTop = this.#topBeforeUpdate + (el.scrollHeight - this.#heightBeforeUpdate);
     }
   }
 
   hostDisconnected(): void {
-    this.element?.removeEventListener('scroll', this.onScroll);
-    this.element = undefined;
+    this.#element?.removeEventListener('scroll', this.#onScroll);
+    this.#element = undefined;
   }
 
-  private readonly onScroll = (): void => {
-    const el = this.element!;
-    this.following = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
-    if (el.scrollTop < NEAR_TOP_PX) this.onReachTop();
+  readonly #onScroll = (): void => {
+    const el = this.#element!;
+    this.#following = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+    if (el.scrollTop < NEAR_TOP_PX) this.#onReachTop();
   };
 }

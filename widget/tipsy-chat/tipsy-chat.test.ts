@@ -54,7 +54,7 @@ describe('<tipsy-chat>', () => {
 
   it('launcher: a bubble that opens and closes the panel, with events', async () => {
     const el = mount({ 'site-key': env.siteKey, server: env.server });
-    await el.updateComplete;
+    expect($(el, '[part~=launcher]')!.getAttribute('aria-label')).to.equal('Open chat');
     expect($(el, '[part~=panel]')).to.not.exist;
     const opened = oneEvent(el, 'tipsy-open');
     $(el, '[part~=launcher]')!.click();
@@ -166,6 +166,44 @@ describe('<tipsy-chat>', () => {
     await new Promise((r) => setTimeout(r, 600)); // a whole reply would have finished by now
     expect(bubbles(el, 'character')[0]!.querySelector('.text')!.textContent).to.equal(kept);
     expect($(el, '[part~=stop]')).to.not.exist;
+  });
+
+  it('passes attributes and properties set after the chat loaded on to it', async () => {
+    const el = mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', character: 'guide' });
+    await waitForReady(el);
+    expect($(el, '.name')!.textContent).to.equal('Guide');
+
+    el.character = 'barkeep';
+    expect(el.getAttribute('character'), 'a property is its attribute').to.equal('barkeep');
+    await waitUntil(() => $(el, '.name')?.textContent === 'Barkeep <b>Bob</b>', 'the other character');
+    el.setAttribute('placeholder', 'Your order?');
+    await waitUntil(() => $<HTMLTextAreaElement>(el, 'textarea')?.placeholder === 'Your order?', 'the new placeholder');
+    el.removeAttribute('placeholder');
+    expect(el.placeholder).to.equal('Type a message…');
+
+    el.mode = 'launcher';
+    await waitUntil(() => !$(el, '[part~=panel]'), 'a closed launcher');
+    expect($(el, '[part~=launcher]')).to.exist;
+  });
+
+  it('lets the page style the parts, the bubble before the chat loads as well', async () => {
+    const style = document.createElement('style');
+    style.textContent = `tipsy-chat::part(launcher) { width: 64px; }
+      tipsy-chat::part(panel) { outline: 3px solid rgb(4, 5, 6); }
+      tipsy-chat::part(message-character) { font-style: italic; }`;
+    document.head.append(style);
+    try {
+      const el = mount({ 'site-key': env.siteKey, server: env.server });
+      expect(getComputedStyle($(el, '[part~=launcher]')!).width).to.equal('64px');
+      el.open();
+      await waitForReady(el);
+      expect(getComputedStyle($(el, '[part~=panel]')!).outlineColor).to.equal('rgb(4, 5, 6)');
+      await typeAndSend(el, 'Hello');
+      await waitUntil(() => bubbles(el, 'character')[0], 'a reply');
+      expect(getComputedStyle(bubbles(el, 'character')[0]!).fontStyle).to.equal('italic');
+    } finally {
+      style.remove();
+    }
   });
 
   it('applies the dark theme and public custom properties', async () => {

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../../server/trpc/router.js';
 import type { ErrorBody, ErrorCode } from '../../server/protocol/errors.js';
 
@@ -8,9 +8,8 @@ export type Api = ReturnType<typeof createApi>;
 export function createApi(server: string, token: () => string | undefined) {
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
+      httpLink({
         url: new URL('/trpc', server).href,
-        maxItems: 10,
         headers: () => {
           const value = token();
           return value ? { authorization: `Bearer ${value}` } : {};

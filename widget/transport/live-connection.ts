@@ -30,12 +30,12 @@ export interface LiveListener {
  * refreshes an expired token, and comes back after the server asks it to leave.
  */
 export class LiveConnection {
-  private readonly socket: ChatSocket;
-  private retryTimer?: ReturnType<typeof setTimeout>;
+  readonly #socket: ChatSocket;
+  #retryTimer?: ReturnType<typeof setTimeout>;
 
   constructor(server: string, token: () => string, conversationId: string, listener: LiveListener) {
     const socket = connectSocket(server, token);
-    this.socket = socket;
+    this.#socket = socket;
     let joinedBefore = false;
     let failures = 0;
 
@@ -67,7 +67,7 @@ export class LiveConnection {
       } else if (RETRYABLE.has(body.code)) {
         // Refused for now (too many sockets, a busy server): HTTP and polling meanwhile, then try again.
         listener.unreachable();
-        this.retryTimer = setTimeout(() => socket.connect(), body.retryAfterMs ?? 5000);
+        this.#retryTimer = setTimeout(() => socket.connect(), body.retryAfterMs ?? 5000);
       } else {
         listener.refused(body);
       }
@@ -78,17 +78,17 @@ export class LiveConnection {
   }
 
   get online(): boolean {
-    return this.socket.connected;
+    return this.#socket.connected;
   }
 
   /** Sends over the socket; resolves with the server's ack, or UNAVAILABLE if the connection drops or 10 s pass. */
   send(payload: SendMessagePayload): Promise<SendAck> {
-    if (!this.socket.connected) return Promise.resolve(LOST);
+    if (!this.#socket.connected) return Promise.resolve(LOST);
     return new Promise((resolve) => {
       const lost = () => resolve(LOST);
-      this.socket.once('disconnect', lost);
-      this.socket.timeout(ACK_TIMEOUT_MS).emit('send_message', payload, (timeout, ack) => {
-        this.socket.off('disconnect', lost);
+      this.#socket.once('disconnect', lost);
+      this.#socket.timeout(ACK_TIMEOUT_MS).emit('send_message', payload, (timeout, ack) => {
+        this.#socket.off('disconnect', lost);
         resolve(timeout ? { ok: false, error: { code: 'UNAVAILABLE', message: 'No answer from the chat server.' } } : ack);
       });
     });
@@ -96,15 +96,15 @@ export class LiveConnection {
 
   /** Asks the server to stop the reply streaming in the conversation. */
   stopGeneration(conversationId: string): void {
-    this.socket.emit('stop_generation', { conversationId }, () => undefined);
+    this.#socket.emit('stop_generation', { conversationId }, () => undefined);
   }
 
   typing(conversationId: string, typing: boolean): void {
-    if (this.socket.connected) this.socket.emit('typing', { conversationId, typing });
+    if (this.#socket.connected) this.#socket.emit('typing', { conversationId, typing });
   }
 
   close(): void {
-    clearTimeout(this.retryTimer);
-    this.socket.disconnect();
+    clearTimeout(this.#retryTimer);
+    this.#socket.disconnect();
   }
 }

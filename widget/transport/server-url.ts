@@ -1,19 +1,9 @@
 /**
  * Where the widget's server is when the page does not say: the origin the
- * script was loaded from. Read at load time, while `document.currentScript`
- * still points at a classic script.
+ * chat's module was loaded from. It is always an ES module (fetched next to
+ * tipsy-chat.js or tipsy-chat.mjs), so its own URL says where it came from.
  */
-function scriptOrigin(): string | undefined {
-  const script = document.currentScript;
-  if (script instanceof HTMLScriptElement && script.src) return new URL(script.src).origin;
-  try {
-    return new URL(import.meta.url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-export const DEFAULT_SERVER = scriptOrigin() ?? location.origin;
+export const DEFAULT_SERVER = new URL(import.meta.url).origin;
 
 /** Resolves a server-relative URL (an avatar, say), keeping only http(s). */
 export function resolveHttpUrl(value: string | undefined, server: string): string | undefined {

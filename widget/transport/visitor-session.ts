@@ -29,11 +29,14 @@ export class VisitorSession {
   conversationId?: string;
   character?: CharacterView;
 
+  /** Called when a refresh lands in another conversation (the old one is gone): start over. */
+  readonly #onConversationChanged: () => void;
+
   constructor(
     readonly target: ChatTarget,
-    /** Called when a refresh lands in another conversation (the old one is gone): start over. */
-    private readonly onConversationChanged: () => void = () => undefined,
+    onConversationChanged: () => void = () => undefined,
   ) {
+    this.#onConversationChanged = onConversationChanged;
     this.api = createApi(target.server, () => this.token);
     this.token = loadVisitorToken(target.server, target.siteKey);
   }
@@ -47,7 +50,7 @@ export class VisitorSession {
     const changed = this.conversationId !== undefined && this.conversationId !== session.conversationId;
     this.conversationId = session.conversationId;
     this.character = session.character;
-    if (changed) this.onConversationChanged();
+    if (changed) this.#onConversationChanged();
     return changed;
   }
 

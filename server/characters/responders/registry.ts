@@ -12,6 +12,7 @@ const SILENT: Responder = { silent: true, async *reply() {} };
  */
 export class ResponderRegistry {
   private readonly cache = new Map<string, Responder>();
+  private readonly byStoredSettings = new Map<string, Responder>();
   private readonly simulated: Responder;
 
   constructor(
@@ -25,6 +26,18 @@ export class ResponderRegistry {
 
   for(character: CharacterRow, siteResponder: string | null): Responder {
     if (this.override) return this.override;
+    // Asked on every message sent: the stored settings are parsed once, not each time.
+    const stored = `${character.responder ?? ''}\n${siteResponder ?? ''}`;
+    let responder = this.byStoredSettings.get(stored);
+    if (!responder) {
+      if (this.byStoredSettings.size > 500) this.byStoredSettings.clear();
+      responder = this.resolve(character, siteResponder);
+      this.byStoredSettings.set(stored, responder);
+    }
+    return responder;
+  }
+
+  private resolve(character: CharacterRow, siteResponder: string | null): Responder {
     const settings = parseResponderSettings(character.responder) ?? parseResponderSettings(siteResponder) ?? this.serverDefault;
     if (!settings || settings.kind === 'simulated') return this.simulated;
     if (settings.kind === 'none') return SILENT;

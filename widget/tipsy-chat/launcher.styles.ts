@@ -1,0 +1,115 @@
+/**
+ * The element's own styles, present before the chat loads: the public
+ * --tipsy-* custom properties (read here once, for the chat's styles too),
+ * the theme, the bubble and the load-failure notice.
+ */
+export const launcherStyles = `
+  :host {
+    /* light-dark() follows color-scheme: the system's by default, or the theme attribute's. */
+    color-scheme: light dark;
+    --_accent: var(--tipsy-accent, var(--_character-accent, #c2410c));
+    --_accent-fg: var(--tipsy-accent-contrast, #fff);
+    --_bg: var(--tipsy-background, light-dark(#fff, #1c1917));
+    --_fg: var(--tipsy-foreground, light-dark(#1c1917, #f5f5f4));
+    --_muted: var(--tipsy-muted, light-dark(#78716c, #a8a29e));
+    --_surface: var(--tipsy-surface, light-dark(#f5f5f4, #292524));
+    --_border: var(--tipsy-border, light-dark(#e7e5e4, #44403c));
+    --_danger: var(--tipsy-danger, light-dark(#b91c1c, #f87171));
+    --_radius: var(--tipsy-radius, 16px);
+    --_z: var(--tipsy-z-index, 2147483000);
+    font-family: var(--tipsy-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-size: var(--tipsy-font-size, 15px);
+    line-height: 1.45;
+    color: var(--_fg);
+  }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    color-scheme: dark;
+  }
+  :host([mode='inline']) {
+    display: block;
+    height: 100%;
+    min-height: 320px;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  button:focus-visible,
+  textarea:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+
+  .launcher {
+    position: fixed;
+    right: 20px;
+    bottom: 20px;
+    z-index: var(--_z);
+    width: 56px;
+    height: 56px;
+    border: 0;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: var(--_accent-fg);
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.25);
+    cursor: pointer;
+    display: grid;
+    place-items: center;
+    transition: transform 0.15s ease;
+  }
+  .launcher:hover {
+    transform: scale(1.06);
+  }
+  .launcher[aria-busy='true'] {
+    cursor: progress;
+  }
+  .launcher svg {
+    width: 26px;
+    height: 26px;
+  }
+
+  .notice {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 10px;
+    padding: 14px;
+    color: var(--_danger);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  :host(:not([mode='inline'])) .notice {
+    position: fixed;
+    right: 20px;
+    bottom: 88px;
+    z-index: var(--_z);
+    width: min(var(--tipsy-panel-width, 380px), calc(100vw - 40px));
+    box-shadow: 0 12px 40px rgb(0 0 0 / 0.22);
+  }
+  :host([mode='inline']) .notice {
+    height: 100%;
+    justify-content: center;
+    align-items: center;
+    text-align: center;
+  }
+  .notice button {
+    border: 0;
+    border-radius: 8px;
+    padding: 6px 14px;
+    background: var(--_accent);
+    color: var(--_accent-fg);
+    font: inherit;
+    cursor: pointer;
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .launcher {
+      transition: none;
+    }
+  }
+`;
