@@ -15,29 +15,42 @@ export interface VerifiedVisitor extends VisitorIdentity {
 
 const ISSUER = 'tipsy-chat';
 const ALG = 'HS256';
+/** Tokens verified lately, so a visitor's every request does not verify the same signature again. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** Signed, site-bound, expiring visitor tokens. */
 export class VisitorTokens {
+  /** Imported once: given raw bytes, jose would import the key again for every token. */
+  private readonly key: Promise<CryptoKey>;
+  private readonly verified = new Map<string, VerifiedVisitor>();
+
   constructor(
-    private readonly key: Uint8Array,
+    secret: Uint8Array,
     private readonly ttlSeconds: number,
     /** How long after expiry `session.start` still accepts a token to refresh it. */
     private readonly refreshGraceSeconds = 30 * 24 * 60 * 60,
-  ) {}
+  ) {
+    this.key = crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  }
 
-  issue(identity: VisitorIdentity): Promise<string> {
+  async issue(identity: VisitorIdentity): Promise<string> {
     return new SignJWT({ site: identity.siteId, kid: identity.keyId })
       .setProtectedHeader({ alg: ALG })
       .setIssuer(ISSUER)
       .setSubject(identity.visitorId)
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`)
-      .sign(this.key);
+      .sign(await this.key);
   }
 
   /** A valid, unexpired token's identity, or UNAUTHORIZED. */
-  verify(token: string): Promise<VerifiedVisitor> {
-    return this.check(token, undefined);
+  async verify(token: string): Promise<VerifiedVisitor> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known;
+    const visitor = await this.check(token, undefined);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+    this.verified.set(token, visitor);
+    return visitor;
   }
 
   /** Like verify, but also accepts a token that expired within the refresh grace period. */
@@ -47,7 +60,7 @@ export class VisitorTokens {
 
   private async check(token: string, tolerance: number | undefined): Promise<VerifiedVisitor> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key, {
         issuer: ISSUER,
         algorithms: [ALG],
         clockTolerance: tolerance,
