@@ -43,6 +43,15 @@ describe('visitor tokens', () => {
     assert.ok(await h.api({ token: refreshed.visitorToken }).conversation.history.query({ conversationId }));
   });
 
+  it('a token accepted once (and remembered) is refused once it expires', async () => {
+    const { visitorToken, conversationId } = await h.session();
+    const shortLived = await forge(await claimsOf(visitorToken), Math.floor(Date.now() / 1000) + 2);
+    const api = h.api({ token: shortLived });
+    assert.ok(await api.conversation.history.query({ conversationId }));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    assert.equal(await trpcErrorCode(api.conversation.history.query({ conversationId })), 'UNAUTHORIZED');
+  });
+
   it('treats a token expired beyond the refresh window as a new visitor', async () => {
     const { visitorToken, conversationId } = await h.session();
     const ancient = await forge(await claimsOf(visitorToken), Math.floor(Date.now() / 1000) - 40 * 86400);
