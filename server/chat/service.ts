@@ -4,6 +4,7 @@ import { TipsyError } from '../errors.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { ReplySlot, ReplySlots } from '../limits/reply-slots.js';
 import type { Db } from '../db/database.js';
+import type { ConversationRow } from '../db/tables.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import type { HistoryPage, Message } from '../protocol/message.js';
 import { requireOwnConversation } from './conversations.js';
@@ -46,19 +47,23 @@ export class ChatService {
     return { stopped };
   }
 
-  /** Checks ownership, makes sure a conversation can be joined, and returns its id. */
-  async join(visitor: VisitorIdentity, conversationId: string): Promise<string> {
-    return (await requireOwnConversation(this.deps.db, visitor, conversationId)).id;
+  /** Checks ownership, makes sure a conversation can be joined, and returns it. */
+  join(visitor: VisitorIdentity, conversationId: string): Promise<ConversationRow> {
+    return requireOwnConversation(this.deps.db, visitor, conversationId);
   }
 
   /**
    * Stores the visitor's message, then (and only then) tells the room and asks
    * the character to reply. A retried send returns the stored copy and does neither again.
    */
-  async send(visitor: VisitorIdentity, input: SendMessageInput): Promise<Message> {
+  async send(visitor: VisitorIdentity, input: SendMessageInput, joined?: ConversationRow): Promise<Message> {
     const { db, writes, sites, rateLimits, replySlots, replies } = this.deps;
     if (!replies.accepting) throw new TipsyError('UNAVAILABLE', 'The chat server is restarting. Your message will be sent in a moment.');
-    const conversation = await requireOwnConversation(db, visitor, input.conversationId);
+    // A conversation this visitor's socket joined was checked then; anything else is checked now.
+    const conversation =
+      joined?.id === input.conversationId && joined.visitor_id === visitor.visitorId
+        ? joined
+        : await requireOwnConversation(db, visitor, input.conversationId);
     const limits = await sites.limitsFor(visitor.siteId);
     // Limits first: a refused send writes nothing.
     const refund = await rateLimits.consumeAll(

@@ -9,6 +9,7 @@ import { registerTypingHandlers } from './handlers/typing.js';
 import { concurrentSockets, connectRate, eventRate, refuse, type SocketLimitDeps } from './limits.js';
 import { originGate } from './origin-gate.js';
 import type { TipsyServer } from './types.js';
+import { JoinedConversations } from './joined-conversations.js';
 
 /** A message is at most 4,000 characters; 64 KB leaves room for framing and nothing more. */
 const MAX_PACKET_BYTES = 64 * 1024;
@@ -47,8 +48,9 @@ export function attachChat(io: TipsyServer, deps: { chat: ChatService; sessions:
   io.on('connection', (socket) => {
     socket.use(eventRate(socket, deps));
     const handlerDeps = { chat, log };
-    registerConversationHandlers(socket, handlerDeps);
-    registerMessageHandlers(socket, handlerDeps);
+    const joined = new JoinedConversations();
+    registerConversationHandlers(socket, handlerDeps, joined);
+    registerMessageHandlers(socket, handlerDeps, joined);
     registerTypingHandlers(socket);
   });
 }
