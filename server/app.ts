@@ -11,6 +11,7 @@ import { StaleReplySweeper } from './chat/stale-replies.js';
 import { Sessions } from './chat/sessions.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openSqlite, type Db } from './db/database.js';
+import { startCheckpoints } from './db/checkpoints.js';
 import { GroupCommit } from './db/group-commit.js';
 import { ensureDemoSite } from './demo-seed.js';
 import { compileTrust } from './http/client-address.js';
@@ -62,6 +63,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   registerErrorHandler(app);
 
   const log = app.log;
+  const checkpoints = config.dbFile === ':memory:' ? undefined : await startCheckpoints(db, config.dbFile, log);
   const limits = resolveLimits(config.limits);
   const sites = new SiteDirectory(db, config.limits);
   const tokens = new VisitorTokens(await loadSigningSecret(db, config.secret), config.tokenTtlSeconds);
@@ -107,6 +109,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   });
   app.addHook('onClose', async () => {
     await redis?.close();
+    await checkpoints?.stop();
     await db.destroy();
   });
 

@@ -18,6 +18,7 @@ export function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('wal_autocheckpoint = 0');
   return new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: cachePreparedStatements(sqlite) }) });
 }
 

@@ -1,13 +1,14 @@
 /**
  * The database layer under concurrency, on a real SQLite file: group commit,
- * queries prepared once, and the connection handed out in arrival order.
+ * queries prepared once, the connection handed out in arrival order, and
+ * checkpoints off the request thread.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { createSite } from '../../server/auth/sites.js';
 import { upsertCharacter } from '../../server/characters/store.js';
 import { openConversation } from '../../server/chat/conversations.js';
@@ -17,6 +18,7 @@ import { GroupCommit } from '../../server/db/group-commit.js';
 import { preparedQuery } from '../../server/db/prepared-query.js';
 import type { Database } from '../../server/db/tables.js';
 import { newId, nowIso } from '../../server/ids.js';
+import { startHarness } from './harness.js';
 
 describe('database layer', () => {
   let dir: string;
@@ -100,5 +102,28 @@ describe('database layer', () => {
       ),
     );
     assert.deepEqual(order, Array.from({ length: 20 }, (_, i) => [`begin ${i}`, `end ${i}`]).flat());
+  });
+});
+
+describe('checkpoints', () => {
+  it('the server’s own connection never checkpoints; a worker thread copies the WAL into the database soon after', async () => {
+    const h = await startHarness();
+    try {
+      const [{ wal_autocheckpoint }] = (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(h.app.db)).rows as [{ wal_autocheckpoint: number }];
+      assert.equal(wal_autocheckpoint, 0);
+      const { conversationId } = await h.session();
+      const before = statSync(h.dbFile).size;
+      const writes = new GroupCommit(h.app.db);
+      await Promise.all(
+        Array.from({ length: 2000 }, (_, i) =>
+          writes.run((tx) => storeMessage(tx, { conversationId, senderType: 'user', content: `line ${i} ${'x'.repeat(200)}` })),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      // SQLite alone would wait for 1,000 pages (4 MB) of WAL: only the worker copies these few hundred KB.
+      assert.ok(statSync(h.dbFile).size > before + 200 * 1024, 'the worker copied the new pages into the database file');
+    } finally {
+      await h.close();
+    }
   });
 });
