@@ -19,7 +19,8 @@ export interface Checkpoints {
  * automatic checkpoints come back, so the WAL never grows without bound.
  */
 export async function startCheckpoints(db: Db, file: string, log: Log, intervalMs = 500): Promise<Checkpoints> {
-  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { file, intervalMs } });
+  // Plain JavaScript, started without the flags the server runs under (loaders, preloads): it needs none.
+  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { file, intervalMs }, execArgv: [] });
   let stopped = false;
   const fallBack = (details: object) => {
     if (stopped) return;
