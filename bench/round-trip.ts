@@ -48,7 +48,7 @@ try {
         'receipt p50': result.receipt.p50,
         'receipt p99': result.receipt.p99,
         'receipt max': result.receipt.max,
-        lost: result.sent - result.received,
+        'not received': result.sent - result.received,
       });
     }
   }
