@@ -76,7 +76,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const replies = new ReplyRunner(db, sites, responders, broadcaster, log, config.replyDeadlines);
   const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, broadcaster, log);
   await staleReplies.start();
-  const chat = new ChatService({ db, writes: new GroupCommit(db), sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });
+  const writes = new GroupCommit(db);
+  const chat = new ChatService({ db, writes, sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });
   const sessions = new Sessions({ db, sites, tokens, rateLimits });
   const access = new AccessSweeper(io, sites, log, redis !== undefined);
   io.on('access_changed', () => void access.recheck());
@@ -109,6 +110,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   });
   app.addHook('onClose', async () => {
     await redis?.close();
+    await writes.drain(); // every send still queued is stored (and acked) before the database closes
     await checkpoints?.stop();
     await db.destroy();
   });

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { preparedQuery } from '../db/prepared-query.js';
 import type { MessageRow } from '../db/tables.js';
+import { notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import type { HistoryPage, Message, SenderType } from '../protocol/message.js';
 
@@ -53,10 +54,11 @@ const findRetry = preparedQuery((db, v: { conversationId: string; clientMessageI
   db.selectFrom('messages').selectAll().where('conversation_id', '=', v.conversationId).where('client_message_id', '=', v.clientMessageId),
 );
 
-/** Takes the conversation's next number; the row lock it takes orders concurrent writers. */
+/** Takes the conversation's next number; run inside a transaction, whose write lock orders the writers. */
 async function nextSeq(tx: Executor, conversationId: string): Promise<number> {
   const [row] = await takeNextSeq(tx, { conversationId });
-  if (!row) throw new Error(`conversation ${conversationId} not found`);
+  // Gone since its owner was checked (a visitor erased meanwhile).
+  if (!row) throw notFound('The conversation');
   return row.last_seq;
 }
 

@@ -18,7 +18,8 @@ export function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('wal_autocheckpoint = 0');
+  // Reads straight from the mapped file instead of copying each page through a read() call.
+  sqlite.pragma('mmap_size = 268435456');
   return new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: cachePreparedStatements(sqlite) }) });
 }
 

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { TipsyError } from '../errors.js';
 import type { Db } from './database.js';
 import type { Database } from './tables.js';
 
@@ -10,18 +11,21 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** Writes waiting beyond this are refused (the server is far behind), so memory stays bounded. */
+const MAX_QUEUED = 20_000;
+
 /**
- * Group commit: writes that arrive in the same turn of the event loop share
- * one transaction, so a busy server pays for one commit per turn instead of
+ * Group commit: writes that are waiting when the connection comes free share
+ * one transaction, so a busy server pays for one commit per group instead of
  * one per write. Each caller still hears back only after the commit that
- * holds its write (an ack still means "stored"). If any write in a group
- * fails, the group is rolled back and each write runs again alone, so one
- * bad write fails only itself. A write must therefore be safe to run again
- * after a rollback (plain database work, no side effects outside the transaction).
+ * holds its write (an ack still means "stored"). A write that throws is
+ * rolled back with its group, refused alone, and the rest of the group runs
+ * again without it; a failed BEGIN or COMMIT fails the whole group. A write
+ * must therefore be safe to run again after a rollback (database work only).
  */
 export class GroupCommit {
   private queue: Pending[] = [];
-  private scheduled = false;
+  private flushing?: Promise<void>;
 
   constructor(
     private readonly db: Db,
@@ -29,33 +33,55 @@ export class GroupCommit {
   ) {}
 
   run<T>(work: TransactionWork<T>): Promise<T> {
+    if (this.queue.length >= MAX_QUEUED) {
+      return Promise.reject(new TipsyError('UNAVAILABLE', 'The chat server is very busy. Your message will be sent in a moment.', { retryAfterMs: 1000 }));
+    }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      this.schedule();
+      // setImmediate runs after this turn's I/O callbacks: the writes they bring join the same group.
+      this.flushing ??= new Promise<void>((done) => setImmediate(() => void this.flushAll().finally(done)));
     });
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // setImmediate runs after the I/O of this turn: every write it brought is queued by then.
-    setImmediate(() => void this.flush());
+  /** Resolves once every write queued so far has been committed or refused. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
   }
 
-  private async flush(): Promise<void> {
-    const group = this.queue.splice(0, this.maxGroup);
+  private async flushAll(): Promise<void> {
     try {
-      const results = await this.db.transaction().execute(async (tx) => {
-        const out: unknown[] = [];
-        for (const pending of group) out.push(await pending.work(tx));
-        return out;
-      });
-      group.forEach((pending, i) => pending.resolve(results[i]));
-    } catch {
-      for (const pending of group) await this.db.transaction().execute(pending.work).then(pending.resolve, pending.reject);
+      while (this.queue.length) await this.commit(this.queue.splice(0, this.maxGroup));
     } finally {
-      this.scheduled = false;
-      if (this.queue.length) this.schedule();
+      this.flushing = undefined;
+    }
+  }
+
+  private async commit(group: Pending[]): Promise<void> {
+    while (group.length) {
+      let failed: { index: number; error: unknown } | undefined;
+      try {
+        const results = await this.db.transaction().execute(async (tx) => {
+          const out: unknown[] = [];
+          for (const [index, pending] of group.entries()) {
+            try {
+              out.push(await pending.work(tx));
+            } catch (error) {
+              failed = { index, error };
+              throw error;
+            }
+          }
+          return out;
+        });
+        group.forEach((pending, i) => pending.resolve(results[i]));
+        return;
+      } catch (error) {
+        if (!failed) {
+          group.forEach((pending) => pending.reject(error));
+          return;
+        }
+        group[failed.index]!.reject(failed.error);
+        group = group.filter((_, i) => i !== failed!.index);
+      }
     }
   }
 }

@@ -26,13 +26,25 @@ class QueuedDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.busy = true;
-    return this.inner.acquireConnection();
+    try {
+      return await this.inner.acquireConnection();
+    } catch (error) {
+      this.handOn();
+      throw error;
+    }
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await this.inner.releaseConnection(connection);
+    try {
+      await this.inner.releaseConnection(connection);
+    } finally {
+      this.handOn();
+    }
+  }
+
+  /** Straight to the next in line: `busy` stays true, so no newcomer jumps the queue. */
+  private handOn(): void {
     const next = this.waiting.shift();
-    // Handed straight to the next in line: `busy` stays true, so no newcomer jumps the queue.
     if (next) next();
     else this.busy = false;
   }

@@ -14,6 +14,7 @@ import { upsertCharacter } from '../../server/characters/store.js';
 import { openConversation } from '../../server/chat/conversations.js';
 import { storeMessage } from '../../server/chat/messages.js';
 import { migrateToLatest, openSqlite, type Db } from '../../server/db/database.js';
+import { startCheckpoints } from '../../server/db/checkpoints.js';
 import { GroupCommit } from '../../server/db/group-commit.js';
 import { preparedQuery } from '../../server/db/prepared-query.js';
 import type { Database } from '../../server/db/tables.js';
@@ -126,4 +127,36 @@ describe('checkpoints', () => {
       await h.close();
     }
   });
+
+  it('keeps the WAL bounded under writes that never pause', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tipsy-wal-'));
+    const file = join(dir, 'tipsy.db');
+    const db = openSqlite(file);
+    await migrateToLatest(db);
+    const site = await createSite(db, { name: 'Busy', origins: [] });
+    await upsertCharacter(db, site.siteId, { slug: 'barkeep', name: 'Barkeep' });
+    const character = await db.selectFrom('characters').select(['id', 'greeting']).executeTakeFirstOrThrow();
+    const visitorId = newId();
+    await db.insertInto('visitors').values({ id: visitorId, site_id: site.siteId, created_at: nowIso() }).execute();
+    const { id: conversationId } = await openConversation(db, { visitorId, siteId: site.siteId, keyId: 'k' }, character);
+    const checkpoints = await startCheckpoints(db, file, { error() {}, warn() {} }, { intervalMs: 50, restartAtPages: 256 });
+    const writes = new GroupCommit(db);
+    let largestWal = 0;
+    try {
+      const until = Date.now() + 3500;
+      while (Date.now() < until) {
+        await Promise.all(
+          Array.from({ length: 100 }, (_, i) => writes.run((tx) => storeMessage(tx, { conversationId, senderType: 'user', content: `${i} ${'x'.repeat(300)}` }))),
+        );
+        largestWal = Math.max(largestWal, statSync(`${file}-wal`).size);
+      }
+      // 256 pages is 1 MB; without the RESTART step the WAL passed 5 MB within 2.5 s here, and kept growing.
+      assert.ok(largestWal < 4 * 1024 * 1024, `the WAL reached ${(largestWal / 1024 / 1024).toFixed(1)} MB`);
+    } finally {
+      await checkpoints.stop();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -27,7 +27,7 @@ export class ResponderRegistry {
   for(character: CharacterRow, siteResponder: string | null): Responder {
     if (this.override) return this.override;
     // Asked on every message sent: the stored settings are parsed once, not each time.
-    const stored = `${character.responder ?? ''}\n${siteResponder ?? ''}`;
+    const stored = JSON.stringify([character.responder, siteResponder]);
     let responder = this.byStoredSettings.get(stored);
     if (!responder) {
       if (this.byStoredSettings.size > 500) this.byStoredSettings.clear();
