@@ -27,7 +27,10 @@ export async function startServerProcess(env: Record<string, string> = {}, optio
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TIPSY_DB: dbFile, TIPSY_SEED_DEMO: 'false', TIPSY_LOG_LEVEL: 'warn', TIPSY_SIM_DELAY_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = await printedUrl(child);
+  const url = await printedUrl(child).catch((error: unknown) => {
+    child.kill(); // never leave a half-started server behind
+    throw error;
+  });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)));
   return {
     url,
