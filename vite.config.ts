@@ -63,6 +63,7 @@ function buildLoaderAfterChat(): Plugin {
     async writeBundle(_options, bundle) {
       const chat = bundle[CHAT_FILE];
       if (chat?.type !== 'chunk') throw new Error(`${CHAT_FILE} was not built`);
+      // server/http/static-files.ts hashes the file on disk the same way: only this version is cached for good.
       const version = createHash('sha256').update(chat.code).digest('hex').slice(0, 12);
       await build(loaderConfig(config, `${CHAT_FILE}?v=${version}`));
     },

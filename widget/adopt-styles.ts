@@ -6,6 +6,14 @@ const sheets = new Map<string, CSSStyleSheet>();
  * inline <style>.
  */
 export function adoptStyles(root: ShadowRoot, cssText: string): void {
+  // Browsers without constructable style sheets (Safari before 16.4) get a <style> of their own, as Lit
+  // does: under a CSP, only where it allows inline styles.
+  if (!root.adoptedStyleSheets) {
+    const style = document.createElement('style');
+    style.textContent = cssText;
+    root.append(style);
+    return;
+  }
   let sheet = sheets.get(cssText);
   if (!sheet) {
     sheet = new CSSStyleSheet();

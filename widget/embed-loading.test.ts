@@ -62,6 +62,37 @@ describe('loading the built widget', () => {
     });
   }
 
+  it('works on a page that enforces Trusted Types (no markup assigned as strings)', async () => {
+    const policy = `<meta http-equiv="Content-Security-Policy" content="require-trusted-types-for 'script'">`;
+    frame = await embedFrame(policy + scripts['the classic script'](env.server), `<tipsy-chat site-key="${env.siteKey}"></tipsy-chat>`);
+    const el = frame.document.querySelector('tipsy-chat') as TipsyChat;
+    await waitUntil(() => $(el, '[part~=launcher] svg'), 'the bubble and its icon');
+    const ready = oneEvent(el, 'tipsy-ready');
+    $(el, '[part~=launcher]')!.click();
+    await ready;
+    await waitForReady(el);
+  });
+
+  it('the classic script run with no <script src> (as a tag manager may): finds the chat at the element’s server', async () => {
+    const code = await (await fetch(`${env.server}/widget/tipsy-chat.js`)).text();
+    frame = await embedFrame('', `<tipsy-chat site-key="${env.siteKey}" server="${env.server}" mode="inline"></tipsy-chat>`);
+    (frame.window as Window & typeof globalThis).eval(code); // no current script, and no import.meta either
+    const el = frame.document.querySelector('tipsy-chat') as TipsyChat;
+    await waitForReady(el);
+    expect(frame.fetchedFrom(env.server).filter((url) => CHAT_MODULE.test(url))).to.have.length(1);
+  });
+
+  it('the classic script run with no <script src> and no server: says it cannot load the chat, never throws', async () => {
+    const code = await (await fetch(`${env.server}/widget/tipsy-chat.js`)).text();
+    frame = await embedFrame('', `<tipsy-chat site-key="${env.siteKey}"></tipsy-chat>`);
+    (frame.window as Window & typeof globalThis).eval(code);
+    const el = frame.document.querySelector('tipsy-chat') as TipsyChat;
+    const failed = oneEvent(el, 'tipsy-error');
+    $(el, '[part~=launcher]')!.click(); // the page's own origin serves no chat module
+    expect(((await failed) as TipsyErrorEvent).detail.code).to.equal('UNAVAILABLE');
+    expect($(el, '[part~=error]')).to.exist;
+  });
+
   it('serves the loader for a few minutes and the versioned chat module for good, to any origin', async () => {
     const loader = await fetch(`${env.server}/widget/tipsy-chat.js`);
     const version = (await loader.text()).match(/tipsy-chat-panel\.mjs\?v=[0-9a-f]+/)![0];

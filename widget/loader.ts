@@ -9,10 +9,15 @@ import { defineTipsyChat } from './tipsy-chat/tipsy-chat.js';
 declare const TIPSY_CHAT_MODULE: string;
 
 // Read while this script first runs: only then does document.currentScript point at a classic script.
-// A module has no current script, and knows its own URL instead.
+// A module has no current script, and knows its own URL instead. A classic script run without a
+// <script src> (inlined or evaluated by a tag manager) knows neither.
 const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src || import.meta.url;
 
-defineTipsyChat((attempt) =>
+// Async, so that a URL that cannot be made rejects: the element then says the chat could not be loaded.
+defineTipsyChat(async (attempt, element) => {
+  // Without the script's URL, the chat module is where the chat server serves it: at the element's
+  // server, else at this page's origin, which the chat then talks to as well (transport/server-url.ts).
+  const base = scriptUrl || new URL('/widget/', element.server || location.origin);
   // A failed import may be remembered for its URL: a retry asks for a new one.
-  import(/* @vite-ignore */ new URL(TIPSY_CHAT_MODULE + (attempt ? `&retry=${attempt}` : ''), scriptUrl).href),
-);
+  return import(/* @vite-ignore */ new URL(TIPSY_CHAT_MODULE + (attempt ? `&retry=${attempt}` : ''), base).href);
+});

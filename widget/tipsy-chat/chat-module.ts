@@ -15,8 +15,11 @@ export interface ChatModule {
   attachChat(element: TipsyChat): AttachedChat;
 }
 
-/** Imports the chat module; `attempt` counts earlier failures, so a retry can ask for a fresh copy. */
-export type ImportChat = (attempt: number) => Promise<ChatModule>;
+/**
+ * Imports the chat module; `attempt` counts earlier failures, so a retry can ask for a fresh copy.
+ * `element` is the one that asked first, whose `server` may say where the module is.
+ */
+export type ImportChat = (attempt: number, element: TipsyChat) => Promise<ChatModule>;
 
 /**
  * Fetches the chat module once for the whole page (every element shares it).
@@ -32,8 +35,8 @@ export class ChatModuleLoader {
     this.#importChat = importChat;
   }
 
-  load(): Promise<ChatModule> {
-    return (this.#pending ??= this.#importChat(this.#failures).catch((error: unknown) => {
+  load(element: TipsyChat): Promise<ChatModule> {
+    return (this.#pending ??= this.#importChat(this.#failures, element).catch((error: unknown) => {
       this.#pending = undefined;
       this.#failures++;
       throw error;

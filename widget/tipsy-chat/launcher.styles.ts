@@ -5,22 +5,33 @@
  */
 export const launcherStyles = `
   :host {
-    /* light-dark() follows color-scheme: the system's by default, or the theme attribute's. */
     color-scheme: light dark;
     --_accent: var(--tipsy-accent, var(--_character-accent, #c2410c));
     --_accent-fg: var(--tipsy-accent-contrast, #fff);
-    --_bg: var(--tipsy-background, light-dark(#fff, #1c1917));
-    --_fg: var(--tipsy-foreground, light-dark(#1c1917, #f5f5f4));
-    --_muted: var(--tipsy-muted, light-dark(#78716c, #a8a29e));
-    --_surface: var(--tipsy-surface, light-dark(#f5f5f4, #292524));
-    --_border: var(--tipsy-border, light-dark(#e7e5e4, #44403c));
-    --_danger: var(--tipsy-danger, light-dark(#b91c1c, #f87171));
+    /* The light colours alone, where light-dark() is missing (before Chrome 123, Firefox 120, Safari 17.5). */
+    --_bg: var(--tipsy-background, #fff);
+    --_fg: var(--tipsy-foreground, #1c1917);
+    --_muted: var(--tipsy-muted, #78716c);
+    --_surface: var(--tipsy-surface, #f5f5f4);
+    --_border: var(--tipsy-border, #e7e5e4);
+    --_danger: var(--tipsy-danger, #b91c1c);
     --_radius: var(--tipsy-radius, 16px);
     --_z: var(--tipsy-z-index, 2147483000);
     font-family: var(--tipsy-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: var(--tipsy-font-size, 15px);
     line-height: 1.45;
     color: var(--_fg);
+  }
+  @supports (color: light-dark(#000, #fff)) {
+    /* light-dark() follows color-scheme: the system's by default, or the theme attribute's. */
+    :host {
+      --_bg: var(--tipsy-background, light-dark(#fff, #1c1917));
+      --_fg: var(--tipsy-foreground, light-dark(#1c1917, #f5f5f4));
+      --_muted: var(--tipsy-muted, light-dark(#78716c, #a8a29e));
+      --_surface: var(--tipsy-surface, light-dark(#f5f5f4, #292524));
+      --_border: var(--tipsy-border, light-dark(#e7e5e4, #44403c));
+      --_danger: var(--tipsy-danger, light-dark(#b91c1c, #f87171));
+    }
   }
   :host([theme='light']) {
     color-scheme: light;

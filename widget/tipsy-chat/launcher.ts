@@ -1,8 +1,21 @@
 import { CHAT_LOAD_FAILED } from '../error-words.js';
 
-// Plain strings and DOM, not Lit: this ships to every page before the visitor acts.
-const CHAT_ICON = `<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>`;
-const CLOSE_ICON = `<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M18 6 6 18M6 6l12 12"/></svg>`;
+// Plain DOM, not Lit: this ships to every page before the visitor acts. No markup either
+// (innerHTML): pages that enforce Trusted Types refuse it.
+const SVG = 'http://www.w3.org/2000/svg';
+const CHAT_PATH = 'M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z';
+const CLOSE_PATH = 'M18 6 6 18M6 6l12 12';
+
+/** Both icons' attributes (the close icon has no joins, so stroke-linejoin leaves it as it was). */
+const ICON_ATTRIBUTES = { viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'aria-hidden': 'true' };
+
+function icon(d: string): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  for (const [name, value] of Object.entries(ICON_ATTRIBUTES)) svg.setAttribute(name, value);
+  const path = svg.appendChild(document.createElementNS(SVG, 'path'));
+  path.setAttribute('d', d);
+  return svg;
+}
 
 export interface LauncherActions {
   toggle(): void;
@@ -28,7 +41,8 @@ export interface LauncherState {
 export class LauncherView {
   readonly #button = document.createElement('button');
   readonly #notice = document.createElement('div');
-  #iconOpen?: boolean;
+  readonly #chatIcon = icon(CHAT_PATH);
+  readonly #closeIcon = icon(CLOSE_PATH);
 
   readonly #root: ShadowRoot;
 
@@ -45,9 +59,13 @@ export class LauncherView {
     notice.className = 'notice';
     notice.setAttribute('part', 'error');
     notice.setAttribute('role', 'alert');
-    notice.innerHTML = '<span></span><button type="button">Try again</button>';
-    notice.firstChild!.textContent = CHAT_LOAD_FAILED;
-    notice.lastChild!.addEventListener('click', actions.retry);
+    const words = document.createElement('span');
+    words.textContent = CHAT_LOAD_FAILED;
+    const retry = document.createElement('button');
+    retry.type = 'button';
+    retry.textContent = 'Try again';
+    retry.addEventListener('click', actions.retry);
+    notice.append(words, retry);
   }
 
   render({ launcher, open, loading, failed }: LauncherState): void {
@@ -55,8 +73,8 @@ export class LauncherView {
     const button = this.#button;
     const notice = this.#notice;
     if (launcher) {
-      if (open !== this.#iconOpen) button.innerHTML = open ? CLOSE_ICON : CHAT_ICON;
-      this.#iconOpen = open;
+      const shown = open ? this.#closeIcon : this.#chatIcon;
+      if (shown.parentNode !== button) button.replaceChildren(shown);
       button.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
       button.setAttribute('aria-expanded', String(open));
       button.setAttribute('aria-busy', String(loading));

@@ -55,11 +55,16 @@ describe('<tipsy-chat>', () => {
   it('launcher: a bubble that opens and closes the panel, with events', async () => {
     const el = mount({ 'site-key': env.siteKey, server: env.server });
     expect($(el, '[part~=launcher]')!.getAttribute('aria-label')).to.equal('Open chat');
+    const chatIcon = $(el, '[part~=launcher] svg')!;
+    expect(chatIcon.namespaceURI).to.equal('http://www.w3.org/2000/svg');
+    expect(chatIcon.getAttribute('aria-hidden')).to.equal('true');
     expect($(el, '[part~=panel]')).to.not.exist;
     const opened = oneEvent(el, 'tipsy-open');
     $(el, '[part~=launcher]')!.click();
     await opened;
     expect(el.hasAttribute('open')).to.be.true;
+    expect($(el, '[part~=launcher]')!.getAttribute('aria-label')).to.equal('Close chat');
+    expect($(el, '[part~=launcher] svg path')!.getAttribute('d'), 'the close icon').to.not.equal(chatIcon.firstElementChild!.getAttribute('d'));
     await waitForReady(el);
     expect(shadow(el).activeElement).to.equal($(el, 'textarea'));
     const closed = oneEvent(el, 'tipsy-close');

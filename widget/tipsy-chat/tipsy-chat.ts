@@ -36,7 +36,11 @@ let chatModule: ChatModuleLoader | undefined;
  * @fires tipsy-ready | tipsy-open | tipsy-close | tipsy-message | tipsy-error
  */
 export class TipsyChat extends HTMLElement {
-  static readonly observedAttributes = OBSERVED_ATTRIBUTES;
+  // A getter, not a static field: with useDefineForClassFields off, a static field is built as a static
+  // block, which Safari before 16.4 cannot parse (test/build/browser-baseline.test.ts).
+  static get observedAttributes(): string[] {
+    return OBSERVED_ATTRIBUTES;
+  }
 
   // Accessors over the attributes, defined by defineStringProperties below.
   declare siteKey: string;
@@ -143,7 +147,7 @@ export class TipsyChat extends HTMLElement {
   /** Fetches the chat (once per page) and attaches it; resolves undefined when it could not be fetched. */
   #loadChat(): Promise<AttachedChat | undefined> {
     if (this.#chat) return Promise.resolve(this.#chat);
-    this.#loading ??= chatModule!.load().then(
+    this.#loading ??= chatModule!.load(this).then(
       (module) => {
         this.#chat = module.attachChat(this);
         this.#loadFailed = false;
