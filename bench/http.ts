@@ -15,10 +15,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSite, updateSite } from '../server/auth/sites.js';
-import { upsertCharacter } from '../server/characters/store.js';
 import { postMessage } from '../server/chat/messages.js';
 import { openSqlite } from '../server/db/database.js';
+import { createQuietSite, ROOMY } from './lib/bench-site.js';
 import { topSelfTime, type SelfTime } from './lib/cpu-profile.js';
 import type { HttpLoad, HttpLoadResult } from './lib/http-load.js';
 import { cpuSecondsOf, nextMessage, printedUrl, startProbed } from './lib/probed-process.js';
@@ -60,7 +59,6 @@ const json = { 'content-type': 'application/json' };
 
 /** A fresh server with a site and a silent character; for history, a seeded conversation and its visitor's token. */
 async function startTipsy(endpoint: Endpoint) {
-  const roomy = { points: 1_000_000, seconds: 60 };
   if (PROFILE) mkdirSync(RESULTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'tipsy-http-'));
   const dbFile = join(dir, 'tipsy.db');
@@ -73,7 +71,7 @@ async function startTipsy(endpoint: Endpoint) {
       TIPSY_DB: dbFile,
       TIPSY_SEED_DEMO: 'false',
       TIPSY_LOG_LEVEL: 'warn',
-      TIPSY_LIMITS: JSON.stringify({ sessionsPerIp: roomy, requestsPerIp: roomy }),
+      TIPSY_LIMITS: JSON.stringify({ sessionsPerIp: ROOMY, requestsPerIp: ROOMY }),
     },
   });
   const url = await printedUrl(proc.child);
@@ -85,11 +83,9 @@ async function startTipsy(endpoint: Endpoint) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  const { siteKey } = await createQuietSite(dbFile);
   const db = openSqlite(dbFile);
-  const site = await createSite(db, { name: 'Bench', origins: [] });
-  await updateSite(db, site.siteId, { limits: { sessionsPerIp: roomy } });
-  await upsertCharacter(db, site.siteId, { slug: 'quiet', name: 'Quiet', responder: { kind: 'none' } });
-  const startBody = JSON.stringify({ siteKey: site.publishableKey });
+  const startBody = JSON.stringify({ siteKey });
   let request: Request;
   if (endpoint === 'session.start') {
     request = { url: `${server.url}/trpc/session.start`, method: 'POST', headers: json, body: startBody };

@@ -20,9 +20,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSite, updateSite } from '../server/auth/sites.js';
-import { upsertCharacter } from '../server/characters/store.js';
-import { openSqlite } from '../server/db/database.js';
+import { createQuietSite, ROOMY } from './lib/bench-site.js';
 import { nextMessage, printedUrl, startProbed, type MemoryFigures, type ProbedProcess } from './lib/probed-process.js';
 import { saveResults } from './lib/results.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
@@ -63,7 +61,6 @@ const ofType = (type: string) => (m: unknown) => {
   return report?.type === type || report?.type === 'failed' ? report : undefined;
 };
 
-const ROOMY = { points: 1_000_000, seconds: 60 };
 // Only the limits a benchmark from a few addresses would hit; socket events keep their default window.
 const TIPSY_LIMITS = JSON.stringify({ sessionsPerIp: ROOMY, requestsPerIp: ROOMY, socketConnectsPerIp: ROOMY, socketsPerIp: 100_000 });
 
@@ -81,12 +78,7 @@ function startBare(): Promise<Target> {
 async function sessionServer(): Promise<{ server: ServerProcess; siteKey: string }> {
   // A database file of our own: the helper keeps a file it is given, for the second process.
   const server = await startServerProcess({ TIPSY_LIMITS }, { dbFile: join(mkdtempSync(join(tmpdir(), 'tipsy-idle-')), 'tipsy.db') });
-  const db = openSqlite(server.dbFile);
-  const site = await createSite(db, { name: 'Bench', origins: [] });
-  await updateSite(db, site.siteId, { limits: { sessionsPerIp: ROOMY, socketsPerIp: 100_000 } });
-  await upsertCharacter(db, site.siteId, { slug: 'quiet', name: 'Quiet', responder: { kind: 'none' } });
-  await db.destroy();
-  return { server, siteKey: site.publishableKey };
+  return { server, siteKey: (await createQuietSite(server.dbFile, { socketsPerIp: 100_000 })).siteKey };
 }
 
 /** The server measured: a fresh process on the same database (tokens stay valid: the signing secret is stored there). */

@@ -2,9 +2,24 @@
 import { createSite, updateSite } from '../../server/auth/sites.js';
 import { upsertCharacter } from '../../server/characters/store.js';
 import { openSqlite } from '../../server/db/database.js';
+import type { LimitsOverride } from '../../server/limits/policy.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
-const ROOMY = { points: 1_000_000, seconds: 60 };
+/** A window no benchmark fills. */
+export const ROOMY = { points: 1_000_000, seconds: 60 };
+
+/** Creates, in the database file, a site with roomy session limits (plus `limits`) and a character that stays silent. */
+export async function createQuietSite(dbFile: string, limits: LimitsOverride = {}): Promise<{ siteId: string; siteKey: string }> {
+  const db = openSqlite(dbFile);
+  try {
+    const site = await createSite(db, { name: 'Bench', origins: [] });
+    await updateSite(db, site.siteId, { limits: { sessionsPerIp: ROOMY, ...limits } });
+    await upsertCharacter(db, site.siteId, { slug: 'quiet', name: 'Quiet', responder: { kind: 'none' } });
+    return { siteId: site.siteId, siteKey: site.publishableKey };
+  } finally {
+    await db.destroy();
+  }
+}
 
 /** Starts our server with every rate limit far above the load, and creates a site whose character stays silent. */
 export async function startQuietServer(env: Record<string, string> = {}): Promise<{ server: ServerProcess; siteKey: string }> {
@@ -20,10 +35,5 @@ export async function startQuietServer(env: Record<string, string> = {}): Promis
     }),
     ...env,
   });
-  const db = openSqlite(server.dbFile);
-  const site = await createSite(db, { name: 'Bench', origins: [] });
-  await updateSite(db, site.siteId, { limits: { sessionsPerIp: ROOMY } });
-  await upsertCharacter(db, site.siteId, { slug: 'quiet', name: 'Quiet', responder: { kind: 'none' } });
-  await db.destroy();
-  return { server, siteKey: site.publishableKey };
+  return { server, siteKey: (await createQuietSite(server.dbFile)).siteKey };
 }
