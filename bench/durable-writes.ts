@@ -4,10 +4,14 @@
  * count acks, each given only after the message is committed. Beside it in
  * the same run: the bare Socket.IO echo server under the same load (no
  * database), and raw better-sqlite3 doing the same inserts with nothing around them.
- * Run: npm run bench -- durable-writes   (BENCH_SOCKETS=100 BENCH_WINDOW=16 BENCH_SECONDS=5)
+ * Run: npm run bench -- durable-writes   (BENCH_SOCKETS=100 BENCH_WINDOW=16 BENCH_SECONDS=5 BENCH_PROFILE_DIR=dir)
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { startQuietServer } from './lib/bench-site.js';
+import { topSelfTime } from './lib/cpu-profile.js';
 import { startEchoServer } from './lib/echo-baseline.js';
+import type { ClosedLoopResult as LoadResult } from './lib/closed-loop-load.js';
 import { runLoadProcess } from './lib/load-process.js';
 import { measureRawMessageWrites } from './lib/raw-message-writes.js';
 import { saveResults } from './lib/results.js';
@@ -17,13 +21,6 @@ const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 100);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const LOAD = new URL('./lib/closed-loop-load.ts', import.meta.url).pathname;
-
-interface LoadResult {
-  acked: number;
-  errors: number;
-  ackedPerSecond: number;
-  ack: { p50: number; p99: number; max: number };
-}
 
 progress(`raw better-sqlite3 inserts for ${SECONDS} s each…`);
 const raw = await measureRawMessageWrites(SECONDS);
@@ -47,4 +44,18 @@ try {
 } finally {
   await server.stop();
   echo.stop();
+}
+
+// With BENCH_PROFILE_DIR set, the server wrote a CPU profile as it stopped: where its busy time went.
+const profileDir = process.env.BENCH_PROFILE_DIR;
+if (profileDir) {
+  const [largest] = readdirSync(profileDir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(profileDir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  if (largest) {
+    const { total, packages } = topSelfTime(largest, 10);
+    console.log(`\nServer CPU while up (${(total / 1000).toFixed(1)} s busy, start-up included; self time): ${largest}\n`);
+    printTable(packages.map((p) => ({ where: p.name, ms: Math.round(p.ms), share: `${(p.share * 100).toFixed(1)}%` })));
+  }
 }

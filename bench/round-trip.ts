@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startQuietServer } from './lib/bench-site.js';
 import { startEchoServer } from './lib/echo-baseline.js';
+import type { RoundTripResult as LoadResult } from './lib/round-trip-load.js';
 import { runLoadProcess } from './lib/load-process.js';
 import { latencyChart } from './lib/latency-chart.js';
 import { saveResults } from './lib/results.js';
@@ -19,16 +20,6 @@ const RATES = (process.env.BENCH_RATES ?? '100,1000,2000,3000,4000,5000').split(
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const LOAD = new URL('./lib/round-trip-load.ts', import.meta.url).pathname;
-
-interface LoadResult {
-  sent: number;
-  acked: number;
-  received: number;
-  errors: number;
-  achievedRate: number;
-  ack: { p50: number; p99: number; max: number };
-  receipt: { p50: number; p99: number; max: number };
-}
 
 const echo = await startEchoServer();
 const { server, siteKey } = await startQuietServer();

@@ -6,6 +6,7 @@
  * Usage: closed-loop-load.ts <url> <siteKey|-> <sockets> <window> <seconds>
  */
 import { io, type Socket } from 'socket.io-client';
+import { summarize, type Latency } from './stats.js';
 import { startVisitor } from './visitor.js';
 
 const [url, siteKey, socketsText, windowText, secondsText] = process.argv.slice(2) as [string, string, string, string, string];
@@ -46,9 +47,13 @@ for (const sender of senders) for (let i = 0; i < window; i++) sendNext(sender);
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 running = false;
 const elapsed = (performance.now() - started) / 1000;
-const sorted = latencies.sort((a, b) => a - b);
-const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-process.stdout.write(
-  `${JSON.stringify({ acked: sorted.length, errors, ackedPerSecond: Math.round(sorted.length / elapsed), ack: { p50: pct(50), p99: pct(99), max: sorted.at(-1) ?? NaN } })}\n`,
-);
+export interface ClosedLoopResult {
+  acked: number;
+  errors: number;
+  ackedPerSecond: number;
+  ack: Latency;
+}
+
+const { count: acked, ...ack } = summarize(latencies);
+process.stdout.write(`${JSON.stringify({ acked, errors, ackedPerSecond: Math.round(acked / elapsed), ack } satisfies ClosedLoopResult)}\n`);
 process.exit(0);

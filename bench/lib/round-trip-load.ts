@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
+import { summarize, type Latency } from './stats.js';
 import { startVisitor } from './visitor.js';
 
 const [url, siteKey, rateText, conversationsText, secondsText] = process.argv.slice(2) as [string, string, string, string, string];
@@ -70,19 +71,17 @@ while (performance.now() < end) {
   await sleep(Math.max(0, 10 - (performance.now() - tick)));
 }
 await sleep(1000); // let the last ones arrive
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
-const a = sorted(acks);
-const r = sorted(receipts);
-process.stdout.write(
-  `${JSON.stringify({
-    sent: n,
-    acked: a.length,
-    received: r.length,
-    errors,
-    achievedRate: Math.round(a.length / seconds),
-    ack: { p50: pct(a, 50), p99: pct(a, 99), max: a.at(-1) ?? NaN },
-    receipt: { p50: pct(r, 50), p99: pct(r, 99), max: r.at(-1) ?? NaN },
-  })}\n`,
-);
+export interface RoundTripResult {
+  sent: number;
+  acked: number;
+  received: number;
+  errors: number;
+  achievedRate: number;
+  ack: Latency;
+  receipt: Latency;
+}
+
+const { count: acked, ...ack } = summarize(acks);
+const { count: received, ...receipt } = summarize(receipts);
+process.stdout.write(`${JSON.stringify({ sent: n, acked, received, errors, achievedRate: Math.round(acked / seconds), ack, receipt } satisfies RoundTripResult)}\n`);
 process.exit(0);

@@ -4,7 +4,14 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-export function summarize(samples: readonly number[]) {
+/** p50, p99 and max of a set of latencies (ms), as the load generators report them. */
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function summarize(samples: readonly number[]): Latency & { count: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
 }

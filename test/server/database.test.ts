@@ -21,21 +21,26 @@ import type { Database } from '../../server/db/tables.js';
 import { newId, nowIso } from '../../server/ids.js';
 import { startHarness } from './harness.js';
 
+/** A fresh, migrated database file holding one conversation. */
+async function databaseWithConversation(prefix: string): Promise<{ dir: string; file: string; db: Db; conversationId: string }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const file = join(dir, 'tipsy.db');
+  const db = openSqlite(file);
+  await migrateToLatest(db);
+  const site = await createSite(db, { name: 'Shop', origins: [] });
+  await upsertCharacter(db, site.siteId, { slug: 'barkeep', name: 'Barkeep' });
+  const character = await db.selectFrom('characters').select(['id', 'greeting']).executeTakeFirstOrThrow();
+  const visitorId = newId();
+  await db.insertInto('visitors').values({ id: visitorId, site_id: site.siteId, created_at: nowIso() }).execute();
+  const { id: conversationId } = await openConversation(db, { visitorId, siteId: site.siteId, keyId: 'k' }, character);
+  return { dir, file, db, conversationId };
+}
+
 describe('database layer', () => {
   let dir: string;
   let db: Db;
   let conversationId: string;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tipsy-db-'));
-    db = openSqlite(join(dir, 'tipsy.db'));
-    await migrateToLatest(db);
-    const site = await createSite(db, { name: 'Shop', origins: [] });
-    await upsertCharacter(db, site.siteId, { slug: 'barkeep', name: 'Barkeep' });
-    const character = await db.selectFrom('characters').select(['id', 'greeting']).executeTakeFirstOrThrow();
-    const visitorId = newId();
-    await db.insertInto('visitors').values({ id: visitorId, site_id: site.siteId, created_at: nowIso() }).execute();
-    conversationId = (await openConversation(db, { visitorId, siteId: site.siteId, keyId: 'k' }, character)).id;
-  });
+  before(async () => ({ dir, db, conversationId } = await databaseWithConversation('tipsy-db-')));
   after(async () => {
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });
@@ -129,16 +134,7 @@ describe('checkpoints', () => {
   });
 
   it('keeps the WAL bounded under writes that never pause, and no write fails while it restarts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tipsy-wal-'));
-    const file = join(dir, 'tipsy.db');
-    const db = openSqlite(file);
-    await migrateToLatest(db);
-    const site = await createSite(db, { name: 'Busy', origins: [] });
-    await upsertCharacter(db, site.siteId, { slug: 'barkeep', name: 'Barkeep' });
-    const character = await db.selectFrom('characters').select(['id', 'greeting']).executeTakeFirstOrThrow();
-    const visitorId = newId();
-    await db.insertInto('visitors').values({ id: visitorId, site_id: site.siteId, created_at: nowIso() }).execute();
-    const { id: conversationId } = await openConversation(db, { visitorId, siteId: site.siteId, keyId: 'k' }, character);
+    const { dir, file, db, conversationId } = await databaseWithConversation('tipsy-wal-');
     const checkpoints = await startCheckpoints(db, file, { error() {}, warn() {} }, { intervalMs: 50, restartAtPages: 256 });
     const writes = new GroupCommit(db);
     let largestWal = 0;
