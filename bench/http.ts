@@ -1,8 +1,12 @@
 /**
- * HTTP: requests/s and latency of two tRPC procedures against a bare Fastify
- * route and a bare tRPC procedure (same adapter, no work) answering the same
- * bytes, with the same load generator (autocannon, in
- * its own process), the same concurrency and the same duration, in the same run:
+ * HTTP: requests/s and latency of two tRPC procedures against three baselines,
+ * with the same load generator (autocannon, in its own process), the same
+ * concurrency and the same duration, in the same run:
+ * - a bare Fastify route and a bare tRPC procedure (same adapter, no work)
+ *   answering the same bytes;
+ * - the same procedure's work served by a plain Fastify route in the same
+ *   server process (bench/lib/plain-routes-server.ts): what tRPC costs on top of our work.
+ * The procedures:
  * - session.start (POST): a write too, each call stores a new visitor and conversation;
  * - conversation.history (GET, bearer token): a 50-message page of a 100-message conversation.
  * Each procedure gets a fresh server (its own process and database). With
@@ -37,6 +41,7 @@ type Request = Omit<HttpLoad, 'connections' | 'seconds'>;
 type Endpoint = 'session.start' | 'conversation.history';
 
 type Measured = HttpLoadResult & { serverCpuUsPerRequest: number };
+type Server = 'bare' | 'bareTrpc' | 'plain' | 'tipsy';
 
 /** One autocannon run in its own process; with `serverPid`, also the server's CPU time per answer. */
 async function run(label: string, request: Request, seconds: number, serverPid?: number): Promise<Measured> {
@@ -62,7 +67,7 @@ async function startTipsy(endpoint: Endpoint) {
   if (PROFILE) mkdirSync(RESULTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'tipsy-http-'));
   const dbFile = join(dir, 'tipsy.db');
-  const proc = startProbed(`${ROOT}server/main.ts`, {
+  const proc = startProbed(`${ROOT}bench/lib/plain-routes-server.ts`, {
     stdout: 'pipe',
     cpuProbe: PROFILE,
     env: {
@@ -105,7 +110,7 @@ async function startTipsy(endpoint: Endpoint) {
 
 const bare = startProbed(`${ROOT}bench/lib/bare-http.ts`);
 const bareUrl = await nextMessage(bare.child, (m) => (typeof m === 'string' ? m : undefined));
-const figures: Record<string, { bare: Measured; bareTrpc: Measured; tipsy: Measured; profile?: { totalMs: number; functions: SelfTime[]; packages: SelfTime[] } }> = {};
+const figures: Record<string, Record<Server, Measured> & { profile?: { totalMs: number; functions: SelfTime[]; packages: SelfTime[] } }> = {};
 try {
   for (const endpoint of ['session.start', 'conversation.history'] as const) {
     const { server, request } = await startTipsy(endpoint);
@@ -118,14 +123,19 @@ try {
       const search = new URL(request.url).search;
       const baseline: Request = { ...request, url: `${bareUrl}/bare${search}` };
       const trpcBaseline: Request = { ...request, url: `${bareUrl}/trpc/${request.method === 'GET' ? 'bareQuery' : 'bareMutation'}${search}` };
-      // Warm both up (JIT, caches, SQLite's pages) before measuring.
+      // Our own work without tRPC: the same request to the same server's plain route.
+      const plain: Request = { ...request, url: `${server.url}/plain/${endpoint}${search}` };
+      // Warm them all up (JIT, caches, SQLite's pages) before measuring.
       await run(`${endpoint} warm-up (bare)`, baseline, WARMUP_SECONDS);
       await run(`${endpoint} warm-up (bare tRPC)`, trpcBaseline, WARMUP_SECONDS);
+      await run(`${endpoint} warm-up (plain route)`, plain, WARMUP_SECONDS);
       await run(`${endpoint} warm-up (tipsy)`, request, WARMUP_SECONDS);
-      const b = await run(`${endpoint} bare Fastify`, baseline, SECONDS, bare.pid);
-      const bt = await run(`${endpoint} bare tRPC`, trpcBaseline, SECONDS, bare.pid);
-      const t = await run(`${endpoint} Tipsy Chat`, request, SECONDS, server.proc.pid);
-      figures[endpoint] = { bare: b, bareTrpc: bt, tipsy: t };
+      figures[endpoint] = {
+        bare: await run(`${endpoint} bare Fastify`, baseline, SECONDS, bare.pid),
+        bareTrpc: await run(`${endpoint} bare tRPC`, trpcBaseline, SECONDS, bare.pid),
+        plain: await run(`${endpoint} our work, plain route`, plain, SECONDS, server.proc.pid),
+        tipsy: await run(`${endpoint} Tipsy Chat`, request, SECONDS, server.proc.pid),
+      };
       if (PROFILE) {
         const file = `${RESULTS}http-${endpoint}.cpuprofile`;
         await server.proc.startProfile();
@@ -146,7 +156,7 @@ progressDone();
 console.log(`\nHTTP (closed loop): ${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process; latency in ms\n`);
 const rows: Record<string, string | number>[] = [];
 for (const [endpoint, f] of Object.entries(figures)) {
-  for (const [name, r] of [['bare Fastify route', f.bare], ['bare tRPC procedure', f.bareTrpc], ['Tipsy Chat', f.tipsy]] as const) {
+  for (const [name, r] of [['bare Fastify route', f.bare], ['bare tRPC procedure', f.bareTrpc], ['our work, plain Fastify route', f.plain], ['Tipsy Chat', f.tipsy]] as const) {
     rows.push({
       endpoint,
       server: name,
@@ -164,9 +174,11 @@ for (const [endpoint, f] of Object.entries(figures)) {
 printTable(rows);
 console.log('');
 for (const [endpoint, f] of Object.entries(figures)) {
-  const ratio = f.tipsy.perSecond / f.bare.perSecond;
+  const share = f.tipsy.perSecond / f.plain.perSecond;
+  const overhead = f.tipsy.serverCpuUsPerRequest / f.plain.serverCpuUsPerRequest;
+  console.log(`${endpoint}: with tRPC, our work serves ${share.toFixed(2)}× the plain route's req/s (target ≥ 0.50, tRPC's overhead ≤ 2×): ${share >= 0.5 ? 'met' : 'missed'}; server CPU per request ${overhead.toFixed(2)}× the plain route's`);
   const cost = f.tipsy.serverCpuUsPerRequest / f.bare.serverCpuUsPerRequest;
-  console.log(`${endpoint}: Tipsy Chat serves ${ratio.toFixed(2)}× the bare route's req/s (target ≥ 0.50): ${ratio >= 0.5 ? 'met' : 'missed'}; server CPU per request ${cost.toFixed(1)}× the bare route's`);
+  console.log(`  against a bare route answering the same bytes with no work: ${(f.tipsy.perSecond / f.bare.perSecond).toFixed(2)}× its req/s, ${cost.toFixed(1)}× its server CPU per request`);
   console.log(`  the tRPC adapter alone: ${(f.bareTrpc.perSecond / f.bare.perSecond).toFixed(2)}× the bare route's req/s; Tipsy Chat: ${(f.tipsy.perSecond / f.bareTrpc.perSecond).toFixed(2)}× the bare tRPC procedure's`);
 }
 console.log('session.start writes a visitor and a conversation on every call: it is a write benchmark too.');
@@ -179,6 +191,6 @@ if (PROFILE) {
     printTable(f.profile.functions.map((p) => ({ function: p.name, ms: Math.round(p.ms), share: `${(p.share * 100).toFixed(1)}%` })));
   }
 }
-const failed = Object.values(figures).some((f) => [f.tipsy, f.bare, f.bareTrpc].some((r) => r.non2xx + r.errors > 0));
+const failed = Object.values(figures).some((f) => [f.tipsy, f.plain, f.bare, f.bareTrpc].some((r) => r.non2xx + r.errors > 0));
 console.log(`\nSaved ${saveResults('http', { connections: CONNECTIONS, seconds: SECONDS, historyMessages: HISTORY_MESSAGES, page: PAGE, figures })}`);
 process.exit(failed ? 1 : 0);

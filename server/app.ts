@@ -25,12 +25,15 @@ import { AccessSweeper } from './realtime/access-sweeper.js';
 import { linkThroughRedis } from './realtime/redis.js';
 import { attachChat, createSocketServer } from './realtime/server.js';
 import type { TipsyServer } from './realtime/types.js';
+import type { Services } from './trpc/context.js';
 import { registerTrpc } from './trpc/plugin.js';
 
 export interface TipsyApp {
   app: FastifyInstance;
   io: TipsyServer;
   db: Db;
+  /** The domain services tRPC's procedures call, for tools that serve them another way. */
+  services: Services;
   /** The demo site's publishable key, when the demo was seeded. */
   demoSiteKey?: string;
   /** Listens on the configured host and port; resolves to the base URL. */
@@ -83,7 +86,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   io.on('access_changed', () => void access.recheck());
   io.on('stop_generation', (conversationId) => replies.stop(conversationId));
   attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log });
-  await registerTrpc(app, { db, chat, sessions, access }, { rateLimits, requestsPerIp: limits.requestsPerIp });
+  const services: Services = { db, chat, sessions, access };
+  await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp });
 
   const demo = config.seedDemo
     ? await ensureDemoSite(db, [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`])
@@ -119,6 +123,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     app,
     io,
     db,
+    services,
     demoSiteKey: demo?.publishableKey,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });

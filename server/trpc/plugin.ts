@@ -1,9 +1,10 @@
-import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { TipsyError } from '../errors.js';
 import type { LimitWindow } from '../limits/policy.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { contextFactory, type Services } from './context.js';
+import { trpcRoutes } from './direct-calls.js';
 import { registerRequestLimit } from './request-limit.js';
 import { appRouter, type AppRouter } from './router.js';
 
@@ -35,30 +36,32 @@ export async function registerTrpc(
     return reply.headers(PREFLIGHT_HEADERS).code(204).send();
   });
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: TRPC_PREFIX,
-    trpcOptions: {
-      router: appRouter,
-      createContext: contextFactory(services),
-      maxBatchSize: MAX_BATCH,
-      responseMeta({ ctx, errors }) {
-        const headers: Record<string, string> = {};
-        const origin = ctx?.origin;
-        if (origin && (ctx.cors.originVerified || errors.length > 0)) {
-          headers['access-control-allow-origin'] = origin;
-          headers.vary = 'Origin';
-        }
-        const waits = errors.map((e) => (e.cause instanceof TipsyError ? (e.cause.retryAfterMs ?? 0) : 0));
-        const retryAfterMs = Math.max(0, ...waits);
-        if (retryAfterMs > 0) {
-          headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
-          if (headers['access-control-allow-origin']) headers['access-control-expose-headers'] = 'Retry-After';
-        }
-        return { headers };
-      },
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path }, 'tRPC call failed');
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
-  });
+  await app.register(trpcRoutes<AppRouter>, { prefix: TRPC_PREFIX, trpcOptions: trpcOptions(services, app.log) });
+}
+
+/** How tRPC serves our router: context, CORS and Retry-After headers, error logging. */
+export function trpcOptions(services: Services, log: FastifyBaseLogger): FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] {
+  return {
+    router: appRouter,
+    createContext: contextFactory(services),
+    maxBatchSize: MAX_BATCH,
+    responseMeta({ ctx, errors }) {
+      const headers: Record<string, string> = {};
+      const origin = ctx?.origin;
+      if (origin && (ctx.cors.originVerified || errors.length > 0)) {
+        headers['access-control-allow-origin'] = origin;
+        headers.vary = 'Origin';
+      }
+      const waits = errors.map((e) => (e.cause instanceof TipsyError ? (e.cause.retryAfterMs ?? 0) : 0));
+      const retryAfterMs = Math.max(0, ...waits);
+      if (retryAfterMs > 0) {
+        headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
+        if (headers['access-control-allow-origin']) headers['access-control-expose-headers'] = 'Retry-After';
+      }
+      return { headers };
+    },
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC call failed');
+    },
+  };
 }
