@@ -139,6 +139,7 @@ async function measure(server: 'bare' | 'tipsy', sockets: number): Promise<Step>
     const connected = await all(children, 'connected', { type: 'connect', url: target.url }, 600_000);
     const connectSeconds = (performance.now() - t0) / 1000;
     progress(`${label}: ${sockets} joined, settling ${SETTLE_MS / 1000} s…`);
+    target.proc.resetPauses(); // from here on the server is idle: any pause is its own housekeeping
     await sleep(SETTLE_MS);
     const after = await target.proc.memory();
     if (HEAP_SNAPSHOT) await snapshot('after');
@@ -189,6 +190,7 @@ printTable(
     'heap after MB': mb(s.after.heapUsed),
     'RSS/socket KB': s.rssPerSocketKB,
     'heap/socket KB': s.heapPerSocketKB,
+    'longest pause ms': s.after.longestPauseMs,
   })),
 );
 if (HEAP_SNAPSHOT) console.log('\nThe heap snapshots were taken in the servers: their own memory is in the RSS figures above; read the heap figures.');

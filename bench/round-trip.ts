@@ -4,7 +4,8 @@
  * conversations; the same load against a bare Socket.IO echo server (no auth,
  * no database) in the same run. Server, baseline and load generator each run
  * in their own process. Messaging alone: the characters do not reply here.
- * Run: npm run bench -- round-trip   (BENCH_RATES=100,1000 BENCH_CONVERSATIONS=200 BENCH_SECONDS=5)
+ * Each rate is measured after a warm-up at that rate (3 s) that is not counted.
+ * Run: npm run bench -- round-trip   (BENCH_RATES=100,1000 BENCH_CONVERSATIONS=200 BENCH_SECONDS=5 BENCH_WARMUP_MS=3000)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -47,8 +48,23 @@ try {
   progressDone();
   console.log(`\nRound trip (ms): ${CONVERSATIONS} conversations, ${SECONDS} s per rate, sender and receiver sockets\n`);
   printTable(rows);
-  const held = (name: string) => Math.max(0, ...RATES.filter((r) => (figures[name]![r]?.receipt.p99 ?? Infinity) <= 25 && figures[name]![r]!.sent - figures[name]![r]!.received === 0));
-  console.log(`\nHighest offered rate held with receipt p99 ≤ 25 ms: Tipsy Chat ${held('tipsy')} msgs/s, bare Socket.IO ${held('bare')} msgs/s`);
+  const holds = (name: string, rate: number) => {
+    const r = figures[name]![rate]!;
+    return r.receipt.p99 <= 25 && r.sent === r.received;
+  };
+  // Held means this rate and every lower one held: a lucky top rate after a missed one does not count.
+  const held = (name: string) => {
+    let best = 0;
+    for (const rate of [...RATES].sort((a, b) => a - b)) {
+      if (!holds(name, rate)) break;
+      best = rate;
+    }
+    return best;
+  };
+  console.log(`\nHighest offered rate held with receipt p99 ≤ 25 ms (and every lower rate too): Tipsy Chat ${held('tipsy')} msgs/s, bare Socket.IO ${held('bare')} msgs/s`);
+  const top = Math.max(...RATES);
+  const atTop = figures.tipsy![top]!;
+  console.log(`At ${top} msgs/s, Tipsy Chat: ack p99 ${atTop.ack.p99.toFixed(1)} ms, receipt p99 ${atTop.receipt.p99.toFixed(1)} ms (target ≤ 25 ms): ${atTop.ack.p99 <= 25 && holds('tipsy', top) ? 'met' : 'missed'}`);
   const series = (name: 'tipsy' | 'bare', label: string, color: string) => ({
     name: label,
     color,

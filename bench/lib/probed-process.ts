@@ -24,6 +24,8 @@ export interface MemoryFigures {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** The event loop's longest pause since `resetPauses()` (or the start), in ms. */
+  longestPauseMs: number;
 }
 
 export interface ProbedProcess {
@@ -33,6 +35,8 @@ export interface ProbedProcess {
   fdLimit: number;
   /** Collects garbage in the process, then reads its memory. Needs `probe`. */
   memory(): Promise<MemoryFigures>;
+  /** Starts over the longest event-loop pause that `memory()` reports. Needs `probe`. */
+  resetPauses(): void;
   /** Writes a heap snapshot of the process to `file`. Needs `probe`. */
   heapSnapshot(file: string): Promise<void>;
   /** Starts the CPU profiler in the process. Needs `cpuProbe`. */
@@ -84,11 +88,14 @@ export function startProbed(script: string, options: ProbedOptions = {}): Probed
           const heap = m as MemoryFigures & { gc: boolean };
           if (!heap.gc) return reject(new Error('the probe has no gc(): start with probe: true'));
           const vmRss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-          resolve({ rss: Number(vmRss![1]) * 1024, heapUsed: heap.heapUsed, heapTotal: heap.heapTotal, external: heap.external, arrayBuffers: heap.arrayBuffers });
+          resolve({ rss: Number(vmRss![1]) * 1024, heapUsed: heap.heapUsed, heapTotal: heap.heapTotal, external: heap.external, arrayBuffers: heap.arrayBuffers, longestPauseMs: heap.longestPauseMs });
         };
         child.on('message', on);
         child.send('memory');
       }),
+    resetPauses() {
+      child.send('pauses-reset');
+    },
     async heapSnapshot(file) {
       const saved = nextMessage(child, (m) => ((m as { type?: string } | null)?.type === 'heap-snapshot-saved' ? true : undefined), 120_000);
       child.send({ type: 'heap-snapshot', file });

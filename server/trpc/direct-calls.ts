@@ -61,7 +61,8 @@ export async function trpcRoutes<TRouter extends AnyRouter>(
   async function answer(req: FastifyRequest, reply: FastifyReply, call: DirectCall): Promise<void> {
     const { path, type, input } = call;
     const aborted = new AbortController();
-    reply.raw.once('close', () => aborted.abort());
+    // Only a client that leaves before the answer aborts (an abort builds a DOMException: not on every call).
+    reply.raw.once('close', () => reply.raw.writableFinished || aborted.abort());
     const info: RequestInfo = {
       accept: null,
       type,
