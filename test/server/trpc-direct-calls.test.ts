@@ -7,9 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { fastifyTRPCPlugin, type CreateFastifyContextOptions, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { directCall, type CallRequest } from '../../server/trpc/direct-calls.js';
+import { z } from 'zod';
+import { registerErrorHandler } from '../../server/http/error-handler.js';
+import { directCall, trpcRoutes, type CallRequest } from '../../server/trpc/direct-calls.js';
 import { trpcOptions, TRPC_PREFIX } from '../../server/trpc/plugin.js';
 import { appRouter } from '../../server/trpc/router.js';
 import { ROOMY_LIMITS, SITE_ORIGIN, startHarness, type Harness } from './harness.js';
@@ -20,12 +23,16 @@ interface Call {
   query?: string;
   body?: string;
   headers?: Record<string, string>;
+  /** Whether the direct path should answer it (the rest go to tRPC's own handler). */
+  direct?: boolean;
 }
 
 interface Answer {
   status: number;
   headers: Record<string, string | null>;
+  text: string;
   body: unknown;
+  chunked: boolean;
 }
 
 /** The headers tRPC or our responseMeta set; the rest (date, keep-alive…) are Fastify's alike. */
@@ -42,7 +49,8 @@ async function ask(base: string, call: Call): Promise<Answer> {
   } catch {
     // compared as text
   }
-  return { status: res.status, headers: Object.fromEntries(COMPARED_HEADERS.map((name) => [name, res.headers.get(name)])), body };
+  const compared = Object.fromEntries(COMPARED_HEADERS.map((name) => [name, res.headers.get(name)]));
+  return { status: res.status, headers: compared, text, body, chunked: res.headers.get('transfer-encoding') === 'chunked' };
 }
 
 const input = (value: unknown) => `input=${encodeURIComponent(JSON.stringify(value))}`;
@@ -56,7 +64,9 @@ describe('single tRPC calls answer as tRPC’s own adapter does', () => {
 
   before(async () => {
     h = await startHarness({ config: { limits: { ...ROOMY_LIMITS, messageBurst: { points: 2, seconds: 60 } } } });
-    reference = Fastify({ logger: false });
+    // Beside the real server, as the real server is built, with tRPC's own plugin in place of ours.
+    reference = Fastify({ logger: false, routerOptions: { maxParamLength: 16_384 } });
+    registerErrorHandler(reference);
     await reference.register(fastifyTRPCPlugin, { prefix: TRPC_PREFIX, trpcOptions: trpcOptions(h.app.services, h.app.app.log) });
     referenceUrl = await reference.listen({ port: 0, host: '127.0.0.1' });
     ({ visitorToken, conversationId } = await h.session('host'));
@@ -72,48 +82,66 @@ describe('single tRPC calls answer as tRPC’s own adapter does', () => {
     const theirs = await ask(referenceUrl, call);
     assert.equal(ours.status, theirs.status, `status of ${call.method} ${call.path}`);
     assert.deepEqual(ours.headers, theirs.headers, `headers of ${call.method} ${call.path}`);
+    const what = `${call.method} ${call.path}?${call.query ?? ''}`;
+    // tRPC streams its Response; the direct path sends a length: the framing tells who answered.
+    if (call.direct) assert.ok(!ours.chunked && theirs.chunked, `${what} answered directly`);
+    else assert.equal(ours.chunked, theirs.chunked, `${what} left to tRPC`);
     return [ours, theirs];
   }
 
   const auth = () => ({ authorization: `Bearer ${visitorToken}` });
 
-  it('answers the same for queries and for errors, byte for byte', async () => {
+  it('answers the same for queries and for errors, byte for byte, and leaves to tRPC what it does not serve', async () => {
+    const history = (value: unknown, extra: Partial<Call> = {}): Call => ({ method: 'GET', path: 'conversation.history', query: input(value), headers: auth(), ...extra });
+    const start = (body: string | undefined, extra: Partial<Call> = {}): Call => ({ method: 'POST', path: 'session.start', body, ...extra });
     const calls: Call[] = [
       // A page of history, as the widget asks for it, and its errors.
-      { method: 'GET', path: 'conversation.history', query: input({ conversationId, limit: 50 }), headers: auth() },
-      { method: 'GET', path: 'conversation.history', query: input({ conversationId, limit: 50 }) },
-      { method: 'GET', path: 'conversation.history', query: input({ conversationId, limit: 5000 }), headers: auth() },
-      { method: 'GET', path: 'conversation.history', headers: auth() },
-      { method: 'GET', path: 'conversation.history', query: 'input=%7B', headers: auth() },
-      { method: 'GET', path: 'conversation.history', query: input({ conversationId: '01JZZZZZZZZZZZZZZZZZZZZZZZ', limit: 5 }), headers: auth() },
-      { method: 'GET', path: 'conversation.history', query: input({ conversationId, limit: 5 }), headers: { ...auth(), origin: 'http://elsewhere.example' } },
+      history({ conversationId, limit: 50 }, { direct: true }),
+      history({ conversationId, limit: 50 }, { headers: {}, direct: true }),
+      history({ conversationId, limit: 5000 }, { direct: true }),
+      { method: 'GET', path: 'conversation.history', headers: auth(), direct: true },
+      { method: 'GET', path: 'conversation.history', query: 'input=', headers: auth(), direct: true },
+      history(null, { direct: true }),
+      history({ conversationId: '01JZZZZZZZZZZZZZZZZZZZZZZZ', limit: 5 }, { direct: true }),
+      history({ conversationId, limit: 5 }, { headers: { ...auth(), origin: 'http://elsewhere.example' }, direct: true }),
+      history({ conversationId, limit: 5 }, { headers: { ...auth(), 'content-type': 'text/plain' }, direct: true }),
       // Session errors.
-      { method: 'POST', path: 'session.start', body: JSON.stringify({ siteKey: '' }) },
-      { method: 'POST', path: 'session.start', body: JSON.stringify({ siteKey: 'pk_nothing_like_it' }) },
-      { method: 'POST', path: 'session.start', body: JSON.stringify({ siteKey: h.siteKey }), headers: { origin: 'http://elsewhere.example' } },
-      { method: 'POST', path: 'session.start', body: '{"siteKey":' },
+      start(JSON.stringify({ siteKey: '' }), { direct: true }),
+      start(JSON.stringify({ siteKey: 'pk_nothing_like_it' }), { direct: true }),
+      start(JSON.stringify({ siteKey: h.siteKey }), { headers: { origin: 'http://elsewhere.example' }, direct: true }),
+      start('null', { direct: true }),
+      start(JSON.stringify({ siteKey: '' }), { headers: { 'content-type': 'application/json; charset=utf-8' }, direct: true }),
+      // What the direct path leaves to tRPC: bad JSON, wrong methods, unknown paths, other media types,
+      // batches, streaming, connection parameters.
+      { method: 'GET', path: 'conversation.history', query: 'input=%7B', headers: auth() },
+      start('{"siteKey":'),
       { method: 'POST', path: 'session.start' },
-      // What the direct path leaves to tRPC: wrong methods, unknown paths, other media types, batches.
       { method: 'GET', path: 'session.start', query: input({ siteKey: h.siteKey }) },
       { method: 'POST', path: 'conversation.history', body: JSON.stringify({ conversationId, limit: 5 }), headers: auth() },
       { method: 'POST', path: 'no.such.procedure', body: '{}' },
-      { method: 'POST', path: 'session.start', body: 'siteKey', headers: { 'content-type': 'text/plain' } },
+      { method: 'POST', path: '__proto__', body: '{}' },
+      start('siteKey', { headers: { 'content-type': 'text/plain' } }),
+      start(JSON.stringify({ siteKey: '' }), { headers: { 'content-type': 'application/json-patch+json' } }),
+      history({ conversationId, limit: 5 }, { headers: { ...auth(), 'content-type': 'application/octet-stream' } }),
       { method: 'GET', path: 'conversation.history', query: `batch=1&${input({ 0: { conversationId, limit: 5 } })}`, headers: auth() },
+      history({ conversationId, limit: 5 }, { headers: { ...auth(), accept: 'text/html, application/jsonl' } }),
+      history({ conversationId, limit: 5 }, { headers: { ...auth(), 'trpc-accept': 'application/jsonl' } }),
+      { method: 'GET', path: 'conversation.history', query: `${input({ conversationId, limit: 5 })}&connectionParams=xx`, headers: auth() },
       // A site owner's server: no Origin.
-      { method: 'GET', path: 'admin.keys.list', headers: { origin: '', authorization: `Bearer ${h.site.secretKey}` } },
-      { method: 'GET', path: 'admin.keys.list', headers: { origin: '', authorization: 'Bearer sk_wrong' } },
+      { method: 'GET', path: 'admin.keys.list', headers: { origin: '', authorization: `Bearer ${h.site.secretKey}` }, direct: true },
+      { method: 'GET', path: 'admin.keys.list', headers: { origin: '', authorization: 'Bearer sk_wrong' }, direct: true },
     ];
     const answered = new Set<number>();
     for (const call of calls) {
       const [ours, theirs] = await both(call);
-      assert.deepEqual(ours.body, theirs.body, `body of ${call.method} ${call.path}?${call.query ?? ''}`);
+      assert.equal(ours.text, theirs.text, `body of ${call.method} ${call.path}?${call.query ?? ''}`);
       answered.add(ours.status);
     }
     assert.deepEqual([...answered].sort(), [200, 400, 401, 403, 404, 405, 415], 'the calls reach every kind of answer');
   });
 
   it('answers the same for mutations, and for a rate limit with its Retry-After', async () => {
-    const [ours, theirs] = await both({ method: 'POST', path: 'session.start', body: JSON.stringify({ siteKey: h.siteKey, character: 'host' }) });
+    const [ours, theirs] = await both({ method: 'POST', path: 'session.start', body: JSON.stringify({ siteKey: h.siteKey, character: 'host' }), direct: true });
     type Started = { result: { data: { visitorToken: string; conversationId: string; character: unknown } } };
     const [a, b] = [ours.body as Started, theirs.body as Started];
     assert.deepEqual(Object.keys(a.result.data), Object.keys(b.result.data));
@@ -121,7 +149,7 @@ describe('single tRPC calls answer as tRPC’s own adapter does', () => {
     assert.notEqual(a.result.data.conversationId, b.result.data.conversationId, 'two sessions, two conversations');
 
     // Two sends are allowed a minute: one on each side, then both refuse the third alike.
-    const send = (content: string): Call => ({ method: 'POST', path: 'message.send', body: JSON.stringify({ conversationId, content }), headers: auth() });
+    const send = (content: string): Call => ({ method: 'POST', path: 'message.send', body: JSON.stringify({ conversationId, content }), headers: auth(), direct: true });
     const [sentOurs, sentTheirs] = await both(send('first'));
     type Sent = { result: { data: { message: { content: string; seq: number } } } };
     assert.equal((sentOurs.body as Sent).result.data.message.content, 'first');
@@ -173,5 +201,74 @@ describe('which calls take the direct path', () => {
       ['another media type', request('POST', 'session.start', { body: 'pk', headers: { 'content-type': 'text/plain' } })],
     ];
     for (const [what, req] of others) assert.equal(directCall(req, appRouter), undefined, what);
+  });
+});
+
+describe('the direct path keeps tRPC’s hooks', () => {
+  // A router of its own, whose answers show what the hooks saw: the context in errors, the
+  // input onError was given, whether the signal was aborted, what responseMeta was told.
+  type Ctx = { who: string };
+  const t = initTRPC.context<Ctx>().create({
+    isDev: false, // no stack traces, which differ by the path a call took
+    errorFormatter: ({ shape, ctx }) => ({ ...shape, data: { ...shape.data, who: ctx?.who ?? null } }),
+  });
+  const router = t.router({
+    double: t.procedure.input(z.object({ n: z.number() })).query(({ input }) => ({ doubled: input.n * 2 })),
+    signal: t.procedure.query(({ signal }) => ({ aborted: signal?.aborted ?? null })),
+    fails: t.procedure.input(z.object({ n: z.number() })).mutation(() => {
+      throw new Error('a bug with a secret in it');
+    }),
+    guarded: t.procedure
+      .use(() => {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'Not you.' });
+      })
+      .input(z.object({ n: z.number() }))
+      .query(() => 'never'),
+  });
+  type Seen = { code: string; path?: string; input: unknown; who: string | null; type: string };
+
+  async function serve(plugin: typeof fastifyTRPCPlugin | typeof trpcRoutes) {
+    const seen: Seen[] = [];
+    const trpcOptions: FastifyTRPCPluginOptions<typeof router>['trpcOptions'] = {
+      router,
+      createContext: ({ req }: CreateFastifyContextOptions): Ctx => {
+        if (req.headers['x-fail']) throw new Error('no context for you');
+        return { who: String(req.headers['x-who'] ?? 'anyone') };
+      },
+      onError: ({ error, path, input, ctx, type }) => void seen.push({ code: error.code, path, input, who: ctx?.who ?? null, type }),
+      responseMeta: ({ paths, type, errors }) => ({ headers: { 'x-meta': `${paths?.join(',')} ${type} ${errors.length}` } }),
+    };
+    const app = Fastify({ logger: false });
+    await app.register(plugin as typeof fastifyTRPCPlugin, { prefix: TRPC_PREFIX, trpcOptions });
+    return { app, seen, url: await app.listen({ port: 0, host: '127.0.0.1' }) };
+  }
+
+  it('calls createContext, onError, errorFormatter and responseMeta as tRPC does', async () => {
+    const [ours, theirs] = [await serve(trpcRoutes), await serve(fastifyTRPCPlugin)];
+    try {
+      const calls: [string, RequestInit][] = [
+        [`double?${input({ n: 21 })}`, { headers: { 'x-who': 'ann' } }],
+        [`double?${input({ n: 'x' })}`, { headers: { 'x-who': 'ann' } }],
+        ['signal', {}],
+        ['fails', { method: 'POST', headers: { 'content-type': 'application/json', 'x-who': 'bo' }, body: '{"n":1}' }],
+        [`guarded?${input({ n: 1 })}`, { headers: { 'x-who': 'cy' } }],
+        [`double?${input({ n: 1 })}`, { headers: { 'x-fail': '1' } }],
+      ];
+      for (const [path, init] of calls) {
+        const [a, b] = await Promise.all([ours, theirs].map((side) => fetch(`${side.url}${TRPC_PREFIX}/${path}`, init)));
+        assert.equal(a!.status, b!.status, path);
+        assert.equal(a!.headers.get('x-meta'), b!.headers.get('x-meta'), path);
+        assert.equal(a!.headers.get('transfer-encoding'), null, `${path} answered directly`);
+        assert.equal(await a!.text(), await b!.text(), path);
+      }
+      assert.deepEqual(ours.seen, theirs.seen);
+      assert.deepEqual(
+        ours.seen.map((s) => s.code),
+        ['BAD_REQUEST', 'INTERNAL_SERVER_ERROR', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR'],
+        'every failure reached onError',
+      );
+    } finally {
+      await Promise.all([ours.app.close(), theirs.app.close()]);
+    }
   });
 });
