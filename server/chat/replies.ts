@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getCharacterById } from '../characters/store.js';
 import { withDeadlines, type Deadlines } from '../characters/responders/deadlines.js';
 import type { ResponderRegistry } from '../characters/responders/registry.js';
-import type { SiteDirectory } from '../auth/site-directory.js';
+import { DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
+import { TtlCache } from '../auth/ttl-cache.js';
 import type { Db } from '../db/database.js';
 import type { ConversationRow } from '../db/tables.js';
 import type { ReplySlot } from '../limits/reply-slots.js';
@@ -39,6 +40,13 @@ export class ReplyRunner {
   /** Per conversation, the reply streaming now (in this process), so the visitor can stop it. */
   private readonly running = new Map<string, AbortController>();
   private closing = false;
+  /**
+   * Per character, whether it answers at all: asked on every send, so read
+   * from the database at most once per character every few seconds (as long
+   * as the site directory keeps a site's settings). The reply itself reads
+   * the character afresh.
+   */
+  private readonly answers = new TtlCache<boolean>(DIRECTORY_TTL_MS);
 
   constructor(
     private readonly db: Db,
@@ -55,8 +63,8 @@ export class ReplyRunner {
   }
 
   /** Whether the conversation's character answers at all (a silent one needs no reply slot). */
-  async willReply(conversation: ConversationRow): Promise<boolean> {
-    return !(await this.responderFor(conversation)).responder.silent;
+  willReply(conversation: ConversationRow): Promise<boolean> {
+    return this.answers.get(conversation.character_id, async () => !(await this.responderFor(conversation)).responder.silent);
   }
 
   /**
