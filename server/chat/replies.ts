@@ -63,6 +63,11 @@ export class ReplyRunner {
   }
 
   /** Whether the conversation's character answers at all (a silent one needs no reply slot). */
+  /** A character changed here: whether it answers is read afresh (other processes take up to the TTL). */
+  forgetCharacters(): void {
+    this.answers.clear();
+  }
+
   willReply(conversation: ConversationRow): Promise<boolean> {
     return this.answers.get(conversation.character_id, async () => !(await this.responderFor(conversation)).responder.silent);
   }

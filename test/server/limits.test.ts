@@ -180,6 +180,17 @@ describe('a silent character', () => {
     assert.deepEqual(acks.filter((a) => !a.ok), []);
     assert.equal(await storedUserMessages(h, conversationId), 20);
   });
+  it('answers as soon as the site owner gives it a voice, though sends remember that it was silent', async () => {
+    await upsertCharacter(h.app.db, h.siteId, { slug: 'shy', name: 'Shy', responder: { kind: 'none' } });
+    const { visitorToken, conversationId } = await h.session('shy');
+    const socket = await h.socket(visitorToken);
+    assert.ok((await socket.emitWithAck('send_message', { conversationId, content: 'hello?' })).ok); // remembered: silent
+    await h.admin().admin.characters.update.mutate({ slug: 'shy', responder: { kind: 'simulated' } });
+    const reply = collect(socket, 'receive_message', 2, 5000); // the visitor's message, then the reply
+    assert.ok((await socket.emitWithAck('send_message', { conversationId, content: 'hello now?' })).ok);
+    const [, answer] = await reply;
+    assert.equal(answer?.sender_type, 'character');
+  });
 });
 
 describe('behind a reverse proxy', () => {

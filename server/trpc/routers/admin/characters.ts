@@ -9,7 +9,11 @@ export const adminCharactersRouter = router({
   create: adminProcedure.input(CharacterInput).mutation(({ ctx, input }) => createCharacter(ctx.db, ctx.siteId, input)),
   update: adminProcedure
     .input(CharacterUpdateInput)
-    .mutation(({ ctx, input: { slug, ...changes } }) => updateCharacter(ctx.db, ctx.siteId, slug, changes)),
+    .mutation(async ({ ctx, input: { slug, ...changes } }) => {
+      const updated = await updateCharacter(ctx.db, ctx.siteId, slug, changes);
+      ctx.chat.charactersChanged();
+      return updated;
+    }),
   /** Adds a character from a Character Card V2: its JSON, or a PNG with the card inside (base64, within the 256 KB body limit). */
   import: adminProcedure
     .input(
