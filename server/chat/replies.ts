@@ -62,12 +62,12 @@ export class ReplyRunner {
     return !this.closing;
   }
 
-  /** Whether the conversation's character answers at all (a silent one needs no reply slot). */
   /** A character changed here: whether it answers is read afresh (other processes take up to the TTL). */
   forgetCharacters(): void {
     this.answers.clear();
   }
 
+  /** Whether the conversation's character answers at all (a silent one needs no reply slot). */
   willReply(conversation: ConversationRow): Promise<boolean> {
     return this.answers.get(conversation.character_id, async () => !(await this.responderFor(conversation)).responder.silent);
   }
