@@ -33,6 +33,7 @@ export class SiteDirectory {
   private readonly liveKeys = new TtlCache<boolean>(DIRECTORY_TTL_MS);
   private readonly sites = new TtlCache<SiteAccess | null>(DIRECTORY_TTL_MS);
   private readonly knownOrigins = new TtlCache<boolean>(DIRECTORY_TTL_MS);
+  private readonly forgetListeners: (() => void)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -109,12 +110,18 @@ export class SiteDirectory {
     });
   }
 
-  /** Drops every cached answer (after a key, origin or site change). */
+  /** Drops every cached answer (after a key, origin, site or character change), and tells onForget's listeners. */
   forget(): void {
     this.keys.clear();
     this.liveKeys.clear();
     this.sites.clear();
     this.knownOrigins.clear();
+    for (const listener of this.forgetListeners) listener();
+  }
+
+  /** Another cache of what a site owner can change drops its answers whenever the directory drops its own. */
+  onForget(listener: () => void): void {
+    this.forgetListeners.push(listener);
   }
 }
 

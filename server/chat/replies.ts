@@ -42,9 +42,9 @@ export class ReplyRunner {
   private closing = false;
   /**
    * Per character, whether it answers at all: asked on every send, so read
-   * from the database at most once per character every few seconds (as long
-   * as the site directory keeps a site's settings). The reply itself reads
-   * the character afresh.
+   * from the database at most once per character every few seconds, and
+   * dropped with the site directory's answers when a site owner changes
+   * something. The reply itself reads the character afresh.
    */
   private readonly answers = new TtlCache<boolean>(DIRECTORY_TTL_MS);
 
@@ -55,16 +55,13 @@ export class ReplyRunner {
     private readonly broadcaster: ConversationBroadcaster,
     private readonly log: Log,
     private readonly deadlines: Deadlines,
-  ) {}
+  ) {
+    sites.onForget(() => this.answers.clear());
+  }
 
   /** False once shutdown has begun: no new reply can be promised. */
   get accepting(): boolean {
     return !this.closing;
-  }
-
-  /** A character changed here: whether it answers is read afresh (other processes take up to the TTL). */
-  forgetCharacters(): void {
-    this.answers.clear();
   }
 
   /** Whether the conversation's character answers at all (a silent one needs no reply slot). */

@@ -47,11 +47,6 @@ export class ChatService {
     return { stopped };
   }
 
-  /** A site owner changed a character: sends stop trusting what they remembered of it. */
-  charactersChanged(): void {
-    this.deps.replies.forgetCharacters();
-  }
-
   /** Checks ownership, makes sure a conversation can be joined, and returns it. */
   join(visitor: VisitorIdentity, conversationId: string): Promise<ConversationRow> {
     return requireOwnConversation(this.deps.db, visitor, conversationId);

@@ -48,7 +48,7 @@ export function attachChat(io: TipsyServer, deps: { chat: ChatService; sessions:
   io.on('connection', (socket) => {
     socket.use(eventRate(socket, deps));
     const handlerDeps = { chat, log };
-    const joined = new JoinedConversations();
+    const joined = new JoinedConversations(socket, chat);
     registerConversationHandlers(socket, handlerDeps, joined);
     registerMessageHandlers(socket, handlerDeps, joined);
     registerTypingHandlers(socket);

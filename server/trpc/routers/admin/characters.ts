@@ -11,7 +11,7 @@ export const adminCharactersRouter = router({
     .input(CharacterUpdateInput)
     .mutation(async ({ ctx, input: { slug, ...changes } }) => {
       const updated = await updateCharacter(ctx.db, ctx.siteId, slug, changes);
-      ctx.chat.charactersChanged();
+      await ctx.access.changed(); // whether it answers at all is remembered by every process
       return updated;
     }),
   /** Adds a character from a Character Card V2: its JSON, or a PNG with the card inside (base64, within the 256 KB body limit). */
