@@ -109,12 +109,12 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     access.stop();
     staleReplies.stop();
     await replies.close(config.shutdownGraceMs);
+    await writes.drain(); // no send is accepted now: those still queued are stored, and acked while their sockets are open
     // Each socket gets a DISCONNECT packet (its client reconnects by itself), then its connection closes.
     io.local.disconnectSockets(true);
   });
   app.addHook('onClose', async () => {
     await redis?.close();
-    await writes.drain(); // every send still queued is stored (and acked) before the database closes
     await checkpoints?.stop();
     await db.destroy();
   });

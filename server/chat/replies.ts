@@ -5,6 +5,7 @@ import type { ResponderRegistry } from '../characters/responders/registry.js';
 import { DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
 import { TtlCache } from '../auth/ttl-cache.js';
 import type { Db } from '../db/database.js';
+import type { Log } from '../log.js';
 import type { ConversationRow } from '../db/tables.js';
 import type { ReplySlot } from '../limits/reply-slots.js';
 import type { Message } from '../protocol/message.js';
@@ -20,12 +21,6 @@ export const COULD_NOT_ANSWER = 'Sorry, I could not answer just now. Please try 
 const STOPPED = 'stopped by the visitor';
 /** How often a streaming reply's text is saved (and its heartbeat beats). */
 export const REPLY_SAVE_INTERVAL_MS = 250;
-
-/** The slice of a pino-style logger the domain needs. */
-export interface Log {
-  error(details: object, message: string): void;
-  warn(details: object, message: string): void;
-}
 
 /**
  * Runs character replies: one at a time per conversation (so replies never

@@ -56,14 +56,11 @@ export class ChatService {
    * Stores the visitor's message, then (and only then) tells the room and asks
    * the character to reply. A retried send returns the stored copy and does neither again.
    */
-  async send(visitor: VisitorIdentity, input: SendMessageInput, joined?: ConversationRow): Promise<Message> {
+  async send(visitor: VisitorIdentity, input: SendMessageInput, checked?: ConversationRow): Promise<Message> {
     const { db, writes, sites, rateLimits, replySlots, replies } = this.deps;
     if (!replies.accepting) throw new TipsyError('UNAVAILABLE', 'The chat server is restarting. Your message will be sent in a moment.');
-    // A conversation this visitor's socket joined was checked then; anything else is checked now.
-    const conversation =
-      joined?.id === input.conversationId && joined.visitor_id === visitor.visitorId
-        ? joined
-        : await requireOwnConversation(db, visitor, input.conversationId);
+    // `checked`: the input's conversation, its ownership already checked (when the visitor's socket joined it).
+    const conversation = checked ?? (await requireOwnConversation(db, visitor, input.conversationId));
     const limits = await sites.limitsFor(visitor.siteId);
     // Limits first: a refused send writes nothing.
     const refund = await rateLimits.consumeAll(

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
-import type { Log } from './replies.js';
+import type { Log } from '../log.js';
 import { interruptStaleReplies } from './reply-store.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
-import type { Log } from '../chat/replies.js';
+import type { Log } from '../log.js';
 import type { Db } from './database.js';
 
 /** SQLite's own default: checkpoint when the WAL reaches this many pages. */

@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import type { Transaction } from 'kysely';
 import { TipsyError } from '../errors.js';
 import type { Db } from './database.js';
 import type { Database } from './tables.js';
 
-export type TransactionWork<T> = (tx: Kysely<Database>) => Promise<T>;
+export type TransactionWork<T> = (tx: Transaction<Database>) => Promise<T>;
 
 interface Pending {
   work: TransactionWork<unknown>;
@@ -60,7 +60,7 @@ export class GroupCommit {
     while (group.length) {
       let failed: { index: number; error: unknown } | undefined;
       try {
-        const results = await this.inImmediateTransaction(async (tx) => {
+        const results = await this.db.transaction().execute(async (tx) => {
           const out: unknown[] = [];
           for (const [index, pending] of group.entries()) {
             try {
@@ -83,25 +83,5 @@ export class GroupCommit {
         group = group.filter((_, i) => i !== failed!.index);
       }
     }
-  }
-
-  /**
-   * BEGIN IMMEDIATE takes the write lock first, waiting for it (busy_timeout) if
-   * the checkpoint worker holds it. A plain BEGIN would read first (a retried
-   * send's lookup) and then fail at once with "database is locked" when the
-   * lock it needs to upgrade to is taken.
-   */
-  private inImmediateTransaction<T>(work: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.db.connection().execute(async (tx) => {
-      await sql`begin immediate`.execute(tx);
-      try {
-        const result = await work(tx);
-        await sql`commit`.execute(tx);
-        return result;
-      } catch (error) {
-        await sql`rollback`.execute(tx).catch(() => undefined);
-        throw error;
-      }
-    });
   }
 }

@@ -1,8 +1,8 @@
-import { SqliteDialect, type DatabaseConnection, type Driver, type QueryCompiler, type TransactionSettings } from 'kysely';
+import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryCompiler } from 'kysely';
 
 /**
  * Kysely's SQLite dialect, with its one connection handed out first come,
- * first served. Kysely's own lock wakes every waiter each time the connection
+ * first served, and transactions that take the write lock as they begin. Kysely's own lock wakes every waiter each time the connection
  * is released (all but one go back to sleep), so with hundreds of requests in
  * flight each query paid for hundreds of wake-ups. Here waiters queue and
  * exactly one is woken; the inner lock is then always free when asked.
@@ -49,8 +49,14 @@ class QueuedDriver implements Driver {
     else this.busy = false;
   }
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
+  /**
+   * BEGIN IMMEDIATE takes the write lock first, waiting for it (busy_timeout)
+   * while the checkpoint worker holds it. A plain BEGIN reads first and then
+   * fails at once with "database is locked" when the lock it needs to upgrade
+   * to is taken. With one connection per process, taking it early costs nothing.
+   */
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {

@@ -1,6 +1,6 @@
 import { isOriginAllowed } from '../auth/origins.js';
 import { DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
-import type { Log } from '../chat/replies.js';
+import type { Log } from '../log.js';
 import { visitorRoom } from './limits.js';
 import type { TipsyServer } from './types.js';
 

@@ -1,7 +1,7 @@
 import { TipsyError } from '../errors.js';
 import type { ErrorBody } from '../protocol/errors.js';
 import type { Ack } from '../protocol/events.js';
-import type { Log } from '../chat/replies.js';
+import type { Log } from '../log.js';
 
 export function toErrorBody(error: unknown, log: Log): ErrorBody {
   if (error instanceof TipsyError) return error.toBody();

@@ -1,5 +1,5 @@
 import type { SiteDirectory } from '../auth/site-directory.js';
-import type { Log } from '../chat/replies.js';
+import type { Log } from '../log.js';
 import { TipsyError } from '../errors.js';
 import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits/policy.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import type { Log } from '../chat/replies.js';
+import type { Log } from '../log.js';
 import type { TipsyServer } from './types.js';
 
 export interface RedisLink {

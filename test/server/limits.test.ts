@@ -191,6 +191,19 @@ describe('a silent character', () => {
     const [, answer] = await reply;
     assert.equal(answer?.sender_type, 'character');
   });
+
+  it('answers as soon as the site owner gives the site a voice, for a character that speaks with the site’s', async () => {
+    await upsertCharacter(h.app.db, h.siteId, { slug: 'echo', name: 'Echo' }); // no responder of its own
+    await h.admin().admin.site.update.mutate({ responder: { kind: 'none' } });
+    const { visitorToken, conversationId } = await h.session('echo');
+    const socket = await h.socket(visitorToken);
+    assert.ok((await socket.emitWithAck('send_message', { conversationId, content: 'anyone?' })).ok); // remembered: silent
+    await h.admin().admin.site.update.mutate({ responder: { kind: 'simulated' } });
+    const reply = collect(socket, 'receive_message', 2, 5000);
+    assert.ok((await socket.emitWithAck('send_message', { conversationId, content: 'anyone now?' })).ok);
+    const [, answer] = await reply;
+    assert.equal(answer?.sender_type, 'character');
+  });
 });
 
 describe('behind a reverse proxy', () => {

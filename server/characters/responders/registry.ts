@@ -26,7 +26,7 @@ export class ResponderRegistry {
 
   for(character: CharacterRow, siteResponder: string | null): Responder {
     if (this.override) return this.override;
-    // Asked on every message sent: the stored settings are parsed once, not each time.
+    // Asked for every reply: the stored settings are parsed once, not each time.
     const stored = JSON.stringify([character.responder, siteResponder]);
     let responder = this.byStoredSettings.get(stored);
     if (!responder) {

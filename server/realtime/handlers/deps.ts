@@ -1,4 +1,4 @@
-import type { Log } from '../../chat/replies.js';
+import type { Log } from '../../log.js';
 import type { ChatService } from '../../chat/service.js';
 
 export interface HandlerDeps {
