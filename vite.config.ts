@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { build, defineConfig, type InlineConfig, type Plugin, type ResolvedConfig } from 'vite';
-
-/** The chat's module, fetched on demand by the loader; it is imported next to the loader's own URL. */
-const CHAT_FILE = 'tipsy-chat-panel.mjs';
+// CHAT_FILE: the chat's module, fetched on demand by the loader; it is imported next to the loader's own URL.
+import { CHAT_FILE, chatModuleVersion } from './server/http/chat-module.js';
 
 /**
  * Fully minified, for pages rather than bundlers: whitespace too (a library build keeps it by
@@ -64,7 +62,7 @@ function buildLoaderAfterChat(): Plugin {
       const chat = bundle[CHAT_FILE];
       if (chat?.type !== 'chunk') throw new Error(`${CHAT_FILE} was not built`);
       // server/http/static-files.ts hashes the file on disk the same way: only this version is cached for good.
-      const version = createHash('sha256').update(chat.code).digest('hex').slice(0, 12);
+      const version = chatModuleVersion(chat.code);
       await build(loaderConfig(config, `${CHAT_FILE}?v=${version}`));
     },
   };

@@ -6,10 +6,10 @@
  * database), and raw better-sqlite3 doing the same inserts with nothing around them.
  * Run: npm run bench -- durable-writes   (BENCH_SOCKETS=100 BENCH_WINDOW=16 BENCH_SECONDS=5 BENCH_PROFILE_DIR=dir)
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startQuietServer } from './lib/bench-site.js';
-import { topSelfTime } from './lib/cpu-profile.js';
+import { printSelfTime, profileOf, topSelfTime } from './lib/cpu-profile.js';
 import { startEchoServer } from './lib/echo-baseline.js';
 import type { ClosedLoopResult as LoadResult } from './lib/closed-loop-load.js';
 import { runLoadProcess } from './lib/load-process.js';
@@ -26,6 +26,7 @@ progress(`raw better-sqlite3 inserts for ${SECONDS} s each…`);
 const raw = await measureRawMessageWrites(SECONDS);
 const echo = await startEchoServer();
 const { server, siteKey } = await startQuietServer();
+const serverPid = server.child.pid;
 try {
   progress(`bare Socket.IO: ${SOCKETS} sockets × ${WINDOW} in flight for ${SECONDS} s…`);
   const bare = await runLoadProcess<LoadResult>(LOAD, [echo.url, '-', SOCKETS, WINDOW, SECONDS]);
@@ -48,14 +49,9 @@ try {
 
 // With BENCH_PROFILE_DIR set, the server wrote a CPU profile as it stopped: where its busy time went.
 const profileDir = process.env.BENCH_PROFILE_DIR;
-if (profileDir) {
-  const [largest] = readdirSync(profileDir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => join(profileDir, f))
-    .sort((a, b) => statSync(b).size - statSync(a).size);
-  if (largest) {
-    const { total, packages } = topSelfTime(largest, 10);
-    console.log(`\nServer CPU while up (${(total / 1000).toFixed(1)} s busy, start-up included; self time): ${largest}\n`);
-    printTable(packages.map((p) => ({ where: p.name, ms: Math.round(p.ms), share: `${(p.share * 100).toFixed(1)}%` })));
-  }
+const profile = profileDir && profileOf(profileDir, serverPid);
+if (profile) {
+  const top = topSelfTime(profile, 10);
+  console.log(`\nServer CPU while up (${(top.total / 1000).toFixed(1)} s busy, start-up included; self time): ${profile}\n`);
+  printSelfTime(top);
 }

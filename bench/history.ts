@@ -7,10 +7,9 @@
  * the same SQL through raw better-sqlite3, the same server functions called
  * in-process, and raw better-sqlite3 inserts (the seed's rate, and one
  * transaction per row). The seeded database is cached in bench/.cache/.
- * Run: npm run bench -- history   (BENCH_SECONDS=5 BENCH_CONCURRENCY=1,16 BENCH_CPU_PROF=1)
+ * Run: npm run bench -- history   (BENCH_SECONDS=5 BENCH_CONCURRENCY=1,16 BENCH_PROFILE_DIR=dir)
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
@@ -21,13 +20,15 @@ import { historyPage } from '../server/chat/messages.js';
 import { openSqlite, type Db } from '../server/db/database.js';
 import type { Database } from '../server/db/tables.js';
 import { openRaw, type ChatShape } from './lib/chat-rows.js';
-import { topSelfTime } from './lib/cpu-profile.js';
+import { printSelfTime, profileOf, topSelfTime } from './lib/cpu-profile.js';
 import { measureRawInserts } from './lib/history-inserts.js';
 import { pageInput, type PageMode } from './lib/history-pages.js';
 import { saveResults } from './lib/results.js';
+import { runLoadProcess } from './lib/load-process.js';
 import { historyDb } from './lib/seed-history.js';
+import { ROOMY } from './lib/bench-site.js';
 import { startServerProcess } from './lib/server-process.js';
-import { printTable, progress, progressDone, summarize } from './lib/stats.js';
+import { fmt, printTable, progress, progressDone, summarize, type Latency as StatsLatency } from './lib/stats.js';
 
 const SHAPE: ChatShape = {
   conversations: Number(process.env.BENCH_CONVERSATIONS ?? 10_000),
@@ -47,15 +48,8 @@ const TARGET_P99_MS = 5;
 // The server signs with this, and the bench mints tokens with the server's own code and the same key.
 const SECRET = 'history-bench-signing-secret-not-for-production';
 const LOAD = new URL('./lib/history-load.ts', import.meta.url).pathname;
-const PROFILER = new URL('./lib/profile-on-exit.mjs', import.meta.url).pathname;
 
-interface Latency {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-  perSecond: number;
-}
+type Latency = StatsLatency & { count: number; perSecond: number };
 interface LoadResult extends Latency {
   errors: Record<string, number>;
   checked: number;
@@ -66,11 +60,11 @@ const loadAtStart = loadavg()[0]!;
 
 // 1. The database: seeded once, then reused.
 const { file, seed, cached } = await historyDb(SHAPE, SEED_LIMIT_S * 1000);
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const megabytes = `${fmt(statSync(file).size / 1024 / 1024)} MB`;
 console.log(
   cached
-    ? `Reusing ${file} (${fmt(seed.rows)} messages, seeded ${seed.seededAt} at ${fmt(seed.rowsPerSecond)} rows/s)`
-    : `Seeded ${file}`,
+    ? `Reusing ${file} (${megabytes}, ${fmt(seed.rows)} messages, seeded ${seed.seededAt} at ${fmt(seed.rowsPerSecond)} rows/s)`
+    : `Seeded ${file} (${megabytes})`,
 );
 
 // 2. Raw better-sqlite3 inserts, bounded, into fresh databases.
@@ -162,14 +156,10 @@ progressDone();
 
 // 4. The server, on the cached database, and the load generator, each in its own process.
 const work = mkdtempSync(join(tmpdir(), 'tipsy-history-'));
-const profileDir = process.env.BENCH_CPU_PROF ? new URL('./results/history-cpu/', import.meta.url).pathname : undefined;
-if (profileDir) mkdirSync(profileDir, { recursive: true });
-const roomy = { points: 1_000_000, seconds: 1 };
 const server = await startServerProcess(
   {
     TIPSY_SECRET: SECRET,
-    TIPSY_LIMITS: JSON.stringify({ requestsPerIp: roomy }),
-    ...(profileDir ? { NODE_OPTIONS: `--import ${PROFILER}`, BENCH_CPU_PROF_DIR: profileDir } : {}),
+    TIPSY_LIMITS: JSON.stringify({ requestsPerIp: ROOMY }),
   },
   { dbFile: file },
 );
@@ -181,14 +171,7 @@ try {
   const targetsFile = join(work, 'targets.json');
   writeFileSync(targetsFile, JSON.stringify(targets));
   const load = (mode: PageMode | 'each', c: number, timeoutSeconds: number) =>
-    new Promise<LoadResult>((resolve, reject) =>
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', LOAD, server.url, targetsFile, mode, String(c), String(SECONDS), String(WARMUP_SECONDS), String(LIMIT), String(SHAPE.perConversation)],
-        { maxBuffer: 1 << 20, timeout: timeoutSeconds * 1000 },
-        (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as LoadResult)),
-      ),
-    );
+    runLoadProcess<LoadResult>(LOAD, [server.url, targetsFile, mode, c, SECONDS, WARMUP_SECONDS, LIMIT, SHAPE.perConversation], timeoutSeconds * 1000);
   // Every visitor calls once first: the server remembers verified tokens, and the figures are its steady state.
   progress(`warm-up: the newest page of each of the ${fmt(conversations.length)} conversations once…`);
   warmUp = await load('each', 16, 300);
@@ -246,13 +229,12 @@ const verdicts = Object.entries(http).map(([name, r]) => `${name} p99 ${r.p99.to
 console.log(`Target p99 ≤ ${TARGET_P99_MS} ms: ${verdicts.join('; ')}`);
 const loadAtEnd = loadavg()[0]!;
 console.log(`Load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${loadAtEnd.toFixed(2)}`);
-if (profileDir) {
-  // The whole server process: start-up and the warm-up too, so run with BENCH_SECONDS long enough to outweigh them.
-  const file = join(profileDir, `${server.child.pid}.cpuprofile`);
-  const top = topSelfTime(file, 12);
-  console.log(`\nServer CPU profile (${file}): ${fmt(top.total)} ms busy; self time by package, then by function\n`);
-  printTable(top.packages.map((p) => ({ where: p.name, ms: Math.round(p.ms), share: `${(p.share * 100).toFixed(1)}%` })));
-  console.log('');
-  printTable(top.functions.map((p) => ({ function: p.name, ms: Math.round(p.ms), share: `${(p.share * 100).toFixed(1)}%` })));
+// With BENCH_PROFILE_DIR set, the server wrote a CPU profile as it stopped: the whole process, start-up and
+// warm-up included, so run with BENCH_SECONDS long enough to outweigh them.
+const profile = process.env.BENCH_PROFILE_DIR && profileOf(process.env.BENCH_PROFILE_DIR, server.child.pid);
+if (profile) {
+  const top = topSelfTime(profile, 12);
+  console.log(`\nServer CPU profile (${profile}): ${fmt(top.total)} ms busy; self time by package, then by function\n`);
+  printSelfTime(top, { functions: true });
 }
 console.log(`Saved ${saveResults('history', { shape: SHAPE, limit: LIMIT, seconds: SECONDS, seed: { ...seed, cached }, inserts, plans, baselines, warmUp, http, loadAverage: { start: loadAtStart, end: loadAtEnd } })}`);

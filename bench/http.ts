@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { postMessage } from '../server/chat/messages.js';
 import { openSqlite } from '../server/db/database.js';
 import { createQuietSite, ROOMY } from './lib/bench-site.js';
-import { topSelfTime, type SelfTime } from './lib/cpu-profile.js';
+import { printSelfTime, topSelfTime, type SelfTime } from './lib/cpu-profile.js';
 import type { HttpLoad, HttpLoadResult } from './lib/http-load.js';
 import { cpuSecondsOf, nextMessage, printedUrl, startProbed } from './lib/probed-process.js';
 import { saveResults } from './lib/results.js';
@@ -186,9 +186,7 @@ if (PROFILE) {
   for (const [endpoint, f] of Object.entries(figures)) {
     if (!f.profile) continue;
     console.log(`\nServer CPU profile during ${endpoint} (${(f.profile.totalMs / 1000).toFixed(1)} s busy; self time)\n`);
-    printTable(f.profile.packages.slice(0, 10).map((p) => ({ where: p.name, ms: Math.round(p.ms), share: `${(p.share * 100).toFixed(1)}%` })));
-    console.log('');
-    printTable(f.profile.functions.map((p) => ({ function: p.name, ms: Math.round(p.ms), share: `${(p.share * 100).toFixed(1)}%` })));
+    printSelfTime(f.profile, { functions: true });
   }
 }
 const failed = Object.values(figures).some((f) => [f.tipsy, f.plain, f.bare, f.bareTrpc].some((r) => r.non2xx + r.errors > 0));

@@ -76,7 +76,7 @@ try {
   ]);
   const charts = [new URL('./results/round-trip-latency.svg', import.meta.url).pathname];
   // The chart in docs/ shows the documented run: the default settings only.
-  if (!process.env.BENCH_RATES && !process.env.BENCH_CONVERSATIONS && !process.env.BENCH_SECONDS) {
+  if (!process.env.BENCH_RATES && !process.env.BENCH_CONVERSATIONS && !process.env.BENCH_SECONDS && !process.env.BENCH_WARMUP_MS) {
     charts.push(new URL('../docs/round-trip-latency.svg', import.meta.url).pathname);
   }
   for (const chart of charts) {

@@ -7,7 +7,7 @@ import { monotonicFactory } from 'ulid';
  */
 const pool = new Uint32Array(1024);
 let next = pool.length;
-function pooledRandom(): number {
+export function pooledRandom(): number {
   if (next === pool.length) {
     getRandomValues(pool);
     next = 0;

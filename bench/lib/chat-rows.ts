@@ -7,12 +7,13 @@
  * active ones), so one conversation's rows are spread over the table as they
  * are in real traffic, not packed together.
  */
-import { randomFillSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { monotonicFactory } from 'ulid';
 import { createSite } from '../../server/auth/sites.js';
 import { upsertCharacter } from '../../server/characters/store.js';
-import { migrateToLatest, openSqlite } from '../../server/db/database.js';
+import { applyPragmas, migrateToLatest, openSqlite } from '../../server/db/database.js';
+import { pooledRandom } from '../../server/ids.js';
 
 export interface ChatShape {
   conversations: number;
@@ -45,17 +46,12 @@ export async function createSiteAndCharacter(file: string): Promise<SiteRefs> {
 }
 
 /**
- * A raw connection with the server's pragmas (server/db/database.ts: WAL,
- * synchronous NORMAL, foreign keys). Checkpoints stay SQLite's automatic ones:
- * the server runs them on a worker thread, which one raw loop does not have.
+ * A raw connection with the server's pragmas (applyPragmas). Checkpoints stay
+ * SQLite's automatic ones: the server runs them on a worker thread, which one
+ * raw loop does not have.
  */
 export function openRaw(file: string, options: SQLite.Options = {}): SQLite.Database {
-  const sqlite = new SQLite(file, options);
-  if (!options.readonly) sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  return sqlite;
+  return applyPragmas(new SQLite(file, options));
 }
 
 /** A small seeded PRNG: the same shape of history on every machine. */
@@ -89,23 +85,6 @@ function texts(random: () => number, count: number, min: number, max: number): s
   });
 }
 
-/**
- * ulid's default PRNG makes one WebCrypto call per character (about 50 µs an
- * id here); the same crypto bytes drawn 64 KB at a time make the same ids
- * about a hundred times cheaper.
- */
-function bufferedCryptoPrng(): () => number {
-  const bytes = new Uint8Array(65_536);
-  let at = bytes.length;
-  return () => {
-    if (at === bytes.length) {
-      randomFillSync(bytes);
-      at = 0;
-    }
-    return bytes[at++]! / 256;
-  };
-}
-
 interface Chat {
   id: string;
   written: number;
@@ -113,7 +92,8 @@ interface Chat {
 
 export class ChatWriter {
   private readonly random = prng(0x715e);
-  private readonly ulid = monotonicFactory(bufferedCryptoPrng());
+  // ulid's default PRNG makes one WebCrypto call per character: the server's pooled draws instead.
+  private readonly ulid = monotonicFactory(pooledRandom);
   private readonly userTexts: string[];
   private readonly characterTexts: string[];
   private readonly pool: Chat[] = [];

@@ -3,7 +3,9 @@
  * time spent in Node's internals or native code (web streams, WebCrypto,
  * SQLite, socket writes) counts for the package that called into it.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { printTable } from './stats.js';
 
 interface ProfileNode {
   id: number;
@@ -72,4 +74,19 @@ export function topSelfTime(file: string, count = 15): { total: number; function
       .slice(0, count)
       .map(([name, ms]) => ({ name, ms, share: ms / total }));
   return { total, functions: top(fn), packages: top(pkg) };
+}
+
+/** The profile `--cpu-prof` wrote in `dir` for process `pid`'s main thread (CPU.<date>.<time>.<pid>.<thread>.<seq>). */
+export function profileOf(dir: string, pid: number | undefined): string | undefined {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && f.includes(`.${pid}.0.`));
+  return file && join(dir, file);
+}
+
+/** Prints the packages (and, with `functions`, the functions) with the most self time. */
+export function printSelfTime(top: { packages: SelfTime[]; functions: SelfTime[] }, options: { functions?: boolean } = {}): void {
+  const share = (p: SelfTime) => `${(p.share * 100).toFixed(1)}%`;
+  printTable(top.packages.slice(0, 10).map((p) => ({ where: p.name, ms: Math.round(p.ms), share: share(p) })));
+  if (!options.functions) return;
+  console.log('');
+  printTable(top.functions.map((p) => ({ function: p.name, ms: Math.round(p.ms), share: share(p) })));
 }

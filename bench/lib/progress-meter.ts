@@ -3,7 +3,7 @@
  * itself on a terminal; without one (CI, a pipe), a plain line every 10%, so
  * a log still shows the job moving.
  */
-import { progress, progressDone } from './stats.js';
+import { fmt, progress, progressDone } from './stats.js';
 
 export interface ProgressMeter {
   /** Reports how many of the total are done (cheap: call it as often as you like). */
@@ -12,7 +12,6 @@ export interface ProgressMeter {
   finish(done: number): void;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function eta(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';

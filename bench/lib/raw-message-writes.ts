@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { migrateToLatest, openSqlite } from '../../server/db/database.js';
+import { applyPragmas, migrateToLatest, openSqlite } from '../../server/db/database.js';
 import { newId, nowIso } from '../../server/ids.js';
 
 export interface RawWriteFigures {
@@ -26,10 +26,7 @@ export async function measureRawMessageWrites(seconds: number, conversations = 1
     const db = openSqlite(file);
     await migrateToLatest(db);
     await db.destroy();
-    const sqlite = new SQLite(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
+    const sqlite = applyPragmas(new SQLite(file));
     const now = nowIso();
     sqlite.prepare('insert into sites (id, name, created_at) values (?, ?, ?)').run('s', 'Raw', now);
     sqlite.prepare('insert into characters (id, site_id, slug, name, created_at) values (?, ?, ?, ?, ?)').run('ch', 's', 'c', 'C', now);

@@ -16,6 +16,9 @@ export function summarize(samples: readonly number[]): Latency & { count: number
   return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
 }
 
+/** A count or a rate for people: rounded, with thousands separators. */
+export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
 export function printTable(rows: Record<string, string | number>[]): void {
   const columns = Object.keys(rows[0] ?? {});
   const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);

@@ -9,17 +9,22 @@ import type { Database } from './tables.js';
 
 export type Db = Kysely<Database>;
 
-/** Opens the embedded SQLite database in WAL mode, creating its folder when needed. */
-export function openSqlite(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
+/** The pragmas the server's connection runs with; tools that open the file raw use them too. */
+export function applyPragmas(sqlite: SQLite.Database): SQLite.Database {
+  if (!sqlite.readonly) sqlite.pragma('journal_mode = WAL');
   // WAL + NORMAL survives a process crash; only an OS crash can lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Reads straight from the mapped file instead of copying each page through a read() call.
   sqlite.pragma('mmap_size = 268435456');
+  return sqlite;
+}
+
+/** Opens the embedded SQLite database in WAL mode, creating its folder when needed. */
+export function openSqlite(file: string): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = applyPragmas(new SQLite(file));
   return new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: cachePreparedStatements(sqlite) }) });
 }
 

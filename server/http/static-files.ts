@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { CHAT_FILE, chatModuleVersion } from './chat-module.js';
 
 export interface StaticOptions {
   widgetDir: string;
@@ -13,10 +13,8 @@ export interface StaticOptions {
 
 const SITE_KEY_PLACEHOLDER = /%TIPSY_SITE_KEY%/g;
 
-const CHAT_FILE = 'tipsy-chat-panel.mjs';
-
 /** The chat module asked for by version (`tipsy-chat-panel.mjs?v=<content hash>`, as the loader does). */
-const VERSIONED_CHAT = /^\/widget\/tipsy-chat-panel\.mjs\?v=([0-9a-f]+)(?:&|$)/;
+const VERSIONED_CHAT = new RegExp(`^/widget/${CHAT_FILE.replaceAll('.', '\\.')}\\?v=([0-9a-f]+)(?:&|$)`);
 
 /**
  * The version of the chat module on disk: its content hash, as the build names it
@@ -30,7 +28,7 @@ function chatVersion(file: string): () => Promise<string | undefined> {
       const { mtimeMs, size } = await stat(file);
       const stamp = `${mtimeMs}:${size}`;
       if (known?.stamp !== stamp) {
-        known = { stamp, version: createHash('sha256').update(await readFile(file)).digest('hex').slice(0, 12) };
+        known = { stamp, version: chatModuleVersion(await readFile(file)) };
       }
       return known.version;
     } catch {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { CHAT_FILE, chatModuleVersion } from '../../server/http/chat-module.js';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { get, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,12 +9,9 @@ import { startHarness, type Harness } from './harness.js';
 
 const FOR_GOOD = 'public, max-age=31536000, immutable';
 
-/** The version the build gives the chat module: the first 12 hex digits of its content's SHA-256. */
-const versionOf = (code: string) => createHash('sha256').update(code).digest('hex').slice(0, 12);
-
 describe('serving the widget', () => {
   const widgetDir = mkdtempSync(join(tmpdir(), 'tipsy-widget-'));
-  const chatFile = join(widgetDir, 'tipsy-chat-panel.mjs');
+  const chatFile = join(widgetDir, CHAT_FILE);
   let h: Harness;
 
   before(async () => {
@@ -34,9 +32,19 @@ describe('serving the widget', () => {
   };
 
   it('keeps the chat module for good under its own version, a retry included', async () => {
-    const version = versionOf('export const chat = 1;\n');
+    const version = chatModuleVersion('export const chat = 1;\n');
     assert.equal(await cacheControl(`tipsy-chat-panel.mjs?v=${version}`), FOR_GOOD);
     assert.equal(await cacheControl(`tipsy-chat-panel.mjs?v=${version}&retry=1`), FOR_GOOD);
+    // A revalidation (304) keeps the same promise.
+    const first = await fetch(`${h.url}/widget/tipsy-chat-panel.mjs?v=${version}`);
+    await first.arrayBuffer();
+    // node:http, not fetch: fetch adds `cache-control: no-cache` to a request that sets If-None-Match itself.
+    const again = await new Promise<IncomingMessage>((resolve) =>
+      get(`${h.url}/widget/tipsy-chat-panel.mjs?v=${version}`, { headers: { 'if-none-match': first.headers.get('etag')! } }, resolve),
+    );
+    again.resume();
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.headers['cache-control'], FOR_GOOD);
   });
 
   it('lets no cache keep the chat module under another version, as a server mid-deploy is asked for', async () => {
@@ -44,11 +52,11 @@ describe('serving the widget', () => {
   });
 
   it('follows the chat module when a deploy replaces it under the running server', async () => {
-    const old = versionOf('export const chat = 1;\n');
+    const old = chatModuleVersion('export const chat = 1;\n');
     writeFileSync(chatFile, 'export const chat = 2;\n');
     utimesSync(chatFile, new Date(), new Date(Date.now() + 5000)); // a new mtime, however coarse the file system's clock
     assert.equal(await cacheControl(`tipsy-chat-panel.mjs?v=${old}`), 'no-cache');
-    assert.equal(await cacheControl(`tipsy-chat-panel.mjs?v=${versionOf('export const chat = 2;\n')}`), FOR_GOOD);
+    assert.equal(await cacheControl(`tipsy-chat-panel.mjs?v=${chatModuleVersion('export const chat = 2;\n')}`), FOR_GOOD);
   });
 
   it('keeps the loader, whose name never changes, for five minutes', async () => {
