@@ -11,6 +11,7 @@ import { io, type Socket } from 'socket.io-client';
 import { createSite, updateSite } from '../server/auth/sites.js';
 import { upsertCharacter } from '../server/characters/store.js';
 import { openSqlite } from '../server/db/database.js';
+import { DEFAULT_LIMITS } from '../server/limits/policy.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/protocol/events.js';
 import { saveResults } from './lib/results.js';
 import { startServerProcess } from './lib/server-process.js';
@@ -20,15 +21,17 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const FLOOD_MS = 20_000;
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const server = await startServerProcess();
+// The server lets sites send as often as the measurement needs (a site may only tighten the server's limits).
+const roomy = { points: 100_000, seconds: 60 };
+const server = await startServerProcess({ TIPSY_LIMITS: JSON.stringify({ messageBurst: roomy, messageSustained: roomy, socketEvents: roomy }) });
 try {
-  // Two sites on one server: the flooder's has the default limits; the measuring visitor's
-  // lets it send as often as the measurement needs, so only the flood can slow it.
+  // Two sites on one server: the flooder's tightens its limits back to the defaults; the measuring
+  // visitor's keeps the server's roomy ones, so only the flood can slow it.
   const db = openSqlite(server.dbFile);
   const flooded = await createSite(db, { name: 'Flooded shop', origins: [] });
   const measured = await createSite(db, { name: 'Measured shop', origins: [] });
-  const roomy = { points: 100_000, seconds: 60 };
-  await updateSite(db, measured.siteId, { limits: { messageBurst: roomy, messageSustained: roomy, socketEvents: roomy } });
+  const { messageBurst, messageSustained, socketEvents } = DEFAULT_LIMITS;
+  await updateSite(db, flooded.siteId, { limits: { messageBurst, messageSustained, socketEvents } });
   for (const site of [flooded, measured]) await upsertCharacter(db, site.siteId, { slug: 'barkeep', name: 'Barkeep', persona: 'A bartender.' });
   await db.destroy();
 

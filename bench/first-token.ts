@@ -13,6 +13,7 @@ import { createSite } from '../server/auth/sites.js';
 import { upsertCharacter } from '../server/characters/store.js';
 import { openSqlite } from '../server/db/database.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/protocol/events.js';
+import { ROOMY } from './lib/bench-site.js';
 import { saveResults } from './lib/results.js';
 import { startServerProcess } from './lib/server-process.js';
 import { printTable, progress, progressDone, summarize } from './lib/stats.js';
@@ -24,13 +25,14 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const model = fork(new URL('./lib/model-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
 process.once('exit', () => model.kill()); // never leave the endpoint running
 const modelUrl = await new Promise<string>((resolve) => model.once('message', (m) => resolve(String(m))));
-const server = await startServerProcess();
+const server = await startServerProcess({
+  TIPSY_LIMITS: JSON.stringify({ messageBurst: ROOMY, messageSustained: ROOMY, socketEvents: ROOMY, sessionsPerIp: ROOMY }),
+  // The endpoint is on this machine: sites reach a private address only where the operator allows it.
+  TIPSY_RESPONDER_PRIVATE_HOSTS: new URL(modelUrl).host,
+});
 try {
   const db = openSqlite(server.dbFile);
   const site = await createSite(db, { name: 'Bench', origins: [] });
-  const roomy = { points: 1_000_000, seconds: 60 };
-  const { updateSite } = await import('../server/auth/sites.js');
-  await updateSite(db, site.siteId, { limits: { messageBurst: roomy, messageSustained: roomy, socketEvents: roomy, sessionsPerIp: roomy } });
   await upsertCharacter(db, site.siteId, { slug: 'simulated', name: 'Simulated', persona: 'A bartender.' });
   await upsertCharacter(db, site.siteId, {
     slug: 'model',

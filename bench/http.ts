@@ -26,6 +26,7 @@ import { printSelfTime, topSelfTime, type SelfTime } from './lib/cpu-profile.js'
 import type { HttpLoad, HttpLoadResult } from './lib/http-load.js';
 import { cpuSecondsOf, nextMessage, printedUrl, startProbed } from './lib/probed-process.js';
 import { saveResults } from './lib/results.js';
+import { BENCH_ENV } from './lib/server-process.js';
 import { printTable, progress, progressDone } from './lib/stats.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -71,11 +72,8 @@ async function startTipsy(endpoint: Endpoint) {
     stdout: 'pipe',
     cpuProbe: PROFILE,
     env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
+      ...BENCH_ENV,
       TIPSY_DB: dbFile,
-      TIPSY_SEED_DEMO: 'false',
-      TIPSY_LOG_LEVEL: 'warn',
       TIPSY_LIMITS: JSON.stringify({ sessionsPerIp: ROOMY, requestsPerIp: ROOMY }),
     },
   });

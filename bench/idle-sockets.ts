@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createQuietSite, ROOMY } from './lib/bench-site.js';
 import { nextMessage, printedUrl, startProbed, type MemoryFigures, type ProbedProcess } from './lib/probed-process.js';
 import { saveResults } from './lib/results.js';
-import { startServerProcess, type ServerProcess } from './lib/server-process.js';
+import { BENCH_ENV, startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { printTable, progress, progressDone } from './lib/stats.js';
 
 const SIZES = (process.env.BENCH_SOCKETS ?? '1000,5000,10000').split(',').map(Number);
@@ -62,7 +62,13 @@ const ofType = (type: string) => (m: unknown) => {
 };
 
 // Only the limits a benchmark from a few addresses would hit; socket events keep their default window.
-const TIPSY_LIMITS = JSON.stringify({ sessionsPerIp: ROOMY, requestsPerIp: ROOMY, socketConnectsPerIp: ROOMY, socketsPerIp: 100_000 });
+const TIPSY_LIMITS = JSON.stringify({
+  sessionsPerIp: ROOMY,
+  requestsPerIp: ROOMY,
+  socketConnectsPerIp: ROOMY,
+  socketHandshakesPerIp: ROOMY,
+  socketsPerIp: 100_000,
+});
 
 interface Target {
   proc: ProbedProcess;
@@ -86,7 +92,7 @@ async function startTipsy(dbFile: string): Promise<Target> {
   const proc = startProbed(`${ROOT}server/main.ts`, {
     probe: true,
     stdout: 'pipe',
-    env: { PORT: '0', HOST: '127.0.0.1', TIPSY_DB: dbFile, TIPSY_SEED_DEMO: 'false', TIPSY_LOG_LEVEL: 'warn', TIPSY_LIMITS },
+    env: { ...BENCH_ENV, TIPSY_DB: dbFile, TIPSY_LIMITS },
   });
   return { proc, url: await printedUrl(proc.child) };
 }

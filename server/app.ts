@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SiteDirectory } from './auth/site-directory.js';
+import { SiteRules } from './auth/site-rules.js';
 import { loadSigningSecret } from './auth/signing-secret.js';
 import { VisitorTokens } from './auth/visitor-tokens.js';
 import { ResponderRegistry } from './characters/responders/registry.js';
@@ -15,7 +16,9 @@ import { startCheckpoints } from './db/checkpoints.js';
 import { GroupCommit } from './db/group-commit.js';
 import { ensureDemoSite } from './demo-seed.js';
 import { compileTrust } from './http/client-address.js';
-import { clientErrorHandler, registerErrorHandler } from './http/error-handler.js';
+import { capConnectionsPerAddress } from './http/connection-cap.js';
+import { frameworkErrors, registerErrorHandler } from './http/error-handler.js';
+import { requestTimeouts } from './http/request-timeouts.js';
 import { resolveLimits } from './limits/policy.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { ReplySlots } from './limits/reply-slots.js';
@@ -60,10 +63,14 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     // which refuses batches over its limit with a typed error (Node caps the line at 16 KB).
     routerOptions: { maxParamLength: 16_384 },
     bodyLimit: 256 * 1024,
-    clientErrorHandler,
+    // A request must arrive within TIPSY_REQUEST_TIMEOUT_MS; late ones answer 408 (http/request-timeouts.ts).
+    ...requestTimeouts(config.requestTimeoutMs),
+    // A URL Fastify cannot decode answers in the error envelope too (http/error-handler.ts).
+    frameworkErrors,
   });
 
   registerErrorHandler(app);
+  capConnectionsPerAddress(app.server, { maxPerAddress: config.maxConnectionsPerIp, trust, log: app.log });
 
   const log = app.log;
   const checkpoints = config.dbFile === ':memory:' ? undefined : await startCheckpoints(db, config.dbFile, log);
@@ -71,11 +78,12 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const sites = new SiteDirectory(db, config.limits);
   const tokens = new VisitorTokens(await loadSigningSecret(db, config.secret), config.tokenTtlSeconds);
   let closing = false;
-  const io = createSocketServer(app.server, sites, () => closing);
+  const io = createSocketServer(app.server);
   const redis = config.redisUrl ? await linkThroughRedis(io, config.redisUrl, config.redisPrefix, log) : undefined;
   const rateLimits = new RateLimits({ redis: redis?.limits, prefix: config.redisPrefix });
   const broadcaster = roomBroadcaster(io, redis !== undefined);
-  const responders = new ResponderRegistry(config.responder, config.simulatedDelayMs, options.responder);
+  const siteRules = new SiteRules(config);
+  const responders = new ResponderRegistry(config.responder, config.simulatedDelayMs, siteRules.endpoints, options.responder);
   const replies = new ReplyRunner(db, sites, responders, broadcaster, log, config.replyDeadlines);
   const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, broadcaster, log);
   await staleReplies.start();
@@ -85,8 +93,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const access = new AccessSweeper(io, sites, log, redis !== undefined);
   io.on('access_changed', () => void access.recheck());
   io.on('stop_generation', (conversationId) => replies.stop(conversationId));
-  attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log });
-  const services: Services = { db, chat, sessions, access };
+  attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log, isClosing: () => closing });
+  const services: Services = { db, chat, sessions, access, siteRules };
   await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp });
 
   const demo = config.seedDemo
@@ -116,6 +124,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   app.addHook('onClose', async () => {
     await redis?.close();
     await checkpoints?.stop();
+    await responders.close();
     await db.destroy();
   });
 

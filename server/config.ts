@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HostList, PrivateHosts, SiteResponders, type EndpointRulesConfig } from './characters/responders/endpoint-rules.js';
 import type { ResponderSettings } from './characters/responders/settings.js';
 import { LimitsOverride } from './limits/policy.js';
 
@@ -25,6 +26,11 @@ const EnvSchema = z.object({
   TIPSY_OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   TIPSY_OPENAI_MODEL: z.string().min(1).max(200).default('gpt-4o-mini'),
   TIPSY_OPENAI_API_KEY: z.string().min(1).max(500).optional(),
+  /** Private addresses a site's model endpoint may reach: false (none), true (any), or a comma list of host[:port]. */
+  TIPSY_RESPONDER_PRIVATE_HOSTS: PrivateHosts.default(false),
+  /** Who may choose a character's model endpoint: any site, only the TIPSY_RESPONDER_HOSTS, or none (the server's own only). */
+  TIPSY_SITE_RESPONDERS: SiteResponders.default('any'),
+  TIPSY_RESPONDER_HOSTS: HostList.default([]),
   /** On SIGTERM, how long running replies may take to finish before they are cut short. */
   TIPSY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   TIPSY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -36,6 +42,10 @@ const EnvSchema = z.object({
    * true (any), a hop count, or a comma list of addresses, CIDRs or loopback/linklocal/uniquelocal.
    */
   TIPSY_TRUST_PROXY: z.string().max(1000).default('false'),
+  /** A request's headers and body must have arrived within this time, or its connection is closed. */
+  TIPSY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Open TCP connections one address may hold (a trusted proxy is not counted: it must cap its clients). */
+  TIPSY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(256),
   /** JSON overriding the default limits for every site, e.g. {"messageBurst":{"points":10,"seconds":10}}. */
   TIPSY_LIMITS: z
     .string()
@@ -63,11 +73,15 @@ export interface Config {
   replyDeadlines: { firstMs: number; idleMs: number };
   /** The server's default responder; undefined = simulated. */
   responder?: ResponderSettings;
+  /** Which model endpoints sites may choose, and which private addresses those may reach. */
+  responderEndpoints: EndpointRulesConfig;
   shutdownGraceMs: number;
   logLevel: z.infer<typeof EnvSchema>['TIPSY_LOG_LEVEL'];
   redisUrl?: string;
   redisPrefix: string;
   trustProxy: string;
+  requestTimeoutMs: number;
+  maxConnectionsPerIp: number;
   limits?: LimitsOverride;
   /** Folder holding the built widget (served at /widget/). */
   widgetDir: string;
@@ -98,11 +112,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responder: e.TIPSY_OPENAI_BASE_URL
       ? { kind: 'openai', baseUrl: e.TIPSY_OPENAI_BASE_URL, model: e.TIPSY_OPENAI_MODEL, apiKey: e.TIPSY_OPENAI_API_KEY }
       : undefined,
+    responderEndpoints: {
+      privateHosts: e.TIPSY_RESPONDER_PRIVATE_HOSTS,
+      siteResponders: e.TIPSY_SITE_RESPONDERS,
+      listedHosts: e.TIPSY_RESPONDER_HOSTS,
+    },
     shutdownGraceMs: e.TIPSY_SHUTDOWN_GRACE_MS,
     logLevel: e.TIPSY_LOG_LEVEL,
     redisUrl: e.TIPSY_REDIS_URL,
     redisPrefix: e.TIPSY_REDIS_PREFIX,
     trustProxy: e.TIPSY_TRUST_PROXY,
+    requestTimeoutMs: e.TIPSY_REQUEST_TIMEOUT_MS,
+    maxConnectionsPerIp: e.TIPSY_MAX_CONNECTIONS_PER_IP,
     limits: e.TIPSY_LIMITS,
     widgetDir: new URL('../dist/', import.meta.url).pathname,
     demoDir: new URL('../demo/', import.meta.url).pathname,

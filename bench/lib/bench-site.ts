@@ -8,7 +8,10 @@ import { startServerProcess, type ServerProcess } from './server-process.js';
 /** A window no benchmark fills. */
 export const ROOMY = { points: 1_000_000, seconds: 60 };
 
-/** Creates, in the database file, a site with roomy session limits (plus `limits`) and a character that stays silent. */
+/**
+ * Creates, in the database file, a site with roomy session limits (plus `limits`) and a character that stays silent.
+ * A site's limits never loosen the server's: start the server with TIPSY_LIMITS at least as roomy.
+ */
 export async function createQuietSite(dbFile: string, limits: LimitsOverride = {}): Promise<{ siteId: string; siteKey: string }> {
   const db = openSqlite(dbFile);
   try {
@@ -28,6 +31,7 @@ export async function startQuietServer(env: Record<string, string> = {}): Promis
       sessionsPerIp: ROOMY,
       requestsPerIp: ROOMY,
       socketConnectsPerIp: ROOMY,
+      socketHandshakesPerIp: ROOMY,
       socketEvents: ROOMY,
       messageBurst: ROOMY,
       messageSustained: ROOMY,

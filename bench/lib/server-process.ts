@@ -17,6 +17,20 @@ export interface ServerProcess {
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
+/**
+ * What every benchmarked server runs with. Benchmarks open up to thousands of
+ * connections from a few loopback addresses: the per-address connection cap is
+ * lifted, as it would be for a trusted proxy's address.
+ */
+export const BENCH_ENV = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  TIPSY_SEED_DEMO: 'false',
+  TIPSY_LOG_LEVEL: 'warn',
+  TIPSY_SIM_DELAY_MS: '0',
+  TIPSY_MAX_CONNECTIONS_PER_IP: '1000000',
+};
+
 /** Starts `server/main.ts` as a child process; pass `dbFile` to reuse a database (it is then kept). */
 export async function startServerProcess(env: Record<string, string> = {}, options: { dbFile?: string } = {}): Promise<ServerProcess> {
   const dir = options.dbFile ? undefined : mkdtempSync(join(tmpdir(), 'tipsy-bench-'));
@@ -24,7 +38,7 @@ export async function startServerProcess(env: Record<string, string> = {}, optio
   // BENCH_PROFILE_DIR=dir: the server writes a CPU profile there when it stops, to find the hot path.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'server/main.ts')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TIPSY_DB: dbFile, TIPSY_SEED_DEMO: 'false', TIPSY_LOG_LEVEL: 'warn', TIPSY_SIM_DELAY_MS: '0', ...env },
+    env: { ...process.env, ...BENCH_ENV, TIPSY_DB: dbFile, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await printedUrl(child).catch((error: unknown) => {

@@ -3,13 +3,14 @@ import { TipsyError } from '../errors.js';
 import { isOriginAllowed, normalizeOrigin, wildcardCandidates } from './origins.js';
 import { parseStoredJson } from '../db/stored-json.js';
 import { TtlCache } from './ttl-cache.js';
+import { limitsWithin } from '../limits/ceilings.js';
 import { LimitsOverride, resolveLimits, type Limits } from '../limits/policy.js';
 
 export interface SiteAccess {
   id: string;
   name: string;
   origins: readonly string[];
-  /** The defaults, the operator's overrides, then the site's own. */
+  /** The defaults, the operator's overrides, then the site's own (never looser than the operator's). */
   limits: Limits;
   /** Whether pages may define characters by attributes. */
   allowPageCharacters: boolean;
@@ -34,12 +35,16 @@ export class SiteDirectory {
   private readonly sites = new TtlCache<SiteAccess | null>(DIRECTORY_TTL_MS);
   private readonly knownOrigins = new TtlCache<boolean>(DIRECTORY_TTL_MS);
   private readonly forgetListeners: (() => void)[] = [];
+  /** The operator's limits: every site's unless it tightens them, and their ceilings. */
+  private readonly operatorLimits: Limits;
 
   constructor(
     private readonly db: Db,
     /** The operator's overrides of the default limits (TIPSY_LIMITS). */
-    private readonly limitOverrides?: LimitsOverride,
-  ) {}
+    limitOverrides?: LimitsOverride,
+  ) {
+    this.operatorLimits = resolveLimits(limitOverrides);
+  }
 
   /** The site and key id of a live publishable key, checked against the request's origin. */
   async requirePublishableKey(key: string, origin: string | undefined): Promise<{ site: SiteAccess; keyId: string }> {
@@ -72,7 +77,7 @@ export class SiteDirectory {
         id: site.id,
         name: site.name,
         origins: origins.map((o) => o.origin),
-        limits: resolveLimits(this.limitOverrides, parseSiteLimits(site.limits)),
+        limits: limitsWithin(this.operatorLimits, parseSiteLimits(site.limits)),
         allowPageCharacters: site.allow_page_characters === 1,
         responder: site.responder,
       };
@@ -93,7 +98,7 @@ export class SiteDirectory {
 
   /** The site's limits; the operator's defaults for a site that is gone. */
   async limitsFor(siteId: string): Promise<Limits> {
-    return (await this.findById(siteId))?.limits ?? resolveLimits(this.limitOverrides);
+    return (await this.findById(siteId))?.limits ?? this.operatorLimits;
   }
 
   /** Whether any site lists this origin (exactly or by wildcard): the gate before a socket says who it is. */

@@ -1,6 +1,8 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { z } from 'zod';
 import { TipsyError } from '../errors.js';
+import { assertJsonBounds, type JsonBounds } from '../json-bounds.js';
+import { clip, LineText, Text } from '../text.js';
 import { CharacterInput, slugify } from './inputs.js';
 import type { CharacterRecord } from './store.js';
 
@@ -8,13 +10,13 @@ import type { CharacterRecord } from './store.js';
  * The community's Character Card V2 (`chara_card_v2`), as JSON or embedded in
  * a PNG's `chara` text chunk (base64 JSON), so existing cards work as they are.
  */
-const text = z.string().max(20_000).optional();
+const text = Text.max(20_000).optional();
 export const CharacterCardV2 = z.object({
   spec: z.literal('chara_card_v2'),
-  spec_version: z.string().max(10).optional(),
+  spec_version: Text.max(10).optional(),
   data: z
     .object({
-      name: z.string().trim().min(1).max(80),
+      name: LineText.trim().min(1).max(80),
       description: text,
       personality: text,
       scenario: text,
@@ -22,9 +24,9 @@ export const CharacterCardV2 = z.object({
       mes_example: text,
       system_prompt: text,
       creator_notes: text,
-      tags: z.array(z.string().max(100)).max(100).optional(),
-      creator: z.string().max(200).optional(),
-      character_version: z.string().max(100).optional(),
+      tags: z.array(Text.max(100)).max(100).optional(),
+      creator: Text.max(200).optional(),
+      character_version: Text.max(100).optional(),
       extensions: z.record(z.string(), z.unknown()).optional(),
     })
     .passthrough(),
@@ -43,15 +45,14 @@ function characterFieldsFromCard(card: CharacterCardV2, slug?: string): Characte
   const persona = [d.system_prompt, d.description, d.personality && `Personality: ${d.personality}`, d.scenario && `Scenario: ${d.scenario}`]
     .filter((part): part is string => !!part?.trim())
     .join('\n\n')
-    .replaceAll('{{char}}', d.name)
-    .slice(0, 8000);
+    .replaceAll('{{char}}', d.name);
   const accent = (d.extensions?.tipsy as { accent?: unknown } | undefined)?.accent;
   return {
     slug: slug ?? slugify(d.name),
     name: d.name,
-    ...(d.first_mes?.trim() && { greeting: d.first_mes.trim().replaceAll('{{char}}', d.name).slice(0, 1000) }),
-    ...(persona && { persona }),
-    ...(d.mes_example?.trim() && { examples: d.mes_example.trim().slice(0, 8000) }),
+    ...(d.first_mes?.trim() && { greeting: clip(d.first_mes.trim().replaceAll('{{char}}', d.name), 1000) }),
+    ...(persona && { persona: clip(persona, 8000) }),
+    ...(d.mes_example?.trim() && { examples: clip(d.mes_example.trim(), 8000) }),
     ...(typeof accent === 'string' && /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(accent) && { accent }),
   };
 }
@@ -77,6 +78,9 @@ export function cardFromCharacter(character: CharacterRecord): CharacterCardV2 {
   };
 }
 
+/** Real cards nest a few levels (extensions, lorebooks); these bounds leave them ample room. */
+const CARD_BOUNDS: JsonBounds = { maxDepth: 64, maxNodes: 100_000 };
+
 /** Reads a card from JSON text or a PNG. */
 export function parseCard(bytes: Buffer): CharacterCardV2 {
   const json = isPng(bytes) ? cardJsonFromPng(bytes) : bytes.toString('utf8');
@@ -86,9 +90,18 @@ export function parseCard(bytes: Buffer): CharacterCardV2 {
   } catch {
     throw new TipsyError('INVALID_INPUT', 'The card is not valid JSON.');
   }
+  return cardFromJson(value);
+}
+
+/** Checks a card already parsed from JSON; its size and depth are bounded before anything walks it. */
+export function cardFromJson(value: unknown): CharacterCardV2 {
+  assertJsonBounds(value, CARD_BOUNDS, 'The card');
   const parsed = CharacterCardV2.safeParse(value);
-  if (!parsed.success) throw new TipsyError('INVALID_INPUT', 'This is not a Character Card V2 (chara_card_v2).');
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const claimsV2 = (value as { spec?: unknown } | null)?.spec === 'chara_card_v2';
+  if (!claimsV2 || !issue) throw new TipsyError('INVALID_INPUT', 'This is not a Character Card V2 (chara_card_v2).');
+  throw new TipsyError('INVALID_INPUT', `This card cannot be read: ${issue.path.join('.')}: ${issue.message}`);
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { hasControls, LineText, MultilineText, Text } from '../text.js';
 import { ResponderSettings } from './responders/settings.js';
 
-/** An avatar is an absolute http(s) URL or a path on the chat server; nothing that could run. */
-export const AvatarUrl = z
-  .string()
-  .trim()
+/**
+ * An avatar is an absolute http(s) URL or a path on the chat server; nothing that could run.
+ * Control characters are refused, not removed: URL parsers drop some of them silently.
+ */
+export const AvatarUrl = Text.trim()
   .max(2048)
   .refine((value) => {
+    if (hasControls(value)) return false;
     if (/^\/(?!\/)/.test(value)) return true;
     try {
       const { protocol } = new URL(value);
@@ -24,24 +27,30 @@ export const CharacterSlug = z
 /** A CSS hex colour, and nothing else: it goes into the widget's styles. */
 export const Accent = z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'An accent is a hex colour like #c2410c.');
 
+/** A character's name: one line, control characters removed (it is shown in lists and terminals). */
+export const CharacterName = LineText.trim().min(1).max(80);
+
+/** Long fields keep their line breaks; other control characters are removed. */
+const Greeting = MultilineText.trim().min(1).max(1000);
+
 export const CharacterInput = z.object({
   slug: CharacterSlug,
-  name: z.string().trim().min(1).max(80),
+  name: CharacterName,
   avatarUrl: AvatarUrl.optional(),
-  greeting: z.string().trim().min(1).max(1000).optional(),
-  persona: z.string().max(8000).optional(),
+  greeting: Greeting.optional(),
+  persona: MultilineText.max(8000).optional(),
   /** Example dialogue (`{{user}}: …` / `{{char}}: …` lines). */
-  examples: z.string().max(8000).optional(),
+  examples: MultilineText.max(8000).optional(),
   accent: Accent.optional(),
   responder: ResponderSettings.optional(),
 });
 
 /** A character defined by a page's attributes (when its site allows it). */
 export const PageCharacterInput = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: CharacterName,
   avatarUrl: AvatarUrl.optional(),
-  greeting: z.string().trim().min(1).max(1000).optional(),
-  persona: z.string().max(4000).optional(),
+  greeting: Greeting.optional(),
+  persona: MultilineText.max(4000).optional(),
 });
 export type PageCharacterInput = z.infer<typeof PageCharacterInput>;
 export type CharacterInput = z.infer<typeof CharacterInput>;

@@ -4,7 +4,7 @@ import type { CharacterRow } from '../db/tables.js';
 import { newId, nowIso } from '../ids.js';
 import { notFound, TipsyError } from '../errors.js';
 import type { CharacterView } from '../protocol/message.js';
-import type { CharacterInput, PageCharacterInput } from './inputs.js';
+import type { CharacterInput } from './inputs.js';
 import {
   mergeResponderSettings,
   parseResponderSettings,
@@ -144,23 +144,6 @@ export function toCharacterRecord(row: CharacterRow): CharacterRecord {
     origin: row.origin,
     createdAt: row.created_at,
   };
-}
-
-/**
- * A character defined by a page's attributes: stored on first use, updated
- * when the attributes change. It never replaces a character the site defined.
- */
-export async function upsertPageCharacter(db: Db, siteId: string, slug: string, def: PageCharacterInput): Promise<void> {
-  const columns = { name: def.name, avatar_url: def.avatarUrl ?? null, greeting: def.greeting ?? null, persona: def.persona ?? '' };
-  // One statement: the update applies only to a page's own character, so no race can touch the site's.
-  const result = await db
-    .insertInto('characters')
-    .values({ id: newId(), site_id: siteId, slug, created_at: nowIso(), origin: 'page', ...columns })
-    .onConflict((oc) => oc.columns(['site_id', 'slug']).doUpdateSet(columns).where('characters.origin', '=', 'page'))
-    .executeTakeFirst();
-  if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
-    throw new TipsyError('NOT_ALLOWED', `"${slug}" is one of the site's own characters; a page cannot redefine it.`);
-  }
 }
 
 export function toCharacterView(row: CharacterRow): CharacterView {

@@ -2,22 +2,33 @@ import { z } from 'zod';
 import { PageCharacterInput } from '../characters/inputs.js';
 import { TipsyError } from '../errors.js';
 import { LIMITS } from '../protocol/message.js';
+import { LineText, MultilineText, Text } from '../text.js';
+
+export { clip, LineText, MultilineText, Text } from '../text.js';
 
 /**
  * Input schemas shared by both transports, so a rule is written once.
- * Unknown fields are dropped (zod's default for objects).
+ * Unknown fields are dropped (zod's default for objects). Every string is
+ * built on Text: it must be well-formed Unicode, or it is refused.
  */
-export const Id = z.string().trim().min(1).max(64);
+export const Id = Text.trim().min(1).max(64);
 
-export const MessageContent = z
-  .string()
-  .max(LIMITS.messageMaxChars, `A message can have at most ${LIMITS.messageMaxChars} characters.`)
-  .refine((s) => s.trim().length > 0, 'A message cannot be empty.');
+/** A host site's own user id: hashed and compared exactly as given, so never cleaned, only checked. */
+export const ExternalUserId = Text.min(1).max(255);
+
+/** A display name: one line, control characters removed. */
+export const DisplayName = LineText.trim().min(1).max(100);
+
+/** Kept as written, but for control characters other than tab and newline, which are removed. */
+export const MessageContent = MultilineText.max(
+  LIMITS.messageMaxChars,
+  `A message can have at most ${LIMITS.messageMaxChars} characters.`,
+).refine((s) => s.trim().length > 0, 'A message cannot be empty.');
 
 export const SendMessageInput = z.object({
   conversationId: Id,
   content: MessageContent,
-  clientMessageId: z.string().min(1).max(64).optional(),
+  clientMessageId: Text.min(1).max(64).optional(),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 
@@ -45,15 +56,15 @@ export const TypingInput = z.object({
 
 /** A host site's signed-in user: `hash` is the hex HMAC-SHA256 of `id` under the site's identity secret. */
 export const VerifiedUserInput = z.object({
-  id: z.string().min(1).max(255),
+  id: ExternalUserId,
   hash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'user-hash must be 64 hex characters.'),
-  name: z.string().trim().min(1).max(100).optional(),
+  name: DisplayName.optional(),
 });
 
 export const SessionStartInput = z.object({
-  siteKey: z.string().min(1).max(128),
-  character: z.string().trim().min(1).max(64).optional(),
-  visitorToken: z.string().min(1).max(2048).optional(),
+  siteKey: Text.min(1).max(128),
+  character: Text.trim().min(1).max(64).optional(),
+  visitorToken: Text.min(1).max(2048).optional(),
   user: VerifiedUserInput.optional(),
   /** A character defined by the page's attributes (the site must allow it); `character` is then its slug. */
   characterDefinition: PageCharacterInput.optional(),

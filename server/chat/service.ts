@@ -24,6 +24,11 @@ export interface ChatDeps {
   broadcaster: ConversationBroadcaster;
 }
 
+/** A visitor as they send: verified, and from an address (their share of the site's reply queue is counted by both). */
+export interface Sender extends VisitorIdentity {
+  ip: string;
+}
+
 const TOO_FAST = 'You are sending messages too quickly. Please wait a moment.';
 
 /**
@@ -56,7 +61,7 @@ export class ChatService {
    * Stores the visitor's message, then (and only then) tells the room and asks
    * the character to reply. A retried send returns the stored copy and does neither again.
    */
-  async send(visitor: VisitorIdentity, input: SendMessageInput, checked?: ConversationRow): Promise<Message> {
+  async send(visitor: Sender, input: SendMessageInput, checked?: ConversationRow): Promise<Message> {
     const { db, writes, sites, rateLimits, replySlots, replies } = this.deps;
     if (!replies.accepting) throw new TipsyError('UNAVAILABLE', 'The chat server is restarting. Your message will be sent in a moment.');
     // `checked`: the input's conversation, its ownership already checked (when the visitor's socket joined it).
@@ -75,7 +80,12 @@ export class ChatService {
     try {
       // A silent character takes no reply slot: nothing will be queued for it.
       if (await replies.willReply(conversation)) {
-        slot = replySlots.reserve(visitor.siteId, { inFlight: limits.repliesInFlight, queue: limits.replyQueue });
+        slot = replySlots.reserve(visitor.siteId, visitor, {
+          inFlight: limits.repliesInFlight,
+          queue: limits.replyQueue,
+          perIp: limits.repliesPerIp,
+          perVisitor: limits.repliesPerVisitor,
+        });
       }
     } catch (error) {
       await refund();

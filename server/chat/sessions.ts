@@ -1,9 +1,10 @@
 import { isValidUserHash } from '../auth/identity.js';
-import { assertOrigin, type SiteDirectory } from '../auth/site-directory.js';
+import { assertOrigin, type SiteAccess, type SiteDirectory } from '../auth/site-directory.js';
 import { identitySecretOf } from '../auth/sites.js';
 import type { VerifiedVisitor, VisitorTokens } from '../auth/visitor-tokens.js';
-import { CharacterSlug, slugify } from '../characters/inputs.js';
-import { findCharacter, toCharacterView, upsertPageCharacter } from '../characters/store.js';
+import { CharacterSlug, type PageCharacterInput } from '../characters/inputs.js';
+import { pageCharacter } from '../characters/page-characters.js';
+import { findCharacter, toCharacterView } from '../characters/store.js';
 import type { Db } from '../db/database.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { TipsyError } from '../errors.js';
@@ -34,15 +35,9 @@ export class Sessions {
     const { db, sites, tokens, rateLimits } = this.deps;
     const { site, keyId } = await sites.requirePublishableKey(input.siteKey, request.origin);
     await rateLimits.consume('sessionsPerIp', site.limits.sessionsPerIp, `${site.id}:${request.ip}`, 'Too many new chats from this network. Please wait a little.');
-    let slug = input.character;
-    if (input.characterDefinition) {
-      if (!site.allowPageCharacters) {
-        throw new TipsyError('NOT_ALLOWED', 'This site does not allow characters defined on the page.');
-      }
-      slug = parseInput(CharacterSlug, slug ?? `page-${slugify(input.characterDefinition.name)}`);
-      await upsertPageCharacter(db, site.id, slug, input.characterDefinition);
-    }
-    const character = await findCharacter(db, site.id, slug);
+    const character = input.characterDefinition
+      ? await this.pageCharacter(site, input.character, input.characterDefinition)
+      : await findCharacter(db, site.id, input.character);
     const visitorId = input.user
       ? await this.verifiedVisitor(site.id, input.user)
       : ((await this.returningVisitor(input.visitorToken, site.id)) ?? (await this.newVisitor(site.id)));
@@ -53,6 +48,14 @@ export class Sessions {
       conversationId: conversation.id,
       character: toCharacterView(character),
     };
+  }
+
+  /** The character a page defines by its attributes, where its site allows that. */
+  private pageCharacter(site: SiteAccess, slug: string | undefined, definition: PageCharacterInput) {
+    if (!site.allowPageCharacters) {
+      throw new TipsyError('NOT_ALLOWED', 'This site does not allow characters defined on the page.');
+    }
+    return pageCharacter(this.deps.db, site.id, slug === undefined ? undefined : parseInput(CharacterSlug, slug), definition);
   }
 
   /** A token's visitor, if the token is valid, its key still live, and the origin one its site allows. */

@@ -61,10 +61,14 @@ export async function startCheckpoints(db: Db, file: string, log: Log, options: 
     async stop() {
       if (stopped) return;
       stopped = true;
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // The worker says when its last checkpoint is done (it stays alive listening for messages, so it never exits by itself).
+      const finished = new Promise<void>((resolve) => {
+        worker.on('message', (m: { type: string }) => m.type === 'stopped' && resolve());
+        worker.once('exit', () => resolve());
+      });
       worker.postMessage('stop');
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
       clearTimeout(timer);
       await worker.terminate();
     },

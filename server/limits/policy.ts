@@ -15,9 +15,13 @@ const Count = (value: number) => z.number().int().min(1).max(100_000).default(va
  * - requests per IP: the widget makes a handful per minute; 300 is room for
  *   many tabs and visitors behind one address;
  * - socket connects per IP: reconnects with backoff make a few a minute;
+ * - socket handshakes per IP: each connection (and reconnect) opens one Engine.IO
+ *   session first; counted before the session exists, so a flood costs no memory;
  * - socket events: typing and sends; 40 in 10 s is far above any person;
  * - sockets: a visitor with 8 tabs is plenty, 50 per IP covers a NAT;
- * - replies: each costs model time; 4 at once per site per process, 50 waiting.
+ * - replies: each costs model time; 4 at once per site per process, 50 waiting;
+ *   one address holds at most 10 of those places and one visitor 3, so a
+ *   crowd of scripted visitors behind one address cannot fill a site's queue.
  */
 export const Limits = z.object({
   messageBurst: Window(5, 10),
@@ -25,16 +29,19 @@ export const Limits = z.object({
   sessionsPerIp: Window(30, 600),
   requestsPerIp: Window(300, 60),
   socketConnectsPerIp: Window(60, 60),
+  socketHandshakesPerIp: Window(60, 60),
   socketEvents: Window(40, 10),
   socketsPerIp: Count(50),
   socketsPerVisitor: Count(8),
   repliesInFlight: Count(4),
   replyQueue: Count(50),
+  repliesPerIp: Count(10),
+  repliesPerVisitor: Count(3),
 });
 export type Limits = z.infer<typeof Limits>;
 export type LimitWindow = Limits['messageBurst'];
 
-/** What a site (or TIPSY_LIMITS) may override: any subset of the limits. */
+/** What a site (or TIPSY_LIMITS) may override: any subset of the limits; a site only to tighten them (ceilings.ts). */
 export const LimitsOverride = z
   .object(
     Object.fromEntries(

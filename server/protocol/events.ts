@@ -45,6 +45,13 @@ export interface ClientToServerEvents {
   stop_generation: (payload: StopGenerationPayload, ack: (result: Ack<{ stopped: boolean }>) => void) => void;
 }
 
+/** Every event a client may send, at run time: anything else is refused before any handler runs. */
+export const CLIENT_EVENTS = ['join_conversation', 'send_message', 'typing', 'stop_generation'] as const satisfies readonly (keyof ClientToServerEvents)[];
+// The list and the map name the same events: adding one to the map without the list fails to compile.
+type MissingFromList = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENTS)[number]>;
+const everyEventListed: [MissingFromList] extends [never] ? true : MissingFromList = true;
+void everyEventListed;
+
 export interface StopGenerationPayload {
   conversationId: string;
 }

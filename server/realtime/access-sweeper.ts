@@ -2,6 +2,7 @@ import { isOriginAllowed } from '../auth/origins.js';
 import { DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
 import type { Log } from '../log.js';
 import { visitorRoom } from './limits.js';
+import { sessionOrigin } from './session-origins.js';
 import type { TipsyServer } from './types.js';
 
 /**
@@ -62,7 +63,8 @@ export class AccessSweeper {
         site &&
         expiresAt > Date.now() &&
         (await this.sites.isKeyLive(keyId)) &&
-        isOriginAllowed(socket.handshake.headers.origin, site.origins);
+        // The origin the socket's Engine.IO session is bound to: its handshake may have carried none.
+        isOriginAllowed(sessionOrigin(socket.conn), site.origins);
       if (!live) socket.disconnect(true);
     }
   }

@@ -4,7 +4,8 @@ import { TipsyError } from '../errors.js';
 import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits/policy.js';
 import type { RateLimits } from '../limits/rate-limits.js';
-import { toErrorBody } from './ack.js';
+import { splitArguments, toErrorBody } from './ack.js';
+import { refuse } from './middleware.js';
 import type { TipsySocket } from './types.js';
 
 export interface SocketLimitDeps {
@@ -17,12 +18,6 @@ export interface SocketLimitDeps {
 }
 
 type Next = (err?: Error) => void;
-
-/** Hands a refusal to the client's connect_error as `{ code, message, retryAfterMs? }`. */
-export function refuse(next: Next, error: unknown, log: Log): void {
-  const body = toErrorBody(error, log);
-  next(Object.assign(new Error(body.message), { data: body }));
-}
 
 /** Rooms that count a visitor's and an address's open sockets, on every process (through the adapter). */
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
@@ -84,8 +79,7 @@ export function eventRate(socket: TipsySocket, { rateLimits, sites, log }: Socke
         next();
       },
       (error: unknown) => {
-        const ack = packet.at(-1);
-        if (typeof ack === 'function') ack({ ok: false, error: toErrorBody(error, log) });
+        splitArguments(packet).ack?.({ ok: false, error: toErrorBody(error, log) });
         if (++refusedInARow > limits.socketEvents.points && socket.connected) {
           log.warn({ visitorId: socket.data.visitorId, ip: socket.data.ip }, 'disconnecting a socket that ignores rate limits');
           socket.disconnect(true);

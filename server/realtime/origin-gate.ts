@@ -1,38 +1,57 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isOriginAllowed } from '../auth/origins.js';
 import type { SiteDirectory } from '../auth/site-directory.js';
+import { admitOrigin, openSession, sessionOrigin } from './session-origins.js';
 import type { TipsyServer } from './types.js';
 
-const sidOf = (url: string | undefined) => new URL(url ?? '/', 'http://x').searchParams.get('sid');
+/** The parts of an Engine.IO session the gate uses (its `id` is private in Engine.IO's types). */
+interface EngineSession {
+  id: string;
+  request: IncomingMessage;
+  once(event: 'close', fn: () => void): void;
+  /** With `discard`, at once, without waiting for the client's next poll. */
+  close(discard?: boolean): void;
+}
+
+export const sidOf = (url: string | undefined) => new URL(url ?? '/', 'http://x').searchParams.get('sid');
 
 /**
  * Engine.IO middleware: runs on every Socket.IO HTTP request (the handshake,
  * each long-poll, the WebSocket upgrade), so no request skips an origin check.
  *
  * The handshake must come from an origin some site lists. Every later request
- * of that session must come from the same origin; the socket's own site is
- * checked against it once the token says who the visitor is (see server.ts),
- * and again by the access sweeper whenever keys or origins change.
+ * of that session must come from the same origin. A same-origin page's
+ * handshake (a GET) carries no Origin: its session takes the first known one
+ * it shows, and only if every site whose visitor already authenticated on it
+ * allows that origin (otherwise the session is closed). The socket's own site
+ * is checked against the session's origin once the token says who the visitor
+ * is (see server.ts), and again by the access sweeper whenever keys or origins change.
  * CORS is answered here, for a passing origin only.
  */
 export function originGate(io: TipsyServer, sites: SiteDirectory, isClosing: () => boolean) {
-  // Each Engine.IO session's handshake origin, for as long as the session lives.
-  const handshakeOrigins = new Map<string, string | undefined>();
-  io.engine.on('connection', (session: { id: string; request: IncomingMessage; once(event: 'close', fn: () => void): void }) => {
-    handshakeOrigins.set(session.id, session.request.headers.origin);
-    session.once('close', () => handshakeOrigins.delete(session.id));
+  // This server's open sessions by id: later requests name theirs in `sid`.
+  const sessions = new Map<string, EngineSession>();
+  io.engine.on('connection', (session: EngineSession) => {
+    sessions.set(session.id, session);
+    openSession(session, session.request.headers.origin);
+    session.once('close', () => sessions.delete(session.id));
   });
 
-  /**
-   * A later request of a session must come from the session's origin. A same-origin page's
-   * handshake (a GET) carries no Origin; its session takes the first one it shows, if known.
-   */
+  const siteAllows = async (siteId: string, origin: string) => {
+    const site = await sites.findById(siteId);
+    return site !== null && isOriginAllowed(origin, site.origins);
+  };
+
   const sameSession = async (sid: string, origin: string): Promise<boolean> => {
-    if (!handshakeOrigins.has(sid)) return true; // an unknown session id is refused by Engine.IO itself
-    const bound = handshakeOrigins.get(sid);
-    if (bound !== undefined) return bound === origin;
-    if (!(await sites.isKnownOrigin(origin))) return false;
-    handshakeOrigins.set(sid, origin);
-    return true;
+    const session = sessions.get(sid);
+    if (!session) return true; // an unknown session id is refused by Engine.IO itself
+    // Only an origin some site lists may bind a session that has none.
+    if (sessionOrigin(session) === undefined && !(await sites.isKnownOrigin(origin))) return false;
+    const allowed = await admitOrigin(session, origin, siteAllows);
+    // Bound now, but a visitor already on the session belongs to a site that does not allow it:
+    // end the session at once (not at its next poll), so nothing more is sent on it.
+    if (!allowed && sessionOrigin(session) === origin) session.close(true);
+    return allowed;
   };
 
   return (req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void => {

@@ -1,56 +1,68 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { SiteDirectory } from '../auth/site-directory.js';
 import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
 import { registerConversationHandlers } from './handlers/conversation.js';
 import { registerMessageHandlers } from './handlers/messages.js';
 import { registerTypingHandlers } from './handlers/typing.js';
-import { concurrentSockets, connectRate, eventRate, refuse, type SocketLimitDeps } from './limits.js';
+import { concurrentSockets, connectRate, eventRate, type SocketLimitDeps } from './limits.js';
+import { guarded, knownEventsOnly, refuse } from './middleware.js';
+import { handshakeLimit } from './handshake-limit.js';
 import { originGate } from './origin-gate.js';
+import { authenticateOnSession } from './session-origins.js';
 import type { TipsyServer } from './types.js';
 import { JoinedConversations } from './joined-conversations.js';
 
 /** A message is at most 4,000 characters; 64 KB leaves room for framing and nothing more. */
 const MAX_PACKET_BYTES = 64 * 1024;
 
-export function createSocketServer(httpServer: HttpServer, sites: SiteDirectory, isClosing: () => boolean): TipsyServer {
-  const io: TipsyServer = new Server(httpServer, {
+/** The Socket.IO server; it serves nothing until attachChat has set up its gates. */
+export function createSocketServer(httpServer: HttpServer): TipsyServer {
+  return new Server(httpServer, {
     maxHttpBufferSize: MAX_PACKET_BYTES,
     serveClient: false,
   });
-  // The widget is cross-origin by nature: originGate checks origins and answers CORS.
-  io.engine.use(originGate(io, sites, isClosing));
-  return io;
 }
 
 /**
- * Every socket goes through, in order: the connect rate of its address, the
- * visitor token (and the origin its site allows), the number of sockets its
- * visitor and address already have open. Then its events are counted and handled.
+ * Every Socket.IO HTTP request goes through, in order: the handshake count of
+ * its address (the cheapest, so a flood is refused before anything else runs),
+ * then the origin gate (which answers CORS: the widget is cross-origin by nature).
+ * Every socket then goes through: the connect rate of its address, the visitor
+ * token (and whether its site allows its Engine.IO session's origin), the number
+ * of sockets its visitor and address already have open. Then its events are
+ * counted and handled.
  */
-export function attachChat(io: TipsyServer, deps: { chat: ChatService; sessions: Sessions } & SocketLimitDeps): void {
+export function attachChat(
+  io: TipsyServer,
+  deps: { chat: ChatService; sessions: Sessions; isClosing: () => boolean } & SocketLimitDeps,
+): void {
   const { chat, sessions, log } = deps;
-  io.use(connectRate(deps));
-  io.use((socket, next) => {
-    const { auth, headers } = socket.handshake;
+  io.engine.use(handshakeLimit({ ...deps, window: deps.limits.socketHandshakesPerIp }));
+  io.engine.use(originGate(io, deps.sites, deps.isClosing));
+  io.use(guarded(connectRate(deps), log));
+  io.use(guarded((socket, next) => {
+    const { auth } = socket.handshake;
     const token = typeof auth?.token === 'string' ? auth.token : undefined;
-    sessions.authenticate(token, headers.origin).then(
+    // The session's origin, not the handshake's: the CONNECT packet may come in a later request that carries one.
+    authenticateOnSession(socket.conn, (origin) => sessions.authenticate(token, origin)).then(
       (visitor) => {
         Object.assign(socket.data, visitor);
         next();
       },
       (error: unknown) => refuse(next, error, log),
     );
-  });
-  io.use(concurrentSockets(io, deps));
+  }, log));
+  io.use(guarded(concurrentSockets(io, deps), log));
 
   io.on('connection', (socket) => {
+    // Counted first (unknown events cost their sender too), then only the protocol's events go on.
     socket.use(eventRate(socket, deps));
+    socket.use(knownEventsOnly());
     const handlerDeps = { chat, log };
     const joined = new JoinedConversations(socket, chat);
     registerConversationHandlers(socket, handlerDeps, joined);
     registerMessageHandlers(socket, handlerDeps, joined);
-    registerTypingHandlers(socket);
+    registerTypingHandlers(socket, handlerDeps);
   });
 }

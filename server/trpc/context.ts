@@ -1,5 +1,6 @@
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { AccessChanges } from '../auth/access-changes.js';
+import type { SiteRules } from '../auth/site-rules.js';
 import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
 import type { Db } from '../db/database.js';
@@ -9,6 +10,8 @@ export interface Services {
   chat: ChatService;
   sessions: Sessions;
   access: AccessChanges;
+  /** What the operator lets a site owner set (limit ceilings, model endpoints). */
+  siteRules: SiteRules;
 }
 
 export interface Context extends Services {

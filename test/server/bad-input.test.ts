@@ -66,6 +66,11 @@ describe('bad input', () => {
     loose.emit('typing', 'nope');
     loose.emit('typing', null);
     loose.emit('no_such_event', 1, 2, 3);
+    // Each of these ended the whole process once: a handler that threw before its promise, an `error` nobody listened for.
+    loose.emit('stop_generation', null);
+    loose.emit('stop_generation', {});
+    loose.emit('stop_generation');
+    loose.emit('error', { boom: true });
     loose.emit('send_message', { conversationId, content: 'no ack' }, 'not a function');
     const join = await socket.emitWithAck('join_conversation', 'x'.repeat(1000));
     assert.equal(!join.ok && join.error.code, 'INVALID_INPUT');

@@ -24,7 +24,8 @@ const CARD: CharacterCardV2 = {
 
 describe('characters', () => {
   let h: Harness;
-  before(async () => (h = await startHarness()));
+  // A model address on this machine, allowed for the test that stores one.
+  before(async () => (h = await startHarness({ config: { responderEndpoints: { privateHosts: ['127.0.0.1:9'], siteResponders: 'any', listedHosts: [] } } })));
   after(() => h.close());
 
   it('imports a Character Card V2 as it is, and opens conversations with its first message', async () => {
@@ -60,23 +61,26 @@ describe('characters', () => {
     assert.equal(await trpcErrorCode(admin.admin.characters.import.mutate({ pngBase64: 'bm90IGEgcG5n' })), 'INVALID_INPUT');
   });
 
-  it('lets a page define a character only where the site allows it, stores it, and updates it when the attributes change', async () => {
+  it('lets a page define a character only where the site allows it, and stores each definition as a character of its own', async () => {
     const start = (characterDefinition: { name: string; greeting?: string; persona?: string }, character?: string) =>
       h.api().session.start.mutate({ siteKey: h.siteKey, characterDefinition, character });
     assert.equal(await trpcErrorCode(start({ name: 'Pip' })), 'NOT_ALLOWED');
 
     await h.admin().admin.site.update.mutate({ allowPageCharacters: true });
     const first = await start({ name: 'Pip the Parrot', greeting: 'Squawk!', persona: 'A parrot.' });
-    assert.deepEqual(first.character, { slug: 'page-pip-the-parrot', name: 'Pip the Parrot', greeting: 'Squawk!' });
+    assert.match(first.character.slug, /^page-pip-the-parrot-[0-9a-f]{16}$/);
+    assert.deepEqual(first.character, { slug: first.character.slug, name: 'Pip the Parrot', greeting: 'Squawk!' });
     const changed = await start({ name: 'Pip the Parrot', greeting: 'SQUAWK!', persona: 'A loud parrot.' });
     assert.equal(changed.character.greeting, 'SQUAWK!');
-    const listed = (await h.admin().admin.characters.list.query()).find((c) => c.slug === 'page-pip-the-parrot')!;
-    assert.equal(listed.origin, 'page');
-    assert.equal(listed.persona, 'A loud parrot.');
+    assert.notEqual(changed.character.slug, first.character.slug);
+    const listed = await h.admin().admin.characters.list.query();
+    assert.equal(listed.find((c) => c.slug === changed.character.slug)?.persona, 'A loud parrot.');
+    assert.equal(listed.find((c) => c.slug === first.character.slug)?.persona, 'A parrot.', 'the first definition is unchanged');
+    assert.equal(listed.find((c) => c.slug === first.character.slug)?.origin, 'page');
 
     assert.equal(await trpcErrorCode(start({ name: 'Impostor' }, 'barkeep')), 'NOT_ALLOWED', 'a page cannot redefine a site character');
     const named = await start({ name: 'Mo' }, 'mo');
-    assert.equal(named.character.slug, 'mo');
+    assert.match(named.character.slug, /^mo-[0-9a-f]{16}$/);
   });
 
   it('keeps a model’s API key to itself once set', async () => {

@@ -1,14 +1,15 @@
 /**
  * A local HTTP server that speaks OpenAI's streaming chat-completions protocol
- * (server-sent events), for tests. The requested `model` picks its behaviour.
+ * (server-sent events), for tests. The requested `model` picks its behaviour;
+ * `redirect` answers 307 to the `redirectTo` given when it was started.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface FakeModel {
   baseUrl: string;
-  /** Every request's body, in order. */
-  requests: { model: string; messages: { role: string; content: string }[] }[];
+  /** Every request's body (and the Authorization header it came with), in order. */
+  requests: { model: string; messages: { role: string; content: string }[]; authorization?: string }[];
   close(): Promise<void>;
 }
 
@@ -18,7 +19,11 @@ function chunk(res: ServerResponse, content: string): void {
   res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'fake', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`);
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, model: string): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, model: string, redirectTo?: string, ownWords: readonly string[] = WORDS): Promise<void> {
+  if (model === 'redirect') {
+    res.writeHead(307, { location: redirectTo ?? '/' }).end();
+    return;
+  }
   if (model === 'http-500') {
     res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'model exploded' } }));
     return;
@@ -26,7 +31,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, model: string):
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   if (model === 'slow-start') await sleep(3000);
   if (model === 'blank-start') chunk(res, '\n\n'); // models often open with whitespace
-  const words = model === 'long' ? Array.from({ length: 60 }, (_, i) => `word${i} `) : WORDS;
+  const words = model === 'long' ? Array.from({ length: 60 }, (_, i) => `word${i} `) : ownWords;
   for (const [i, word] of words.entries()) {
     if (res.destroyed) return;
     if (model === 'error-mid' && i === 3) return void req.socket.destroy();
@@ -37,15 +42,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, model: string):
   res.end('data: [DONE]\n\n');
 }
 
-export async function startFakeModel(): Promise<FakeModel> {
+export async function startFakeModel(options: { redirectTo?: string; words?: readonly string[] } = {}): Promise<FakeModel> {
   const requests: FakeModel['requests'] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
       const parsed = JSON.parse(body || '{}') as FakeModel['requests'][number];
-      requests.push(parsed);
-      void handle(req, res, parsed.model);
+      requests.push({ ...parsed, ...(req.headers.authorization && { authorization: req.headers.authorization }) });
+      void handle(req, res, parsed.model, options.redirectTo, options.words);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

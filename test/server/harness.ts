@@ -56,10 +56,13 @@ export const ROOMY_LIMITS: LimitsOverride = {
   sessionsPerIp: roomy,
   requestsPerIp: roomy,
   socketConnectsPerIp: roomy,
+  socketHandshakesPerIp: roomy,
   socketEvents: roomy,
   socketsPerIp: 100_000,
   socketsPerVisitor: 100_000,
   replyQueue: 100_000,
+  repliesPerIp: 100_000,
+  repliesPerVisitor: 100_000,
 };
 
 export function testConfig(dbFile: string, overrides: Partial<Config> = {}): Config {
@@ -73,6 +76,7 @@ export function testConfig(dbFile: string, overrides: Partial<Config> = {}): Con
     logLevel: 'silent',
     limits: ROOMY_LIMITS,
     shutdownGraceMs: 0,
+    maxConnectionsPerIp: 100_000,
     ...overrides,
   };
 }

@@ -10,7 +10,13 @@ describe('replies from an OpenAI-compatible model', () => {
   let model: FakeModel;
   before(async () => {
     model = await startFakeModel();
-    h = await startHarness({ config: { replyDeadlines: { firstMs: 700, idleMs: 700 } } });
+    h = await startHarness({
+      config: {
+        replyDeadlines: { firstMs: 700, idleMs: 700 },
+        // The fake model is local: the operator allows it (sites may reach no private address by default).
+        responderEndpoints: { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] },
+      },
+    });
     const admin = h.admin();
     for (const name of ['ok', 'blank-start', 'slow-start', 'error-mid', 'http-500', 'hang', 'long']) {
       await admin.admin.characters.create.mutate({

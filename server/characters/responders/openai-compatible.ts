@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { ReplyRequest, Responder } from './responder.js';
+import type { ModelFetch } from './guarded-fetch.js';
 import { buildPrompt } from './prompt.js';
 import type { ResponderSettings } from './settings.js';
 
@@ -9,13 +10,18 @@ type OpenAISettings = Extract<ResponderSettings, { kind: 'openai' }>;
 export class OpenAICompatibleResponder implements Responder {
   private readonly client: OpenAI;
 
-  constructor(private readonly settings: OpenAISettings) {
+  constructor(
+    private readonly settings: OpenAISettings,
+    /** Guarded: a site's endpoint reaches only what the operator allows, and no redirect is followed. */
+    fetch: ModelFetch,
+  ) {
     this.client = new OpenAI({
       baseURL: settings.baseUrl,
       // Local servers (Ollama, llama.cpp) ignore the key, but the client insists on one.
       apiKey: settings.apiKey ?? 'not-needed',
       maxRetries: 0, // a retry would restart a reply the visitor is already reading
       timeout: 120_000,
+      fetch,
     });
   }
 

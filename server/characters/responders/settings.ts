@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseStoredJson } from '../../db/stored-json.js';
+import { TipsyError } from '../../errors.js';
 
 /**
  * Which model speaks for a character: the simulated one (offline), or any
@@ -37,16 +38,29 @@ export function redactResponderSettings(settings: ResponderSettings | undefined)
 
 const hintOf = (key: string) => (key.length > 12 ? `…${key.slice(-4)}` : '…');
 
+/** An endpoint as compared for the API key: the same address however it is spelt (case, default port, trailing slash). */
+function endpointOf(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}`;
+}
+
 /**
  * The settings to store: an API key sent back as the hint it was shown as
- * keeps the stored key, so settings can be read, changed and written back.
+ * keeps the stored key, so settings can be read, changed and written back,
+ * but only for the same endpoint: a key is never sent to an address it was
+ * not given for, so a new address needs the key again in full.
  */
 export function mergeResponderSettings(incoming: ResponderSettings | null | undefined, storedJson: string | null): string | null | undefined {
   if (incoming === undefined) return undefined;
   if (incoming === null) return null;
   const stored = parseResponderSettings(storedJson);
   if (incoming.kind === 'openai' && incoming.apiKey?.startsWith('…') && stored?.kind === 'openai' && stored.apiKey) {
-    if (incoming.apiKey === hintOf(stored.apiKey)) return JSON.stringify({ ...incoming, apiKey: stored.apiKey });
+    if (incoming.apiKey === hintOf(stored.apiKey)) {
+      if (endpointOf(incoming.baseUrl) !== endpointOf(stored.baseUrl)) {
+        throw new TipsyError('INVALID_INPUT', 'Give the API key again in full for a new address: a stored key is sent only where it was set.');
+      }
+      return JSON.stringify({ ...incoming, apiKey: stored.apiKey });
+    }
   }
   return JSON.stringify(incoming);
 }

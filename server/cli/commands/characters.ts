@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { describeIssues } from '../../chat/inputs.js';
+import { clip, describeIssues } from '../../chat/inputs.js';
 import { CharacterInput } from '../../characters/inputs.js';
 import { cardFromCharacter, characterFromCard, embedCardInPng, parseCard, plainPng } from '../../characters/cards.js';
 import { createCharacter, findCharacter, listCharacters, toCharacterRecord } from '../../characters/store.js';
 import { TipsyError } from '../../errors.js';
-import { print, table, type Output } from '../output.js';
+import { plain, print, table, type Output } from '../output.js';
 import type { WithDb } from '../with-db.js';
 
 const CharacterFile = z.union([CharacterInput, z.array(CharacterInput).min(1).max(100)]);
@@ -57,7 +57,7 @@ export function registerCharacterCommands(program: Command, withDb: WithDb): voi
       withDb(async (db) => {
         const card = parseCard(await readFile(opts.file).catch(() => failRead(opts.file)));
         const created = await createCharacter(db, siteId, characterFromCard(card, opts.slug));
-        print(opts, created, () => `Imported ${created.name} as "${created.slug}".`);
+        print(opts, created, () => `Imported ${plain(created.name)} as "${created.slug}".`);
       }),
     );
 
@@ -75,7 +75,7 @@ export function registerCharacterCommands(program: Command, withDb: WithDb): voi
         } else {
           await writeFile(opts.out, `${JSON.stringify(card, null, 2)}\n`);
         }
-        process.stdout.write(`Wrote ${opts.out}\n`);
+        process.stdout.write(`Wrote ${plain(opts.out)}\n`);
       }),
     );
 
@@ -86,7 +86,7 @@ export function registerCharacterCommands(program: Command, withDb: WithDb): voi
       withDb(async (db) => {
         const characters = await listCharacters(db, siteId);
         print(opts, characters, () =>
-          table(characters.map((c) => ({ slug: c.slug, name: c.name, greeting: (c.greeting ?? '').slice(0, 50) }))),
+          table(characters.map((c) => ({ slug: c.slug, name: c.name, greeting: clip(c.greeting ?? '', 50) }))),
         );
       }),
     );

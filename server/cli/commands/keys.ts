@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { insertKey, listKeys, revokeKey, rotateKey } from '../../auth/keys.js';
 import type { SiteKeyKind } from '../../db/tables.js';
-import { print, table, type Output } from '../output.js';
+import { plain, print, table, type Output } from '../output.js';
 import type { WithDb } from '../with-db.js';
 
 function parseKind(value: string): SiteKeyKind {
@@ -43,7 +43,7 @@ export function registerKeyCommands(program: Command, withDb: WithDb): void {
     .action((siteId: string, keyId: string, opts: Output) =>
       withDb(async (db) => {
         const issued = await rotateKey(db, siteId, keyId);
-        print(opts, issued, () => `Revoked ${keyId}. New ${issued.kind} key ${issued.id}: ${issued.key}`);
+        print(opts, issued, () => `Revoked ${plain(keyId)}. New ${issued.kind} key ${issued.id}: ${issued.key}`);
       }),
     );
 
@@ -54,7 +54,7 @@ export function registerKeyCommands(program: Command, withDb: WithDb): void {
     .action((siteId: string, keyId: string, opts: Output) =>
       withDb(async (db) => {
         await revokeKey(db, siteId, keyId);
-        print(opts, { revoked: keyId }, () => `Revoked ${keyId}.`);
+        print(opts, { revoked: keyId }, () => `Revoked ${plain(keyId)}.`);
       }),
     );
 }

@@ -1,8 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { describeIssues } from '../../chat/inputs.js';
+import { describeIssues, parseInput } from '../../chat/inputs.js';
 import { LimitsOverride } from '../../limits/policy.js';
+import { SiteRules } from '../../auth/site-rules.js';
+import { loadConfig } from '../../config.js';
+import { SiteName } from '../../auth/site-inputs.js';
 import { createSite, listSites, rotateIdentitySecret, updateSite } from '../../auth/sites.js';
-import { print, table, type Output } from '../output.js';
+import { plain, print, table, type Output } from '../output.js';
 import type { WithDb } from '../with-db.js';
 
 const collectOrigins = (value: string, previous: string[] = []) => [...previous, value];
@@ -31,10 +34,11 @@ export function registerSiteCommands(program: Command, withDb: WithDb): void {
     .option('--json', 'print JSON')
     .action((opts: { name: string; origin: string[] } & Output) =>
       withDb(async (db) => {
-        const created = await createSite(db, { name: opts.name, origins: opts.origin });
+        const name = parseInput(SiteName, opts.name);
+        const created = await createSite(db, { name, origins: opts.origin });
         print(opts, { ...created, origins: opts.origin }, () =>
           [
-            `Created site ${opts.name} (${created.siteId})`,
+            `Created site ${plain(name)} (${created.siteId})`,
             `  publishable key  ${created.publishableKey}   (embed it in your pages)`,
             `  secret key       ${created.secretKey}   (server-side only; shown once)`,
             `  identity secret  ${created.identitySecret}   (signs user-hash; server-side only)`,
@@ -63,8 +67,11 @@ export function registerSiteCommands(program: Command, withDb: WithDb): void {
     .option('--json', 'print JSON')
     .action((siteId: string, opts: { name?: string; origin?: string[]; limits?: LimitsOverride | null } & Output) =>
       withDb(async (db) => {
-        const updated = await updateSite(db, siteId, { name: opts.name, origins: opts.origin, limits: opts.limits });
-        print(opts, updated, () => `Updated ${updated.name}: origins ${updated.origins.join(' ') || '(none)'}`);
+        const name = opts.name === undefined ? undefined : parseInput(SiteName, opts.name);
+        // The operator's limits (TIPSY_LIMITS, read here as the server reads it) are the ceilings.
+        new SiteRules(loadConfig()).assertLimits(opts.limits);
+        const updated = await updateSite(db, siteId, { name, origins: opts.origin, limits: opts.limits });
+        print(opts, updated, () => `Updated ${plain(updated.name)}: origins ${plain(updated.origins.join(' ')) || '(none)'}`);
       }),
     );
 

@@ -1,17 +1,16 @@
-import { TypingInput } from '../../chat/inputs.js';
+import { parseInput, TypingInput } from '../../chat/inputs.js';
+import { notFound } from '../../errors.js';
 import { conversationRoom, type TipsySocket } from '../types.js';
+import type { HandlerDeps } from './deps.js';
+import { handle } from './handle.js';
 
-export function registerTypingHandlers(socket: TipsySocket): void {
-  socket.on('typing', (payload) => {
-    const parsed = TypingInput.safeParse(payload);
-    if (!parsed.success) return;
-    const room = conversationRoom(parsed.data.conversationId);
+export function registerTypingHandlers(socket: TipsySocket, { log }: HandlerDeps): void {
+  handle(socket, log, 'typing', (payload) => {
+    const { conversationId, typing } = parseInput(TypingInput, payload);
+    const room = conversationRoom(conversationId);
     // Only a joined room counts: joining is where ownership was checked.
-    if (!socket.rooms.has(room)) return;
-    socket.to(room).emit('typing', {
-      conversation_id: parsed.data.conversationId,
-      sender_type: 'user',
-      typing: parsed.data.typing,
-    });
+    if (!socket.rooms.has(room)) throw notFound('The conversation');
+    socket.to(room).emit('typing', { conversation_id: conversationId, sender_type: 'user', typing });
+    return {};
   });
 }

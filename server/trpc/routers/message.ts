@@ -5,7 +5,7 @@ export const messageRouter = router({
   /** The same as the socket's `send_message`, for when no socket can be had. */
   send: visitorProcedure
     .input(SendMessageInput)
-    .mutation(async ({ ctx, input }) => ({ message: await ctx.chat.send(ctx.visitor, input) })),
+    .mutation(async ({ ctx, input }) => ({ message: await ctx.chat.send({ ...ctx.visitor, ip: ctx.ip }, input) })),
 
   /** The same as the socket's `stop_generation`. */
   stop: visitorProcedure.input(StopInput).mutation(({ ctx, input }) => ctx.chat.stop(ctx.visitor, input.conversationId)),

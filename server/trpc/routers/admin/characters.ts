@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { CharacterInput, CharacterSlug, CharacterUpdateInput } from '../../../characters/inputs.js';
-import { cardFromCharacter, characterFromCard, embedCardInPng, parseCard, plainPng } from '../../../characters/cards.js';
+import { cardFromCharacter, cardFromJson, characterFromCard, embedCardInPng, parseCard, plainPng } from '../../../characters/cards.js';
 import { createCharacter, deleteCharacter, findCharacter, listCharacters, toCharacterRecord, updateCharacter } from '../../../characters/store.js';
 import { adminProcedure, router } from '../../init.js';
 
 export const adminCharactersRouter = router({
   list: adminProcedure.query(({ ctx }) => listCharacters(ctx.db, ctx.siteId)),
-  create: adminProcedure.input(CharacterInput).mutation(({ ctx, input }) => createCharacter(ctx.db, ctx.siteId, input)),
+  create: adminProcedure.input(CharacterInput).mutation(async ({ ctx, input }) => {
+    await ctx.siteRules.assertResponder(input.responder); // only an endpoint the operator allows
+    return createCharacter(ctx.db, ctx.siteId, input);
+  }),
   update: adminProcedure
     .input(CharacterUpdateInput)
     .mutation(async ({ ctx, input: { slug, ...changes } }) => {
+      await ctx.siteRules.assertResponder(changes.responder);
       const updated = await updateCharacter(ctx.db, ctx.siteId, slug, changes);
       await ctx.access.changed(); // whether it answers at all is remembered by every process
       return updated;
@@ -23,8 +27,9 @@ export const adminCharactersRouter = router({
       ]),
     )
     .mutation(({ ctx, input }) => {
-      const bytes = 'pngBase64' in input ? Buffer.from(input.pngBase64, 'base64') : Buffer.from(JSON.stringify(input.card ?? null));
-      return createCharacter(ctx.db, ctx.siteId, characterFromCard(parseCard(bytes), input.slug));
+      // The card is read as it arrived, never re-serialised: its depth is bounded first (cards.ts).
+      const card = 'pngBase64' in input ? parseCard(Buffer.from(input.pngBase64, 'base64')) : cardFromJson(input.card ?? null);
+      return createCharacter(ctx.db, ctx.siteId, characterFromCard(card, input.slug));
     }),
 
   /** A character as a Character Card V2: JSON, or a PNG (a plain square in its accent) with the card inside. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HistoryInput, Id } from '../../../chat/inputs.js';
+import { ExternalUserId, HistoryInput, Id } from '../../../chat/inputs.js';
 import { deleteVisitorData, listConversations, readTranscript } from '../../../chat/transcripts.js';
 import { adminProcedure, router } from '../../init.js';
 
@@ -9,7 +9,7 @@ export const adminConversationsRouter = router({
       z.object({
         before: Id.optional(),
         limit: z.number().int().min(1).max(100).default(50),
-        userId: z.string().min(1).max(255).optional(),
+        userId: ExternalUserId.optional(),
       }),
     )
     .query(({ ctx, input }) => listConversations(ctx.db, ctx.siteId, input)),
@@ -20,7 +20,7 @@ export const adminConversationsRouter = router({
 
   /** Erases one visitor's data: by our visitor id, or by the site's own user id. */
   deleteVisitor: adminProcedure
-    .input(z.union([z.object({ visitorId: Id }), z.object({ userId: z.string().min(1).max(255) })]))
+    .input(z.union([z.object({ visitorId: Id }), z.object({ userId: ExternalUserId })]))
     .mutation(async ({ ctx, input }) => {
       const erased = await deleteVisitorData(ctx.db, ctx.siteId, input);
       ctx.access.visitorErased(erased.visitorId);

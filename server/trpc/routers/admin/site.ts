@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { SiteName, SiteOrigin } from '../../../auth/site-inputs.js';
 import { getSite, rotateIdentitySecret, updateSite } from '../../../auth/sites.js';
 import { ResponderSettings } from '../../../characters/responders/settings.js';
 import { LimitsOverride } from '../../../limits/policy.js';
 import { adminProcedure, router } from '../../init.js';
 
 export const SiteUpdateInput = z.object({
-  name: z.string().trim().min(1).max(120).optional(),
-  origins: z.array(z.string().max(300)).max(100).optional(),
+  name: SiteName.optional(),
+  origins: z.array(SiteOrigin).max(100).optional(),
   /** Limits to override (replacing earlier overrides); null goes back to the defaults. */
   limits: LimitsOverride.nullable().optional(),
   allowPageCharacters: z.boolean().optional(),
@@ -17,8 +18,13 @@ export const SiteUpdateInput = z.object({
 export const adminSiteRouter = router({
   get: adminProcedure.query(({ ctx }) => getSite(ctx.db, ctx.siteId)),
 
-  /** Renames the site, replaces its origins or limits; sockets from a dropped origin end at once. */
+  /**
+   * Renames the site, replaces its origins or limits; sockets from a dropped origin end at once.
+   * Limits may only tighten the operator's, and the responder must be one the operator allows.
+   */
   update: adminProcedure.input(SiteUpdateInput).mutation(async ({ ctx, input }) => {
+    ctx.siteRules.assertLimits(input.limits);
+    await ctx.siteRules.assertResponder(input.responder);
     const site = await updateSite(ctx.db, ctx.siteId, input);
     await ctx.access.changed();
     return site;
