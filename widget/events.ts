@@ -1,5 +1,6 @@
 import type { ErrorBody } from '../server/protocol/errors.js';
-import type { CharacterView, Message } from '../server/protocol/message.js';
+import type { CharacterView } from '../server/protocol/character.js';
+import type { Message } from '../server/protocol/message.js';
 
 /** Every event bubbles and crosses the shadow boundary, so the host page can listen on any ancestor. */
 const init = { bubbles: true, composed: true } as const;

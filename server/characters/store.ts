@@ -3,7 +3,7 @@ import { preparedQuery } from '../db/prepared-query.js';
 import type { CharacterRow } from '../db/tables.js';
 import { newId, nowIso } from '../ids.js';
 import { notFound, TipsyError } from '../errors.js';
-import type { CharacterView } from '../protocol/message.js';
+import type { CharacterView } from '../protocol/character.js';
 import type { CharacterInput } from './inputs.js';
 import {
   mergeResponderSettings,

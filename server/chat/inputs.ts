@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PageCharacterInput } from '../characters/inputs.js';
 import { TipsyError } from '../errors.js';
-import { LIMITS } from '../protocol/message.js';
+import { BOUNDS } from '../protocol/bounds.js';
 import { LineText, MultilineText, Text } from '../text.js';
 
 export { clip, LineText, MultilineText, Text } from '../text.js';
@@ -21,8 +21,8 @@ export const DisplayName = LineText.trim().min(1).max(100);
 
 /** Kept as written, but for control characters other than tab and newline, which are removed. */
 export const MessageContent = MultilineText.max(
-  LIMITS.messageMaxChars,
-  `A message can have at most ${LIMITS.messageMaxChars} characters.`,
+  BOUNDS.messageMaxChars,
+  `A message can have at most ${BOUNDS.messageMaxChars} characters.`,
 ).refine((s) => s.trim().length > 0, 'A message cannot be empty.');
 
 export const SendMessageInput = z.object({
@@ -42,7 +42,7 @@ export const HistoryInput = z
     before: Cursor.optional(),
     /** Pages forwards: the messages after this cursor (catch-up after a reconnect). */
     after: Cursor.optional(),
-    limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(LIMITS.historyPageDefault),
+    limit: z.number().int().min(1).max(BOUNDS.historyPageMax).default(BOUNDS.historyPageDefault),
   })
   .refine((input) => input.before === undefined || input.after === undefined, 'Give before or after, not both.');
 export type HistoryInput = z.infer<typeof HistoryInput>;

@@ -9,7 +9,7 @@ import type { Db } from '../db/database.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { TipsyError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
-import type { CharacterView } from '../protocol/message.js';
+import type { CharacterView } from '../protocol/character.js';
 import { openConversation } from './conversations.js';
 import { parseInput, type SessionStartInput } from './inputs.js';
 

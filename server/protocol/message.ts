@@ -23,16 +23,6 @@ export interface Message {
   chunks?: number;
 }
 
-/** What a visitor's page may know of a character. */
-export interface CharacterView {
-  slug: string;
-  name: string;
-  avatarUrl?: string;
-  greeting?: string;
-  /** A CSS hex colour the widget may use for its accent. */
-  accent?: string;
-}
-
 export interface HistoryPage {
   /** Chronological order, oldest first. */
   messages: Message[];
@@ -42,10 +32,3 @@ export interface HistoryPage {
    */
   nextCursor: string | null;
 }
-
-/** Hard limits shared by the widget and the server. */
-export const LIMITS = {
-  messageMaxChars: 4000,
-  historyPageMax: 100,
-  historyPageDefault: 30,
-} as const;

@@ -1,7 +1,7 @@
 import { isOriginAllowed } from '../auth/origins.js';
 import { DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
 import type { Log } from '../log.js';
-import { visitorRoom } from './limits.js';
+import { visitorRoom } from './socket-gates.js';
 import { sessionOrigin } from './session-origins.js';
 import type { TipsyServer } from './types.js';
 

@@ -5,7 +5,7 @@ import type { Sessions } from '../chat/sessions.js';
 import { registerConversationHandlers } from './handlers/conversation.js';
 import { registerMessageHandlers } from './handlers/messages.js';
 import { registerTypingHandlers } from './handlers/typing.js';
-import { concurrentSockets, connectRate, eventRate, type SocketLimitDeps } from './limits.js';
+import { concurrentSockets, connectRate, eventRate, type SocketGateDeps } from './socket-gates.js';
 import { guarded, knownEventsOnly, refuse } from './middleware.js';
 import { handshakeLimit } from './handshake-limit.js';
 import { originGate } from './origin-gate.js';
@@ -35,7 +35,7 @@ export function createSocketServer(httpServer: HttpServer): TipsyServer {
  */
 export function attachChat(
   io: TipsyServer,
-  deps: { chat: ChatService; sessions: Sessions; isClosing: () => boolean } & SocketLimitDeps,
+  deps: { chat: ChatService; sessions: Sessions; isClosing: () => boolean } & SocketGateDeps,
 ): void {
   const { chat, sessions, log } = deps;
   io.engine.use(handshakeLimit({ ...deps, window: deps.limits.socketHandshakesPerIp }));

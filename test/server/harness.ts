@@ -13,9 +13,9 @@ import { upsertCharacter } from '../../server/characters/store.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { LimitsOverride } from '../../server/limits/policy.js';
 import type { ErrorCode } from '../../server/protocol/errors.js';
-import type { CharacterView } from '../../server/protocol/message.js';
+import type { CharacterView } from '../../server/protocol/character.js';
 import type { ServerToClientEvents } from '../../server/protocol/events.js';
-import type { AppRouter } from '../../server/trpc/router.js';
+import type { AppRouter } from '../../server/protocol/api.js';
 import type { ChatSocket } from '../../widget/transport/socket.js';
 
 export const SITE_ORIGIN = 'http://shop.example';

@@ -1,6 +1,6 @@
 import { html, nothing, render } from 'lit/html.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { LIMITS } from '../../server/protocol/message.js';
+import { BOUNDS } from '../../server/protocol/bounds.js';
 import { adoptStyles } from '../adopt-styles.js';
 import { ChatController } from '../controllers/chat-controller.js';
 import { ScrollFollowController } from '../controllers/scroll-follow.js';
@@ -123,7 +123,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
           id="input"
           part="input"
           rows="1"
-          maxlength=${LIMITS.messageMaxChars}
+          maxlength=${BOUNDS.messageMaxChars}
           placeholder=${this.#element.placeholder}
           .value=${this.#draft}
           ?disabled=${!chat.accepting}

@@ -1,6 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ErrorBody } from '../../server/protocol/errors.js';
-import { LIMITS, type CharacterView, type Message } from '../../server/protocol/message.js';
+import { BOUNDS } from '../../server/protocol/bounds.js';
+import type { CharacterView } from '../../server/protocol/character.js';
+import type { Message } from '../../server/protocol/message.js';
 import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
 import { outboxStore } from '../storage.js';
 import { errorBodyOf } from '../transport/api.js';
@@ -140,8 +142,8 @@ export class ChatController implements ReactiveController {
   send(text: string): boolean {
     const content = text.trim();
     if (!content || !this.accepting || !this.#outbox || this.cooldown.active) return false;
-    if (content.length > LIMITS.messageMaxChars) {
-      this.#report({ code: 'INVALID_INPUT', message: `A message can have at most ${LIMITS.messageMaxChars} characters.` });
+    if (content.length > BOUNDS.messageMaxChars) {
+      this.#report({ code: 'INVALID_INPUT', message: `A message can have at most ${BOUNDS.messageMaxChars} characters.` });
       return false;
     }
     const item = { clientMessageId: newClientId(), content, createdAt: new Date().toISOString() };

@@ -1,5 +1,5 @@
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
-import type { AppRouter } from '../../server/trpc/router.js';
+import type { AppRouter } from '../../server/protocol/api.js';
 import type { ErrorBody, ErrorCode } from '../../server/protocol/errors.js';
 
 export type Api = ReturnType<typeof createApi>;

@@ -1,5 +1,6 @@
 import type { SendAck, SendMessagePayload } from '../../server/protocol/events.js';
-import type { CharacterView, HistoryPage } from '../../server/protocol/message.js';
+import type { CharacterView } from '../../server/protocol/character.js';
+import type { HistoryPage } from '../../server/protocol/message.js';
 import { loadVisitorToken, saveVisitorToken } from '../storage.js';
 import { createApi, errorBodyOf, type Api } from './api.js';
 

@@ -8,7 +8,7 @@ import { splitArguments, toErrorBody } from './ack.js';
 import { refuse } from './middleware.js';
 import type { TipsySocket } from './types.js';
 
-export interface SocketLimitDeps {
+export interface SocketGateDeps {
   rateLimits: RateLimits;
   sites: SiteDirectory;
   /** Limits that apply before the site is known. */
@@ -24,7 +24,7 @@ export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 export const addressRoom = (siteId: string, ip: string) => `ip:${siteId}:${ip}`;
 
 /** Before anything else: who is calling, and are they opening sockets too fast? */
-export function connectRate({ rateLimits, limits, trust, log }: SocketLimitDeps) {
+export function connectRate({ rateLimits, limits, trust, log }: SocketGateDeps) {
   return (socket: TipsySocket, next: Next): void => {
     const ip = clientAddress(socket.request, trust);
     socket.data.ip = ip;
@@ -37,7 +37,7 @@ export function connectRate({ rateLimits, limits, trust, log }: SocketLimitDeps)
 /** After authentication: at most so many open sockets per visitor and per address, as the site allows. */
 type Rooms = { in(room: string): { fetchSockets(): Promise<unknown[]> } };
 
-export function concurrentSockets(io: Rooms & { local: Rooms }, { sites, log }: SocketLimitDeps) {
+export function concurrentSockets(io: Rooms & { local: Rooms }, { sites, log }: SocketGateDeps) {
   // Every process's sockets when the adapter can ask them; this process's alone when it cannot (Redis away).
   const count = (room: string) =>
     io
@@ -66,7 +66,7 @@ export function concurrentSockets(io: Rooms & { local: Rooms }, { sites, log }: 
  * through as many refusals as its whole allowance is ignoring the answers: it
  * is disconnected, so a flood costs one refused reconnect, not one refusal per packet.
  */
-export function eventRate(socket: TipsySocket, { rateLimits, sites, log }: SocketLimitDeps) {
+export function eventRate(socket: TipsySocket, { rateLimits, sites, log }: SocketGateDeps) {
   let refusedInARow = 0;
   return (packet: unknown[], next: Next): void => {
     let limits = DEFAULT_LIMITS;
