@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { build, defineConfig, type InlineConfig, type Plugin, type ResolvedConfig } from 'vite';
 // CHAT_FILE: the chat's module, fetched on demand by the loader; it is imported next to the loader's own URL.
 import { CHAT_FILE, chatModuleVersion } from './server/http/chat-module.js';
@@ -24,7 +28,7 @@ const FREE_OF_SIDE_EFFECTS = /\/node_modules\/(@trpc|socket\.io-client)\/|\/engi
  * A classic script cannot be split into chunks, hence two builds.
  */
 export default defineConfig({
-  plugins: [minifyStyles(), chatTransports(), buildLoaderAfterChat()],
+  plugins: [minifyStyles(), chatTransports(), buildLoaderAfterChat(), customElementsManifest()],
   build: {
     // ES2022 keeps #private members native, so the minifier can shorten their names.
     target: 'es2022',
@@ -64,6 +68,38 @@ function buildLoaderAfterChat(): Plugin {
       // server/http/static-files.ts hashes the file on disk the same way: only this version is cached for good.
       const version = chatModuleVersion(chat.code);
       await build(loaderConfig(config, `${CHAT_FILE}?v=${version}`));
+    },
+  };
+}
+
+/**
+ * Writes custom-elements.json next to the widget: the element's attributes, events, parts and
+ * custom properties, for editors and frameworks. It runs the analyzer's own command, configured by
+ * custom-elements-manifest.config.mjs, while the loader builds.
+ */
+function customElementsManifest(): Plugin {
+  let config: ResolvedConfig;
+  let analyzing: Promise<unknown> | undefined;
+  return {
+    name: 'tipsy:custom-elements-manifest',
+    apply: 'build',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    writeBundle() {
+      let cli: string;
+      try {
+        cli = createRequire(import.meta.url).resolve('@custom-elements-manifest/analyzer/cem.js');
+      } catch {
+        // Installed without dev dependencies (`npm start` may build there): the chat runs without it.
+        config.logger.warn('custom-elements.json not written: @custom-elements-manifest/analyzer is not installed.');
+        return;
+      }
+      const outdir = relative(config.root, resolve(config.root, config.build.outDir));
+      analyzing = promisify(execFile)(process.execPath, [cli, 'analyze', '--quiet', '--outdir', outdir], { cwd: config.root });
+    },
+    async closeBundle() {
+      await analyzing;
     },
   };
 }

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AdminService } from './admin/service.js';
+import type { AccessChanges } from './auth/access-changes.js';
 import { SiteDirectory } from './auth/site-directory.js';
 import { SiteRules } from './auth/site-rules.js';
 import { loadSigningSecret } from './auth/signing-secret.js';
@@ -35,8 +37,11 @@ export interface TipsyApp {
   app: FastifyInstance;
   io: TipsyServer;
   db: Db;
-  /** The domain services tRPC's procedures call, for tools that serve them another way. */
-  services: Services;
+  /**
+   * The domain services tRPC's procedures call, for tools that serve them another way;
+   * and `access`, to announce a change written to the database directly.
+   */
+  services: Services & { access: AccessChanges };
   /** The demo site's publishable key, when the demo was seeded. */
   demoSiteKey?: string;
   /** Listens on the configured host and port; resolves to the base URL. */
@@ -94,7 +99,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   io.on('access_changed', () => void access.recheck());
   io.on('stop_generation', (conversationId) => replies.stop(conversationId));
   attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log, isClosing: () => closing });
-  const services: Services = { db, chat, sessions, access, siteRules };
+  const admin = new AdminService(db, siteRules, access);
+  const services = { chat, sessions, admin, access };
   await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp });
 
   const demo = config.seedDemo

@@ -21,9 +21,12 @@ const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
 /** The same, less the tab and line feed that long text keeps. */
 const CONTROLS_BUT_TAB_AND_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
+/** Bidirectional embeddings, overrides and isolates: in a name they could make the text around it read backwards. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
 /** A name or other one-line field: line breaks and tabs become a space, other controls go. */
 export function toOneLine(value: string): string {
-  return value.replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
+  return value.replace(LINE_BREAKS, ' ').replace(CONTROLS, '').replace(BIDI_CONTROLS, '');
 }
 
 /** Long text (a persona, a message): keeps tabs and line breaks (CR LF and CR become LF), drops other controls. */

@@ -36,12 +36,19 @@ export class TipsyErrorEvent extends CustomEvent<ErrorBody> {
   }
 }
 
+/** The element's events by name. */
+export interface TipsyEventMap {
+  'tipsy-ready': TipsyReadyEvent;
+  'tipsy-open': TipsyOpenEvent;
+  'tipsy-close': TipsyCloseEvent;
+  'tipsy-message': TipsyMessageEvent;
+  'tipsy-error': TipsyErrorEvent;
+}
+
+// The events bubble and are composed, so a page hears them on any ancestor: on the element,
+// document and window alike (their event maps all extend GlobalEventHandlersEventMap). Named on
+// HTMLElementEventMap too, where tools that list an element's events look.
 declare global {
-  interface HTMLElementEventMap {
-    'tipsy-ready': TipsyReadyEvent;
-    'tipsy-open': TipsyOpenEvent;
-    'tipsy-close': TipsyCloseEvent;
-    'tipsy-message': TipsyMessageEvent;
-    'tipsy-error': TipsyErrorEvent;
-  }
+  interface GlobalEventHandlersEventMap extends TipsyEventMap {}
+  interface HTMLElementEventMap extends TipsyEventMap {}
 }

@@ -1,10 +1,10 @@
 import type { Db } from '../db/database.js';
 import { TipsyError } from '../errors.js';
 import { isOriginAllowed, normalizeOrigin, wildcardCandidates } from './origins.js';
-import { parseStoredJson } from '../db/stored-json.js';
-import { TtlCache } from './ttl-cache.js';
+import { ReadThroughCache } from './read-through-cache.js';
+import { readSiteRecord } from './site-record.js';
 import { limitsWithin } from '../limits/ceilings.js';
-import { LimitsOverride, resolveLimits, type Limits } from '../limits/policy.js';
+import { resolveLimits, type Limits, type LimitsOverride } from '../limits/policy.js';
 
 export interface SiteAccess {
   id: string;
@@ -23,6 +23,8 @@ export interface SiteAccess {
  * seen here. Changes made through this process's admin API are seen at once.
  */
 export const DIRECTORY_TTL_MS = 5_000;
+/** Keys, sites and origins each keep this many answers; past it, the least recently asked go. */
+export const DIRECTORY_CACHE_SIZE = 10_000;
 
 /**
  * Answers the questions every request asks (which site is this key for, from
@@ -30,10 +32,10 @@ export const DIRECTORY_TTL_MS = 5_000;
  * the database. It holds nothing another process would need.
  */
 export class SiteDirectory {
-  private readonly keys = new TtlCache<{ siteId: string; keyId: string } | null>(DIRECTORY_TTL_MS);
-  private readonly liveKeys = new TtlCache<boolean>(DIRECTORY_TTL_MS);
-  private readonly sites = new TtlCache<SiteAccess | null>(DIRECTORY_TTL_MS);
-  private readonly knownOrigins = new TtlCache<boolean>(DIRECTORY_TTL_MS);
+  private readonly keys: ReadThroughCache<{ siteId: string; keyId: string } | null>;
+  private readonly liveKeys: ReadThroughCache<boolean>;
+  private readonly sites: ReadThroughCache<SiteAccess | null>;
+  private readonly knownOrigins: ReadThroughCache<boolean>;
   private readonly forgetListeners: (() => void)[] = [];
   /** The operator's limits: every site's unless it tightens them, and their ceilings. */
   private readonly operatorLimits: Limits;
@@ -42,22 +44,20 @@ export class SiteDirectory {
     private readonly db: Db,
     /** The operator's overrides of the default limits (TIPSY_LIMITS). */
     limitOverrides?: LimitsOverride,
+    /** Answers kept per kind of question. */
+    cacheSize = DIRECTORY_CACHE_SIZE,
   ) {
     this.operatorLimits = resolveLimits(limitOverrides);
+    const cache = <V>(load: (key: string) => Promise<V>) => new ReadThroughCache({ ttlMs: DIRECTORY_TTL_MS, max: cacheSize, load });
+    this.keys = cache((key) => this.loadPublishableKey(key));
+    this.liveKeys = cache((keyId) => this.loadKeyLive(keyId));
+    this.sites = cache((siteId) => this.loadSite(siteId));
+    this.knownOrigins = cache((origin) => this.loadKnownOrigin(origin));
   }
 
   /** The site and key id of a live publishable key, checked against the request's origin. */
   async requirePublishableKey(key: string, origin: string | undefined): Promise<{ site: SiteAccess; keyId: string }> {
-    const found = await this.keys.get(key, async () => {
-      const row = await this.db
-        .selectFrom('site_keys')
-        .select(['site_id', 'id'])
-        .where('key', '=', key)
-        .where('kind', '=', 'publishable')
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return row ? { siteId: row.site_id, keyId: row.id } : null;
-    });
+    const found = await this.keys.get(key);
     const site = found && (await this.findById(found.siteId));
     if (!found || !site) throw new TipsyError('UNAUTHORIZED', 'This site key is not valid.');
     assertOrigin(site, origin);
@@ -65,35 +65,11 @@ export class SiteDirectory {
   }
 
   findById(siteId: string): Promise<SiteAccess | null> {
-    return this.sites.get(siteId, async () => {
-      const site = await this.db
-        .selectFrom('sites')
-        .select(['id', 'name', 'limits', 'allow_page_characters', 'responder'])
-        .where('id', '=', siteId)
-        .executeTakeFirst();
-      if (!site) return null;
-      const origins = await this.db.selectFrom('site_origins').select('origin').where('site_id', '=', siteId).execute();
-      return {
-        id: site.id,
-        name: site.name,
-        origins: origins.map((o) => o.origin),
-        limits: limitsWithin(this.operatorLimits, parseSiteLimits(site.limits)),
-        allowPageCharacters: site.allow_page_characters === 1,
-        responder: site.responder,
-      };
-    });
+    return this.sites.get(siteId);
   }
 
   isKeyLive(keyId: string): Promise<boolean> {
-    return this.liveKeys.get(keyId, async () => {
-      const row = await this.db
-        .selectFrom('site_keys')
-        .select('id')
-        .where('id', '=', keyId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return row !== undefined;
-    });
+    return this.liveKeys.get(keyId);
   }
 
   /** The site's limits; the operator's defaults for a site that is gone. */
@@ -105,14 +81,7 @@ export class SiteDirectory {
   isKnownOrigin(origin: string): Promise<boolean> {
     const normalized = normalizeOrigin(origin);
     if (!normalized) return Promise.resolve(false);
-    return this.knownOrigins.get(normalized, async () => {
-      const row = await this.db
-        .selectFrom('site_origins')
-        .select('site_id')
-        .where('origin', 'in', [normalized, ...wildcardCandidates(normalized)])
-        .executeTakeFirst();
-      return row !== undefined;
-    });
+    return this.knownOrigins.get(normalized);
   }
 
   /** Drops every cached answer (after a key, origin, site or character change), and tells onForget's listeners. */
@@ -128,6 +97,45 @@ export class SiteDirectory {
   onForget(listener: () => void): void {
     this.forgetListeners.push(listener);
   }
+
+  private async loadPublishableKey(key: string): Promise<{ siteId: string; keyId: string } | null> {
+    const row = await this.db
+      .selectFrom('site_keys')
+      .select(['site_id', 'id'])
+      .where('key', '=', key)
+      .where('kind', '=', 'publishable')
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { siteId: row.site_id, keyId: row.id } : null;
+  }
+
+  private async loadKeyLive(keyId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('site_keys').select('id').where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  private async loadSite(siteId: string): Promise<SiteAccess | null> {
+    const site = await readSiteRecord(this.db, siteId);
+    if (!site) return null;
+    return {
+      id: site.id,
+      name: site.name,
+      origins: site.origins,
+      limits: limitsWithin(this.operatorLimits, site.limits),
+      allowPageCharacters: site.allowPageCharacters,
+      responder: site.responder,
+    };
+  }
+
+  /** `origin` is normalized. */
+  private async loadKnownOrigin(origin: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('site_origins')
+      .select('site_id')
+      .where('origin', 'in', [origin, ...wildcardCandidates(origin)])
+      .executeTakeFirst();
+    return row !== undefined;
+  }
 }
 
 export function assertOrigin(site: SiteAccess, origin: string | undefined): void {
@@ -135,6 +143,3 @@ export function assertOrigin(site: SiteAccess, origin: string | undefined): void
     throw new TipsyError('FORBIDDEN_ORIGIN', 'This chat is not enabled for this website.');
   }
 }
-
-/** A site's stored limit overrides. */
-export const parseSiteLimits = (json: string | null): LimitsOverride | undefined => parseStoredJson(LimitsOverride, json);

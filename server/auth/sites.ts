@@ -4,7 +4,7 @@ import { notFound, TipsyError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { insertKey } from './keys.js';
 import { normalizeAllowedOrigin } from './origins.js';
-import { parseSiteLimits } from './site-directory.js';
+import { readSiteRecord } from './site-record.js';
 import type { LimitsOverride } from '../limits/policy.js';
 import {
   mergeResponderSettings,
@@ -70,21 +70,16 @@ export async function createSite(db: Db, site: NewSite): Promise<CreatedSite> {
 }
 
 export async function getSite(db: Db, siteId: string): Promise<SiteInfo> {
-  const site = await db
-    .selectFrom('sites')
-    .select(['id', 'name', 'limits', 'allow_page_characters', 'responder', 'created_at'])
-    .where('id', '=', siteId)
-    .executeTakeFirst();
+  const site = await readSiteRecord(db, siteId);
   if (!site) throw notFound('The site');
-  const origins = await db.selectFrom('site_origins').select('origin').where('site_id', '=', siteId).orderBy('origin').execute();
   return {
     id: site.id,
     name: site.name,
-    origins: origins.map((o) => o.origin),
-    limits: parseSiteLimits(site.limits) ?? {},
-    allowPageCharacters: site.allow_page_characters === 1,
+    origins: site.origins,
+    limits: site.limits ?? {},
+    allowPageCharacters: site.allowPageCharacters,
     responder: redactResponderSettings(parseResponderSettings(site.responder)) ?? null,
-    createdAt: site.created_at,
+    createdAt: site.createdAt,
   };
 }
 

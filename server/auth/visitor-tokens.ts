@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { TipsyError } from '../errors.js';
 
 export interface VisitorIdentity {
@@ -22,7 +23,16 @@ const VERIFIED_CACHE_SIZE = 10_000;
 export class VisitorTokens {
   /** Imported once: given raw bytes, jose would import the key again for every token. */
   private readonly key: Promise<CryptoKey>;
-  private readonly verified = new Map<string, VerifiedVisitor>();
+  /** Each kept until its token expires; concurrent requests with one new token share one verification. */
+  private readonly verified = new LRUCache<string, VerifiedVisitor>({
+    max: VERIFIED_CACHE_SIZE,
+    fetchMethod: async (token, _stale, { options }) => {
+      const visitor = await this.check(token, undefined);
+      // At least 1 ms: a ttl of 0 would mean "never expires".
+      options.ttl = Math.max(1, visitor.expiresAt - Date.now());
+      return visitor;
+    },
+  });
 
   constructor(
     secret: Uint8Array,
@@ -45,12 +55,8 @@ export class VisitorTokens {
 
   /** A valid, unexpired token's identity, or UNAUTHORIZED. */
   async verify(token: string): Promise<VerifiedVisitor> {
-    const known = this.verified.get(token);
-    if (known && known.expiresAt > Date.now()) return known;
-    const visitor = await this.check(token, undefined);
-    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
-    this.verified.set(token, visitor);
-    return visitor;
+    // A token that does not verify rejects here, and is not kept.
+    return (await this.verified.fetch(token))!;
   }
 
   /** Like verify, but also accepts a token that expired within the refresh grace period. */

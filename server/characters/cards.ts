@@ -2,6 +2,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { z } from 'zod';
 import { TipsyError } from '../errors.js';
 import { assertJsonBounds, type JsonBounds } from '../json-bounds.js';
+import { isAccent } from '../protocol/character.js';
 import { clip, LineText, Text } from '../text.js';
 import { CharacterInput, slugify } from './inputs.js';
 import type { CharacterRecord } from './store.js';
@@ -14,22 +15,20 @@ const text = Text.max(20_000).optional();
 export const CharacterCardV2 = z.object({
   spec: z.literal('chara_card_v2'),
   spec_version: Text.max(10).optional(),
-  data: z
-    .object({
-      name: LineText.trim().min(1).max(80),
-      description: text,
-      personality: text,
-      scenario: text,
-      first_mes: text,
-      mes_example: text,
-      system_prompt: text,
-      creator_notes: text,
-      tags: z.array(Text.max(100)).max(100).optional(),
-      creator: Text.max(200).optional(),
-      character_version: Text.max(100).optional(),
-      extensions: z.record(z.string(), z.unknown()).optional(),
-    })
-    .passthrough(),
+  data: z.looseObject({
+    name: LineText.trim().min(1).max(80),
+    description: text,
+    personality: text,
+    scenario: text,
+    first_mes: text,
+    mes_example: text,
+    system_prompt: text,
+    creator_notes: text,
+    tags: z.array(Text.max(100)).max(100).optional(),
+    creator: Text.max(200).optional(),
+    character_version: Text.max(100).optional(),
+    extensions: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 export type CharacterCardV2 = z.infer<typeof CharacterCardV2>;
 
@@ -53,11 +52,11 @@ function characterFieldsFromCard(card: CharacterCardV2, slug?: string): Characte
     ...(d.first_mes?.trim() && { greeting: clip(d.first_mes.trim().replaceAll('{{char}}', d.name), 1000) }),
     ...(persona && { persona: clip(persona, 8000) }),
     ...(d.mes_example?.trim() && { examples: clip(d.mes_example.trim(), 8000) }),
-    ...(typeof accent === 'string' && /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(accent) && { accent }),
+    ...(isAccent(accent) && { accent }),
   };
 }
 
-export function cardFromCharacter(character: CharacterRecord): CharacterCardV2 {
+function cardFromCharacter(character: CharacterRecord): CharacterCardV2 {
   return {
     spec: 'chara_card_v2',
     spec_version: '2.0',
@@ -76,6 +75,19 @@ export function cardFromCharacter(character: CharacterRecord): CharacterCardV2 {
       extensions: { tipsy: { slug: character.slug, ...(character.accent && { accent: character.accent }) } },
     },
   };
+}
+
+export type CardFormat = 'json' | 'png';
+
+/**
+ * A character as a Character Card V2, and for `png` the image with the card inside:
+ * `image` when given, else a plain square in the character's accent. Every transport
+ * that exports (the admin API, the CLI) asks this.
+ */
+export function exportCard(character: CharacterRecord, format: CardFormat, image?: Buffer): { card: CharacterCardV2; png?: Buffer } {
+  const card = cardFromCharacter(character);
+  if (format === 'json') return { card };
+  return { card, png: embedCardInPng(image ?? plainPng(character.accent ?? undefined), card) };
 }
 
 /** Real cards nest a few levels (extensions, lorebooks); these bounds leave them ample room. */

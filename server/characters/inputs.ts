@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCENT_PATTERN } from '../protocol/character.js';
 import { hasControls, LineText, MultilineText, Text } from '../text.js';
 import { ResponderSettings } from './responders/settings.js';
 
@@ -24,8 +25,8 @@ export const CharacterSlug = z
   .trim()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A slug is 1–64 lowercase letters, digits and dashes.');
 
-/** A CSS hex colour, and nothing else: it goes into the widget's styles. */
-export const Accent = z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'An accent is a hex colour like #c2410c.');
+/** A CSS hex colour, and nothing else: it goes into the widget's styles (the rule is the contract's). */
+export const Accent = z.string().regex(ACCENT_PATTERN, 'An accent is a hex colour like #c2410c.');
 
 /** A character's name: one line, control characters removed (it is shown in lists and terminals). */
 export const CharacterName = LineText.trim().min(1).max(80);

@@ -2,16 +2,18 @@ import { z } from 'zod';
 import { PageCharacterInput } from '../characters/inputs.js';
 import { TipsyError } from '../errors.js';
 import { BOUNDS } from '../protocol/bounds.js';
-import { LineText, MultilineText, Text } from '../text.js';
+import { Id, SendMessagePayload, StopGenerationPayload } from '../protocol/payloads.js';
+import { LineText, Text } from '../text.js';
 
 export { clip, LineText, MultilineText, Text } from '../text.js';
+export { Id } from '../protocol/payloads.js';
 
 /**
  * Input schemas shared by both transports, so a rule is written once.
  * Unknown fields are dropped (zod's default for objects). Every string is
  * built on Text: it must be well-formed Unicode, or it is refused.
+ * What a client sends over the socket is the contract's (protocol/payloads.ts).
  */
-export const Id = Text.trim().min(1).max(64);
 
 /** A host site's own user id: hashed and compared exactly as given, so never cleaned, only checked. */
 export const ExternalUserId = Text.min(1).max(255);
@@ -19,18 +21,10 @@ export const ExternalUserId = Text.min(1).max(255);
 /** A display name: one line, control characters removed. */
 export const DisplayName = LineText.trim().min(1).max(100);
 
-/** Kept as written, but for control characters other than tab and newline, which are removed. */
-export const MessageContent = MultilineText.max(
-  BOUNDS.messageMaxChars,
-  `A message can have at most ${BOUNDS.messageMaxChars} characters.`,
-).refine((s) => s.trim().length > 0, 'A message cannot be empty.');
-
-export const SendMessageInput = z.object({
-  conversationId: Id,
-  content: MessageContent,
-  clientMessageId: Text.min(1).max(64).optional(),
-});
+/** `message.send` and `message.stop` take the socket's payloads: one schema for both transports. */
+export const SendMessageInput = SendMessagePayload;
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
+export const StopInput = StopGenerationPayload;
 
 /** A history cursor: a message's `seq`, as a string. */
 export const Cursor = z.string().regex(/^\d{1,15}$/, 'A cursor is a nextCursor or a message seq.');
@@ -46,13 +40,6 @@ export const HistoryInput = z
   })
   .refine((input) => input.before === undefined || input.after === undefined, 'Give before or after, not both.');
 export type HistoryInput = z.infer<typeof HistoryInput>;
-
-export const StopInput = z.object({ conversationId: Id });
-
-export const TypingInput = z.object({
-  conversationId: Id,
-  typing: z.boolean(),
-});
 
 /** A host site's signed-in user: `hash` is the hex HMAC-SHA256 of `id` under the site's identity secret. */
 export const VerifiedUserInput = z.object({

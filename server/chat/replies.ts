@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getCharacterById } from '../characters/store.js';
 import { withDeadlines, type Deadlines } from '../characters/responders/deadlines.js';
 import type { ResponderRegistry } from '../characters/responders/registry.js';
-import { DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
-import { TtlCache } from '../auth/ttl-cache.js';
+import { DIRECTORY_CACHE_SIZE, DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
+import { ReadThroughCache } from '../auth/read-through-cache.js';
 import type { Db } from '../db/database.js';
 import type { Log } from '../log.js';
 import type { ConversationRow } from '../db/tables.js';
@@ -41,7 +41,7 @@ export class ReplyRunner {
    * dropped with the site directory's answers when a site owner changes
    * something. The reply itself reads the character afresh.
    */
-  private readonly answers = new TtlCache<boolean>(DIRECTORY_TTL_MS);
+  private readonly answers: ReadThroughCache<boolean>;
 
   constructor(
     private readonly db: Db,
@@ -51,6 +51,11 @@ export class ReplyRunner {
     private readonly log: Log,
     private readonly deadlines: Deadlines,
   ) {
+    this.answers = new ReadThroughCache({
+      ttlMs: DIRECTORY_TTL_MS,
+      max: DIRECTORY_CACHE_SIZE,
+      load: async (characterId) => !(await this.responderFor(characterId)).responder.silent,
+    });
     sites.onForget(() => this.answers.clear());
   }
 
@@ -61,7 +66,7 @@ export class ReplyRunner {
 
   /** Whether the conversation's character answers at all (a silent one needs no reply slot). */
   willReply(conversation: ConversationRow): Promise<boolean> {
-    return this.answers.get(conversation.character_id, async () => !(await this.responderFor(conversation)).responder.silent);
+    return this.answers.get(conversation.character_id);
   }
 
   /**
@@ -115,9 +120,9 @@ export class ReplyRunner {
     return running !== undefined;
   }
 
-  private async responderFor(conversation: ConversationRow) {
-    const character = await getCharacterById(this.db, conversation.character_id);
-    const site = await this.sites.findById(conversation.site_id); // cached: no query per reply
+  private async responderFor(characterId: string) {
+    const character = await getCharacterById(this.db, characterId);
+    const site = await this.sites.findById(character.site_id); // cached: no query per reply
     return { character, responder: this.responders.for(character, site?.responder ?? null) };
   }
 
@@ -125,7 +130,7 @@ export class ReplyRunner {
     if (this.stopping.signal.aborted) return;
     const { db, broadcaster } = this;
     const conversationId = conversation.id;
-    const { character, responder } = await this.responderFor(conversation);
+    const { character, responder } = await this.responderFor(conversation.character_id);
     if (responder.silent) return;
     // The context ends with the message being answered, however many came after it.
     const { messages } = await historyPage(db, conversationId, { before: String(trigger.seq + 1), limit: CONTEXT_MESSAGES });

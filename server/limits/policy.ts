@@ -42,13 +42,11 @@ export type Limits = z.infer<typeof Limits>;
 export type LimitWindow = Limits['messageBurst'];
 
 /** What a site (or TIPSY_LIMITS) may override: any subset of the limits; a site only to tighten them (ceilings.ts). */
-export const LimitsOverride = z
-  .object(
-    Object.fromEntries(
-      Object.entries(Limits.shape).map(([name, schema]) => [name, (schema as z.ZodDefault<z.ZodType>).removeDefault().optional()]),
-    ) as { [K in keyof Limits]: z.ZodOptional<z.ZodType<Limits[K]>> },
-  )
-  .strict();
+export const LimitsOverride = z.strictObject(
+  Object.fromEntries(
+    Object.entries(Limits.shape).map(([name, schema]) => [name, (schema as z.ZodDefault<z.ZodType>).unwrap().optional()]),
+  ) as { [K in keyof Limits]: z.ZodOptional<z.ZodType<Limits[K]>> },
+);
 export type LimitsOverride = z.infer<typeof LimitsOverride>;
 
 export const DEFAULT_LIMITS: Limits = Limits.parse({});

@@ -1,8 +1,14 @@
 import type Redis from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TipsyError } from '../errors.js';
 import type { LimitWindow } from './policy.js';
 
+/**
+ * Sites can choose their own windows: the number of distinct limiters stays
+ * bounded. Past it the least recently used window goes (and, in memory, its
+ * counts with it), not every window at once.
+ */
 const MAX_LIMITERS = 1000;
 
 export interface RateLimitsOptions {
@@ -17,7 +23,7 @@ export interface RateLimitsOptions {
  * a Redis outage degrades to per-process limits instead of failing requests).
  */
 export class RateLimits {
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly limiters = new LRUCache<string, RateLimiterAbstract>({ max: MAX_LIMITERS });
 
   constructor(private readonly options: RateLimitsOptions) {}
 
@@ -58,8 +64,6 @@ export class RateLimits {
     const id = `${name}:${points}:${seconds}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
-      // Sites can choose their own windows: keep the number of distinct limiters bounded.
-      if (this.limiters.size >= MAX_LIMITERS) this.limiters.clear();
       const keyPrefix = `${this.options.prefix}:rl:${id}`;
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: seconds });
       limiter = this.options.redis

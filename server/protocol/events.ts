@@ -1,20 +1,13 @@
 import type { ErrorBody } from './errors.js';
 import type { Message, SenderType } from './message.js';
+import type { JoinConversationPayload, SendMessagePayload, StopGenerationPayload, TypingPayload } from './payloads.js';
+
+/** Client payloads are the inputs of the schemas the server parses them with (payloads.ts): written once. */
+export type { JoinConversationPayload, SendMessagePayload, StopGenerationPayload, TypingPayload };
 
 export type Ack<T> = { ok: true } & T | { ok: false; error: ErrorBody };
 export type SendAck = Ack<{ message: Message }>;
 export type JoinAck = Ack<{ conversationId: string }>;
-
-export interface SendMessagePayload {
-  conversationId: string;
-  content: string;
-  clientMessageId?: string;
-}
-
-export interface TypingPayload {
-  conversationId: string;
-  typing: boolean;
-}
 
 export interface TypingEvent {
   conversation_id: string;
@@ -38,7 +31,7 @@ export interface MessageStreamEvent {
  * them, and the server checks before answering.
  */
 export interface ClientToServerEvents {
-  join_conversation: (conversationId: string, ack: (result: JoinAck) => void) => void;
+  join_conversation: (conversationId: JoinConversationPayload, ack: (result: JoinAck) => void) => void;
   send_message: (payload: SendMessagePayload, ack: (result: SendAck) => void) => void;
   typing: (payload: TypingPayload) => void;
   /** Stops whatever reply is streaming in the conversation; what was said so far is kept as the reply. */
@@ -51,10 +44,6 @@ export const CLIENT_EVENTS = ['join_conversation', 'send_message', 'typing', 'st
 type MissingFromList = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENTS)[number]>;
 const everyEventListed: [MissingFromList] extends [never] ? true : MissingFromList = true;
 void everyEventListed;
-
-export interface StopGenerationPayload {
-  conversationId: string;
-}
 
 export interface ServerToClientEvents {
   receive_message: (message: Message) => void;

@@ -4,7 +4,7 @@ import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import type { LimitWindow } from '../limits/policy.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { Log } from '../log.js';
-import { sidOf } from './origin-gate.js';
+import { engineSid, repeatsProtocolParameter } from './engine-query.js';
 
 export interface HandshakeLimitDeps {
   rateLimits: RateLimits;
@@ -24,7 +24,8 @@ export interface HandshakeLimitDeps {
  */
 export function handshakeLimit({ rateLimits, window, trust, log }: HandshakeLimitDeps) {
   return (req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void => {
-    if (sidOf(req.url)) return next();
+    if (repeatsProtocolParameter(req)) return next(new Error('a protocol parameter is repeated'));
+    if (engineSid(req)) return next();
     rateLimits.consume('socketHandshakesPerIp', window, clientAddress(req, trust), 'Too many connections from this network.').then(
       () => next(),
       (error: unknown) => {

@@ -1,4 +1,5 @@
 import type { Log } from '../log.js';
+import type { ConnectError } from '../protocol/connect-error.js';
 import { CLIENT_EVENTS } from '../protocol/events.js';
 import { splitArguments, toErrorBody } from './ack.js';
 import type { TipsySocket } from './types.js';
@@ -6,10 +7,11 @@ import type { TipsySocket } from './types.js';
 type Next = (err?: Error) => void;
 type ConnectMiddleware = (socket: TipsySocket, next: Next) => void;
 
-/** Hands a refusal to the client's connect_error as `{ code, message, retryAfterMs? }`. */
+/** Hands a refusal to the client's connect_error: the contract's ConnectErrorData (`{ code, message, retryAfterMs? }`) as `err.data`. */
 export function refuse(next: Next, error: unknown, log: Log): void {
-  const body = toErrorBody(error, log);
-  next(Object.assign(new Error(body.message), { data: body }));
+  const data = toErrorBody(error, log);
+  const refusal: ConnectError = Object.assign(new Error(data.message), { data });
+  next(refusal);
 }
 
 /** A connect middleware that cannot throw into Socket.IO: a synchronous throw refuses the socket instead. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isOriginAllowed } from '../auth/origins.js';
 import type { SiteDirectory } from '../auth/site-directory.js';
+import { engineSid } from './engine-query.js';
 import { admitOrigin, openSession, sessionOrigin } from './session-origins.js';
 import type { TipsyServer } from './types.js';
 
@@ -13,7 +14,6 @@ interface EngineSession {
   close(discard?: boolean): void;
 }
 
-export const sidOf = (url: string | undefined) => new URL(url ?? '/', 'http://x').searchParams.get('sid');
 
 /**
  * Engine.IO middleware: runs on every Socket.IO HTTP request (the handshake,
@@ -44,7 +44,7 @@ export function originGate(io: TipsyServer, sites: SiteDirectory, isClosing: () 
 
   const sameSession = async (sid: string, origin: string): Promise<boolean> => {
     const session = sessions.get(sid);
-    if (!session) return true; // an unknown session id is refused by Engine.IO itself
+    if (!session) return false; // gone, or never ours: nothing to answer for
     // Only an origin some site lists may bind a session that has none.
     if (sessionOrigin(session) === undefined && !(await sites.isKnownOrigin(origin))) return false;
     const allowed = await admitOrigin(session, origin, siteAllows);
@@ -55,7 +55,7 @@ export function originGate(io: TipsyServer, sites: SiteDirectory, isClosing: () 
   };
 
   return (req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void => {
-    const sid = sidOf(req.url);
+    const sid = engineSid(req);
     // Shutting down: no new sessions (clients come back to another process, or to this one restarted).
     if (!sid && isClosing()) return next(new Error('UNAVAILABLE'));
     const origin = req.headers.origin;

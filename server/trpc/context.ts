@@ -1,17 +1,16 @@
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
-import type { AccessChanges } from '../auth/access-changes.js';
-import type { SiteRules } from '../auth/site-rules.js';
+import type { AdminService } from '../admin/service.js';
 import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
-import type { Db } from '../db/database.js';
 
+/**
+ * The domain's services, all a procedure may reach: no database handle, so a
+ * procedure cannot skip the rules (or the access changes) a service keeps.
+ */
 export interface Services {
-  db: Db;
   chat: ChatService;
   sessions: Sessions;
-  access: AccessChanges;
-  /** What the operator lets a site owner set (limit ceilings, model endpoints). */
-  siteRules: SiteRules;
+  admin: AdminService;
 }
 
 export interface Context extends Services {
@@ -26,8 +25,12 @@ export interface Context extends Services {
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export function contextFactory(services: Services) {
+  // Named one by one: a caller may hand more than Services (app.ts's holds `access` too), and none of it belongs here.
+  const { chat, sessions, admin } = services;
   return ({ req }: CreateFastifyContextOptions): Context => ({
-    ...services,
+    chat,
+    sessions,
+    admin,
     origin: header(req.headers.origin),
     ip: req.ip,
     authorization: header(req.headers.authorization),

@@ -3,6 +3,14 @@ import { fastifyRequestHandler, type FastifyTRPCPluginOptions } from '@trpc/serv
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+/**
+ * The @trpc/server release this file was written against and checked by
+ * test/server/trpc-direct-calls.test.ts: the direct path reads tRPC's internals
+ * (`_def`, `_config`), which may change in any release, so package.json pins
+ * tRPC to a tilde range and the test fails on any other version until it is read again.
+ */
+export const DIRECT_CALLS_TRPC_VERSION = '11.25.2';
+
 type TrpcOptions<TRouter extends AnyRouter> = FastifyTRPCPluginOptions<TRouter>['trpcOptions'];
 type RequestInfo = Parameters<NonNullable<TrpcOptions<AnyRouter>['createContext']>>[0]['info'];
 type RouteShape = { Params: { path: string }; Querystring: { batch?: string; input?: string; connectionParams?: string } };

@@ -1,5 +1,4 @@
 import { initTRPC } from '@trpc/server';
-import { siteOfSecretKey } from '../auth/keys.js';
 import { TipsyError } from '../errors.js';
 import { bearerToken, type Context } from './context.js';
 import { publicError, toTRPCError } from './errors.js';
@@ -40,7 +39,7 @@ export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (ctx.origin !== undefined) {
     throw new TipsyError('FORBIDDEN_ORIGIN', 'Secret keys are for servers: admin calls from a browser are refused.');
   }
-  const found = await siteOfSecretKey(ctx.db, bearerToken(ctx.authorization) ?? '');
+  const found = await ctx.admin.siteOfSecretKey(bearerToken(ctx.authorization) ?? '');
   if (!found) throw new TipsyError('UNAUTHORIZED', 'A valid secret key (sk_…) is required.');
   return next({ ctx: { siteId: found.siteId } });
 });

@@ -187,6 +187,13 @@ describe('behind a trusted proxy', () => {
       assert.ok(body.retryAfterMs > 0);
     }
     assert.equal(h.app.io.engine.clientsCount, sessionsBefore + LIMIT, 'no session was made for a refused handshake');
+    // A repeated sid is no way around the count: Engine.IO reads the last one, so `sid=x&sid=` is a handshake.
+    for (const query of ['&sid=x&sid=', `&sid=${sids[0]}&sid=`, '&EIO=4']) {
+      const smuggled = await fetch(`${h.url}/socket.io/?EIO=4&transport=polling${query}`, { headers: flooder });
+      assert.notEqual(smuggled.status, 200, query);
+      await smuggled.arrayBuffer();
+    }
+    assert.equal(h.app.io.engine.clientsCount, sessionsBefore + LIMIT, 'no session was made for a smuggled handshake');
 
     // A WebSocket handshake is a handshake too.
     const { visitorToken } = await h.session();

@@ -82,6 +82,8 @@ describe('model endpoints a site chooses', () => {
       `http://0177.0.0.1:${port}/v1`,
       `http://[::1]:${port}/v1`,
       `http://[::ffff:127.0.0.1]:${port}/v1`,
+      `http://[::127.0.0.1]:${port}/v1`,
+      `http://[4000::1]:${port}/v1`,
       `http://localhost:${port}/v1`,
       `http://localhost:${new URL(other.baseUrl).port}/v1`, // allowed as 127.0.0.1:port, not by another name
       h.url, // the chat server itself

@@ -51,6 +51,22 @@ describe('socket origin lock across an Engine.IO session', () => {
     assert.equal(socketsOn(sid).length, 0);
   });
 
+  it('reads a repeated sid as Engine.IO does: a second one cannot smuggle a request past the gate', async () => {
+    const sid = await handshake(SITE_ORIGIN);
+    const sessions = h.app.io.engine.clientsCount;
+    const evil = 'https://evil.example'; // no site lists it
+    for (const url of [`${polling()}&sid=unknown&sid=`, `${polling()}&sid=unknown&sid=${sid}`, `${polling(sid)}&sid=${sid}`]) {
+      const res = await fetch(url, { headers: { origin: evil } });
+      assert.notEqual(res.status, 200, url);
+      assert.equal(res.headers.get('access-control-allow-origin'), null, `no CORS for ${url}`);
+      await res.arrayBuffer();
+    }
+    assert.equal(h.app.io.engine.clientsCount, sessions, 'no session was made');
+    const foreign = await fetch(`${polling()}&sid=unknown&sid=${sid}`, { headers: { origin: OTHER_ORIGIN } });
+    assert.notEqual(foreign.status, 200, 'a session bound to one origin takes no request from another');
+    await foreign.arrayBuffer();
+  });
+
   it('ends a socket when its session then binds an origin its site does not allow', async () => {
     const { visitorToken } = await h.session();
     const sid = await handshake();

@@ -6,13 +6,14 @@
  * below goes to both.
  */
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type CreateFastifyContextOptions, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { registerErrorHandler } from '../../server/http/error-handler.js';
-import { directCall, trpcRoutes, type CallRequest } from '../../server/trpc/direct-calls.js';
+import { DIRECT_CALLS_TRPC_VERSION, directCall, trpcRoutes, type CallRequest } from '../../server/trpc/direct-calls.js';
 import { trpcOptions, TRPC_PREFIX } from '../../server/trpc/plugin.js';
 import { appRouter } from '../../server/trpc/router.js';
 import { ROOMY_LIMITS, SITE_ORIGIN, startHarness, type Harness } from './harness.js';
@@ -55,7 +56,22 @@ async function ask(base: string, call: Call): Promise<Answer> {
 
 const input = (value: unknown) => `input=${encodeURIComponent(JSON.stringify(value))}`;
 
-describe('single tRPC calls answer as tRPC’s own adapter does', () => {
+/** The tRPC these comparisons ran against: the direct path reads its internals, so a new release must be checked again. */
+const { version: installedTrpc } = createRequire(import.meta.url)('@trpc/server/package.json') as { version: string };
+
+describe(`the direct path covers @trpc/server ${DIRECT_CALLS_TRPC_VERSION}`, () => {
+  it(`and @trpc/server ${installedTrpc} is installed`, () => {
+    assert.equal(
+      installedTrpc,
+      DIRECT_CALLS_TRPC_VERSION,
+      `server/trpc/direct-calls.ts was written for @trpc/server ${DIRECT_CALLS_TRPC_VERSION}, but ${installedTrpc} is installed: ` +
+        'read the direct path against the new release (the internals it reads: router._def, _config), run this suite, ' +
+        'then set DIRECT_CALLS_TRPC_VERSION and the tilde ranges of @trpc/* in package.json.',
+    );
+  });
+});
+
+describe(`single tRPC calls answer as tRPC ${installedTrpc}’s own adapter does`, () => {
   let h: Harness;
   let reference: FastifyInstance;
   let referenceUrl: string;

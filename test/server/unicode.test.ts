@@ -107,6 +107,19 @@ describe('well-formed Unicode', () => {
     assert.deepEqual(slugs.filter((s) => !['barkeep', 'guide', 'host'].includes(s)), [], 'no character was made');
   });
 
+  it('drops bidirectional overrides from names, and refuses a model API key or name holding control characters', async () => {
+    const started = await h.api().session.start.mutate({ siteKey: h.siteKey, characterDefinition: { name: 'Pip\u202Eliar\u2066' } });
+    assert.equal(started.character.name, 'Pipliar');
+    // A public address given as such: saved without a DNS lookup, so only the key or name decides.
+    const responder = { kind: 'openai' as const, baseUrl: 'https://93.184.215.14/v1', model: 'm' };
+    for (const bad of [{ apiKey: 'sk-one\nsk-two' }, { apiKey: 'sk one' }, { apiKey: 'sk-\u0000' }]) {
+      assert.equal(await trpcErrorCode(h.admin().admin.site.update.mutate({ responder: { ...responder, ...bad } })), 'INVALID_INPUT', JSON.stringify(bad));
+    }
+    const saved = await h.admin().admin.site.update.mutate({ responder: { ...responder, model: 'gpt\u0000-mini\u001b[2J', apiKey: 'sk-good-key-1234' } });
+    assert.deepEqual(saved.responder, { ...responder, model: 'gpt-mini[2J', apiKey: '…1234' });
+    await h.admin().admin.site.update.mutate({ responder: null });
+  });
+
   it('imports a card whose long text is cut inside an emoji without leaving half of it', async () => {
     const description = `${'x'.repeat(7999)}🦊 and more`;
     const created = await h.admin().admin.characters.import.mutate({ card: { spec: 'chara_card_v2', data: { name: 'Long Fox', description } } });

@@ -1,11 +1,13 @@
 import { html, nothing, render } from 'lit/html.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { BOUNDS } from '../../server/protocol/bounds.js';
+import { isAccent } from '../../server/protocol/character.js';
 import { adoptStyles } from '../adopt-styles.js';
 import { ChatController } from '../controllers/chat-controller.js';
 import { ScrollFollowController } from '../controllers/scroll-follow.js';
 import { humanError } from '../error-words.js';
 import type { AttachedChat } from '../tipsy-chat/chat-module.js';
+import { isLauncher, isPanelActive } from '../tipsy-chat/panel-state.js';
 import type { TipsyChat } from '../tipsy-chat/tipsy-chat.js';
 import { DEFAULT_SERVER, resolveHttpUrl } from '../transport/server-url.js';
 import { chatStyles } from './chat.styles.js';
@@ -52,7 +54,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     const el = this.#element;
     this.#justOpened = el.isOpen && !this.#wasOpen;
     this.#wasOpen = el.isOpen;
-    if (!this.#active || !el.siteKey) return;
+    if (!isPanelActive(el) || !el.siteKey) return;
     void this.#chat.start({
       server: this.#server,
       siteKey: el.siteKey,
@@ -70,17 +72,17 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   }
 
   protected render(): void {
-    render(this.#active ? this.#renderPanel() : nothing, this.#root, { renderBefore: this.#marker });
+    render(isPanelActive(this.#element) ? this.#renderPanel() : nothing, this.#root, { renderBefore: this.#marker });
   }
 
   protected updated(): void {
     this.#scrollFollow.observe(this.#root.querySelector<HTMLElement>('.log'));
-    if (this.#justOpened && this.#launcherMode) this.#root.querySelector('textarea')?.focus();
+    if (this.#justOpened && isLauncher(this.#element)) this.#root.querySelector('textarea')?.focus();
   }
 
   #renderPanel() {
     const chat = this.#chat;
-    const launcherMode = this.#launcherMode;
+    const launcherMode = isLauncher(this.#element);
     const name = chat.character?.name ?? 'Chat';
     const avatar = resolveHttpUrl(chat.character?.avatarUrl, this.#server);
     const canSend = chat.accepting && !chat.cooldown.active && this.#draft.trim().length > 0;
@@ -91,7 +93,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
       role=${launcherMode ? 'dialog' : 'region'}
       aria-label="Chat with ${name}"
       data-connection=${chat.connection}
-      style=${accent && /^#[0-9a-f]{3,6}$/i.test(accent) ? `--_character-accent: ${accent}` : nothing}
+      style=${isAccent(accent) ? `--_character-accent: ${accent}` : nothing}
       @keydown=${this.#onPanelKey}
     >
       <header class="header" part="header">
@@ -139,15 +141,6 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     </section>`;
   }
 
-  /** The panel shows (and the session runs) when inline, or when the launcher is open. */
-  get #active(): boolean {
-    return !this.#launcherMode || this.#element.isOpen;
-  }
-
-  get #launcherMode(): boolean {
-    return this.#element.mode !== 'inline';
-  }
-
   get #server(): string {
     return this.#element.server || DEFAULT_SERVER;
   }
@@ -176,7 +169,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   };
 
   readonly #onPanelKey = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && this.#launcherMode) this.#element.close();
+    if (event.key === 'Escape' && isLauncher(this.#element)) this.#element.close();
   };
 
   readonly #onSubmit = (event: SubmitEvent): void => {

@@ -3,11 +3,13 @@ import type { ErrorBody } from '../../server/protocol/errors.js';
 import { BOUNDS } from '../../server/protocol/bounds.js';
 import type { CharacterView } from '../../server/protocol/character.js';
 import type { Message } from '../../server/protocol/message.js';
+import { isTransient } from '../error-kinds.js';
 import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
 import { outboxStore } from '../storage.js';
 import { errorBodyOf } from '../transport/api.js';
 import type { LiveConnection } from '../transport/live-connection.js';
 import { sameTarget, VisitorSession, type ChatTarget } from '../transport/visitor-session.js';
+import { backoff } from './backoff.js';
 import { newClientId } from './client-id.js';
 import { Cooldown } from './cooldown.js';
 import type { HistorySync } from './history-sync.js';
@@ -112,7 +114,7 @@ export class ChatController implements ReactiveController {
       const body = errorBodyOf(error);
       this.#setStatus('failed');
       this.#report(body);
-      if (['UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED'].includes(body.code)) this.#retryStartLater(target, body.retryAfterMs);
+      if (isTransient(body.code)) this.#retryStartLater(target, body.retryAfterMs);
     }
   }
 
@@ -211,7 +213,7 @@ export class ChatController implements ReactiveController {
 
   /** The server could not answer: try again when it said, or with backoff up to every 30 s. */
   #retryStartLater(target: ChatTarget, afterMs?: number): void {
-    const delay = afterMs ?? Math.min(30_000, 1000 * 2 ** this.#startAttempts++);
+    const delay = afterMs ?? backoff(this.#startAttempts++, 1000, 30_000);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       if (this.status !== 'failed' || !sameTarget(this.#session?.target, target)) return;

@@ -5,6 +5,9 @@ import type { ErrorBody } from '../../server/protocol/errors.js';
 
 const POLL_MS = 3_000;
 
+/** All it needs of the visitor's session: pages of history. */
+export type HistorySource = Pick<VisitorSession, 'history'>;
+
 /**
  * Brings the view up to date from history: once after a reconnect (what was
  * missed), and every few seconds while no socket can be had (fallback mode).
@@ -14,13 +17,13 @@ export class HistorySync {
   #pollTimer?: ReturnType<typeof setInterval>;
   #running?: Promise<void>;
 
-  readonly #session: VisitorSession;
+  readonly #session: HistorySource;
   /** The `seq` to continue after (see MessageList.catchUpCursor). */
   readonly #cursor: () => number;
   readonly #stored: (message: Message) => void;
   readonly #failed: (error: ErrorBody) => void;
 
-  constructor(session: VisitorSession, cursor: () => number, stored: (message: Message) => void, failed: (error: ErrorBody) => void) {
+  constructor(session: HistorySource, cursor: () => number, stored: (message: Message) => void, failed: (error: ErrorBody) => void) {
     this.#session = session;
     this.#cursor = cursor;
     this.#stored = stored;

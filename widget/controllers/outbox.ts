@@ -1,6 +1,8 @@
 import type { ErrorBody } from '../../server/protocol/errors.js';
 import type { SendAck } from '../../server/protocol/events.js';
 import type { Message } from '../../server/protocol/message.js';
+import { isTransient } from '../error-kinds.js';
+import { backoff } from './backoff.js';
 
 export interface OutboxItem {
   clientMessageId: string;
@@ -21,10 +23,6 @@ export interface OutboxHooks {
   /** Not sent yet; the outbox tries again by itself after `ms`. */
   waiting(error: ErrorBody, ms: number): void;
 }
-
-/** Errors worth waiting out; anything else is the server's final word. */
-const TRANSIENT = new Set(['UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED']);
-const backoff = (attempt: number) => Math.min(15_000, 500 * 2 ** attempt) * (0.75 + Math.random() / 2);
 
 /**
  * Messages the visitor wrote that the server has not stored yet. Kept in
@@ -100,9 +98,10 @@ export class Outbox {
       this.#attempt = 0;
       this.remove(item.clientMessageId);
       this.#hooks.stored(ack.message);
-    } else if (TRANSIENT.has(ack.error.code)) {
+    } else if (isTransient(ack.error.code)) {
       const limited = ack.error.code === 'RATE_LIMITED';
-      const wait = limited ? (ack.error.retryAfterMs ?? 2000) : backoff(this.#attempt++);
+      // Unless the server said how long: about half a second, doubled each time up to 15 s, ±25 %.
+      const wait = limited ? (ack.error.retryAfterMs ?? 2000) : backoff(this.#attempt++, 500, 15_000, 0.25);
       if (limited) this.#limitedUntil = Date.now() + wait;
       this.#hooks.waiting(ack.error, wait);
       this.#retryTimer = setTimeout(() => {

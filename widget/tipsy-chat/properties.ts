@@ -1,14 +1,16 @@
 /**
- * The element's string properties and the attributes they mirror. The
- * attribute is the one place a value lives, so a page may set either and
- * read either; a missing attribute reads as its default.
+ * The element's string properties and the attributes they mirror:
+ * `[attribute, default, ...the other values it may take]`. The attribute is
+ * the one place a value lives, so a page may set either and read either. A
+ * missing attribute reads as the default; so does, where the values are
+ * listed, any other value: `mode` and `theme` read only as one of theirs.
  */
 export const STRING_PROPERTIES = {
   siteKey: ['site-key', ''],
   character: ['character'],
   server: ['server'],
-  mode: ['mode', 'launcher'],
-  theme: ['theme', 'auto'],
+  mode: ['mode', 'launcher', 'inline'],
+  theme: ['theme', 'auto', 'light', 'dark'],
   placeholder: ['placeholder', 'Type a message…'],
   userId: ['user-id'],
   userHash: ['user-hash'],
@@ -17,7 +19,14 @@ export const STRING_PROPERTIES = {
   characterAvatar: ['character-avatar'],
   characterGreeting: ['character-greeting'],
   characterPersona: ['character-persona'],
-} as const satisfies Record<string, readonly [attribute: string, fallback?: string]>;
+} as const satisfies Record<string, readonly [attribute: string, fallback?: string, ...values: string[]]>;
+
+/** The values a listed property reads as: its default and the others. */
+type ValuesOf<P extends keyof typeof STRING_PROPERTIES> = (typeof STRING_PROPERTIES)[P] extends readonly [string, ...infer V extends string[]]
+  ? V[number]
+  : never;
+export type ChatMode = ValuesOf<'mode'>;
+export type ChatTheme = ValuesOf<'theme'>;
 
 /** Every attribute the element reacts to: the string ones and `open`. */
 export const OBSERVED_ATTRIBUTES = ['open', ...Object.values(STRING_PROPERTIES).map(([attribute]) => attribute)];
@@ -29,7 +38,7 @@ export const OBSERVED_ATTRIBUTES = ['open', ...Object.values(STRING_PROPERTIES).
  */
 export function adoptEarlyProperties(element: HTMLElement): void {
   for (const property of ['isOpen', ...Object.keys(STRING_PROPERTIES)]) {
-    if (!Object.prototype.hasOwnProperty.call(element, property)) continue;
+    if (!element.hasOwnProperty(property)) continue;
     const value: unknown = Reflect.get(element, property);
     Reflect.deleteProperty(element, property);
     Reflect.set(element, property, value);
@@ -38,10 +47,14 @@ export function adoptEarlyProperties(element: HTMLElement): void {
 
 /** Defines a getter and setter over its attribute for each string property. */
 export function defineStringProperties(target: { prototype: HTMLElement }): void {
-  for (const [property, [attribute, fallback]] of Object.entries(STRING_PROPERTIES) as [string, readonly [string, string?]][]) {
+  for (const [property, [attribute, fallback, ...values]] of Object.entries(STRING_PROPERTIES) as [
+    string,
+    readonly [string, string?, ...string[]],
+  ][]) {
     Object.defineProperty(target.prototype, property, {
       get(this: HTMLElement) {
-        return this.getAttribute(attribute) ?? fallback;
+        const value = this.getAttribute(attribute);
+        return values.length && value !== null && !values.includes(value) ? fallback : (value ?? fallback);
       },
       set(this: HTMLElement, value: string | null | undefined) {
         if (value == null) this.removeAttribute(attribute);

@@ -191,6 +191,22 @@ describe('<tipsy-chat>', () => {
     expect($(el, '[part~=launcher]')).to.exist;
   });
 
+  it('reads mode and theme only as one of their values: anything else reads as the default', () => {
+    const el = mount({ mode: 'sideways', theme: 'blue' });
+    const mode: 'launcher' | 'inline' = el.mode;
+    const theme: 'auto' | 'light' | 'dark' = el.theme;
+    expect([mode, theme]).to.deep.equal(['launcher', 'auto']);
+    expect($(el, '[part~=launcher]'), 'and behaves as the default').to.exist;
+    expect(el.getAttribute('mode'), 'the attribute keeps what the page wrote').to.equal('sideways');
+
+    el.mode = 'inline';
+    el.theme = 'dark';
+    expect([el.mode, el.theme]).to.deep.equal(['inline', 'dark']);
+    el.setAttribute('mode', 'INLINE'); // as the styles read it: attribute values are exact
+    el.removeAttribute('theme');
+    expect([el.mode, el.theme]).to.deep.equal(['launcher', 'auto']);
+  });
+
   it('lets the page style the parts, the bubble before the chat loads as well', async () => {
     const style = document.createElement('style');
     style.textContent = `tipsy-chat::part(launcher) { width: 64px; }

@@ -4,13 +4,16 @@ import { TipsyCloseEvent, TipsyErrorEvent, TipsyOpenEvent } from '../events.js';
 import { ChatModuleLoader, type AttachedChat, type ImportChat } from './chat-module.js';
 import { LauncherView } from './launcher.js';
 import { launcherStyles } from './launcher.styles.js';
-import { adoptEarlyProperties, defineStringProperties, OBSERVED_ATTRIBUTES } from './properties.js';
+import { isLauncher, isPanelActive } from './panel-state.js';
+import { adoptEarlyProperties, defineStringProperties, OBSERVED_ATTRIBUTES, type ChatMode, type ChatTheme } from './properties.js';
 
-export type ChatMode = 'launcher' | 'inline';
-export type ChatTheme = 'auto' | 'light' | 'dark';
+export type { ChatMode, ChatTheme };
 
 let chatModule: ChatModuleLoader | undefined;
 
+// One tag per line: the build turns them into dist/custom-elements.json, and
+// test/build/custom-elements-manifest.test.ts wants one for every attribute, part, event
+// and custom property the element has.
 /**
  * `<tipsy-chat>`: a live chat with an AI character, embeddable on any page.
  *
@@ -19,21 +22,61 @@ let chatModule: ChatModuleLoader | undefined;
  * interest, or at once when inline or open. Until then the page downloads
  * nothing more.
  *
- * @attr site-key - the site's publishable key (`pk_…`)
- * @attr character - the character's slug (default: the site's first)
- * @attr server - the chat server's origin (default: where this script came from)
- * @attr mode - `launcher` (floating bubble, default) or `inline` (fills its container)
- * @attr open - whether the launcher's panel is open
- * @attr theme - `auto` (default), `light` or `dark`
- * @attr placeholder - the composer's placeholder
- * @attr user-id - the host site's signed-in user (with user-hash)
- * @attr user-hash - hex HMAC-SHA256 of user-id under the site's identity secret, computed by the host's server
- * @attr user-name - the signed-in user's display name
- * @attr character-name - defines the character on the page (the site must allow it), with
- *   character-avatar, character-greeting and character-persona
+ * @attr {string} site-key - the site's publishable key (`pk_…`)
+ * @attr {string} character - the character's slug (default: the site's first)
+ * @attr {string} server - the chat server's origin (default: where this script came from)
+ * @attr {'launcher' | 'inline'} mode - `launcher` (floating bubble, the default) or `inline` (fills its container)
+ * @attr {boolean} open - whether the launcher's panel is open
+ * @attr {'auto' | 'light' | 'dark'} theme - `auto` (the system's, the default), `light` or `dark`
+ * @attr {string} placeholder - the composer's placeholder
+ * @attr {string} user-id - the host site's signed-in user (with user-hash)
+ * @attr {string} user-hash - hex HMAC-SHA256 of user-id under the site's identity secret, computed by the host's server
+ * @attr {string} user-name - the signed-in user's display name
+ * @attr {string} character-name - defines the character on the page (the site must allow it)
+ * @attr {string} character-avatar - the page character's avatar, an http(s) URL (with character-name)
+ * @attr {string} character-greeting - the page character's opening line (with character-name)
+ * @attr {string} character-persona - how the page character speaks and behaves (with character-name)
  *
- * @csspart launcher, panel, header, log, message, message-user, message-character, greeting, typing, input, send, stop, error
- * @fires tipsy-ready | tipsy-open | tipsy-close | tipsy-message | tipsy-error
+ * @fires {TipsyReadyEvent} tipsy-ready - the session started and history is shown: `{ conversationId, character }`
+ * @fires {TipsyOpenEvent} tipsy-open - the launcher's panel opened
+ * @fires {TipsyCloseEvent} tipsy-close - the launcher's panel closed
+ * @fires {TipsyMessageEvent} tipsy-message - a message was stored, the visitor's or the character's: `{ message }`
+ * @fires {TipsyErrorEvent} tipsy-error - something failed: `{ code, message }`, the codes of docs/protocol.md
+ *
+ * @csspart launcher - the floating bubble that opens and closes the panel (launcher mode)
+ * @csspart panel - the chat panel
+ * @csspart header - the panel's header: the character's avatar, name and presence
+ * @csspart log - the scrolling list of messages
+ * @csspart message - every message
+ * @csspart message-user - a message the visitor wrote
+ * @csspart message-character - a message from the character
+ * @csspart message-pending - a visitor's message not stored yet
+ * @csspart message-failed - a message that could not be sent, or a reply the character could not give
+ * @csspart message-interrupted - a reply cut short
+ * @csspart greeting - the character's opening line
+ * @csspart typing - the character's typing indicator
+ * @csspart input - the composer's text area
+ * @csspart send - the send button
+ * @csspart stop - the button that stops the character's reply, shown instead of send while it answers
+ * @csspart error - the panel's error notice, and the notice shown when the chat could not be fetched
+ *
+ * @cssprop [--tipsy-accent=#c2410c] - the accent: the bubble, the visitor's messages, focus rings (else the character's own accent)
+ * @cssprop [--tipsy-accent-contrast=#fff] - text on the accent
+ * @cssprop --tipsy-font - the font family (default: the system's UI font)
+ * @cssprop [--tipsy-font-size=15px] - the base font size
+ * @cssprop [--tipsy-background=#fff] - the panel's background (dark theme: #1c1917)
+ * @cssprop [--tipsy-foreground=#1c1917] - the text colour (dark theme: #f5f5f4)
+ * @cssprop [--tipsy-surface=#f5f5f4] - the character's bubbles and typing indicator (dark theme: #292524)
+ * @cssprop [--tipsy-muted=#78716c] - quieter text and the typing dots (dark theme: #a8a29e)
+ * @cssprop [--tipsy-border=#e7e5e4] - borders (dark theme: #44403c)
+ * @cssprop [--tipsy-danger=#b91c1c] - errors and failed messages (dark theme: #f87171)
+ * @cssprop [--tipsy-radius=16px] - the panel's corner radius
+ * @cssprop --tipsy-user-bubble - the visitor's bubbles (default: the accent)
+ * @cssprop --tipsy-user-bubble-text - text in the visitor's bubbles (default: the accent's contrast)
+ * @cssprop --tipsy-character-bubble - the character's bubbles (default: the surface)
+ * @cssprop [--tipsy-panel-width=380px] - the launcher's panel width
+ * @cssprop [--tipsy-panel-height=580px] - the launcher's panel height
+ * @cssprop [--tipsy-z-index=2147483000] - the bubble's and the launcher's panel's stacking order
  */
 export class TipsyChat extends HTMLElement {
   // A getter, not a static field: with useDefineForClassFields off, a static field is built as a static
@@ -100,7 +143,7 @@ export class TipsyChat extends HTMLElement {
   /** Sends a message as if the visitor typed it; resolves false when the chat is not ready. */
   async send(text: string): Promise<boolean> {
     if (!this.siteKey) return false;
-    if (!this.#active) this.open();
+    if (!isPanelActive(this)) this.open();
     const chat = await this.#loadChat();
     return chat ? chat.send(text) : false;
   }
@@ -127,17 +170,13 @@ export class TipsyChat extends HTMLElement {
     this.#chat?.update();
   }
 
-  /** The panel shows (and the session runs) when inline, or when the launcher is open. */
-  get #active(): boolean {
-    return this.mode === 'inline' || this.isOpen;
-  }
-
   #refresh(): void {
     // After a failed fetch, only the visitor's retry (or reopening) fetches again, never a loop.
-    if (this.#active && this.isConnected && !this.#loadFailed) void this.#loadChat();
-    const waiting = this.#active && !this.#chat;
+    const active = isPanelActive(this);
+    if (active && this.isConnected && !this.#loadFailed) void this.#loadChat();
+    const waiting = active && !this.#chat;
     this.#launcher.render({
-      launcher: this.mode !== 'inline',
+      launcher: isLauncher(this),
       open: this.isOpen,
       loading: waiting && !this.#loadFailed,
       failed: waiting && this.#loadFailed,
@@ -158,7 +197,7 @@ export class TipsyChat extends HTMLElement {
       () => {
         this.#loading = undefined;
         // A prefetch that failed stays quiet: the visitor is told when they open the chat.
-        if (this.#active) {
+        if (isPanelActive(this)) {
           this.#loadFailed = true;
           this.#refresh();
           this.dispatchEvent(new TipsyErrorEvent({ code: 'UNAVAILABLE', message: CHAT_LOAD_FAILED }));

@@ -1,6 +1,6 @@
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpLink, isTRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../../server/protocol/api.js';
-import type { ErrorBody, ErrorCode } from '../../server/protocol/errors.js';
+import type { ErrorBody } from '../../server/protocol/errors.js';
 
 export type Api = ReturnType<typeof createApi>;
 
@@ -19,11 +19,14 @@ export function createApi(server: string, token: () => string | undefined) {
   });
 }
 
-/** Any failure of a call, as the server's stable code and message. */
+/**
+ * Any failure of a call, as the server's stable code, message and, when limited, when to retry.
+ * The error's `data` is typed by the server's error formatter through AppRouter: a change there breaks this.
+ */
 export function errorBodyOf(error: unknown): ErrorBody {
-  if (error instanceof TRPCClientError) {
-    const code = (error.data as { errorCode?: ErrorCode } | undefined)?.errorCode;
-    if (code) return { code, message: error.message };
+  if (isTRPCClientError<AppRouter>(error) && error.data?.errorCode) {
+    const { errorCode: code, retryAfterMs } = error.data;
+    return { code, message: error.message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
   return { code: 'UNAVAILABLE', message: 'The chat server could not be reached.' };
 }

@@ -1,12 +1,13 @@
+import { connectErrorData, type ConnectErrorData } from '../../server/protocol/connect-error.js';
 import type { ErrorBody } from '../../server/protocol/errors.js';
 import type { MessageStreamEvent, SendAck, SendMessagePayload, TypingEvent } from '../../server/protocol/events.js';
 import type { Message } from '../../server/protocol/message.js';
+import { isTransient } from '../error-kinds.js';
 import { connectSocket, type ChatSocket } from './socket.js';
 
 const ACK_TIMEOUT_MS = 10_000;
 /** Failed connection attempts in a row before the owner is told the server is unreachable this way. */
 const ATTEMPTS_BEFORE_UNREACHABLE = 2;
-const RETRYABLE = new Set(['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL']);
 const LOST: SendAck = { ok: false, error: { code: 'UNAVAILABLE', message: 'The connection was lost.' } };
 
 /** What a live connection reports to its owner. */
@@ -58,13 +59,13 @@ export class LiveConnection {
         if (++failures === ATTEMPTS_BEFORE_UNREACHABLE) listener.unreachable();
         return;
       }
-      const body = (error as Error & { data?: ErrorBody }).data ?? { code: 'UNAVAILABLE', message: error.message };
+      const body: ConnectErrorData = connectErrorData(error) ?? { code: 'UNAVAILABLE', message: error.message };
       if (body.code === 'UNAUTHORIZED') {
         listener.refreshToken().then(
           () => socket.connect(),
           () => undefined, // the owner reports why the refresh failed
         );
-      } else if (RETRYABLE.has(body.code)) {
+      } else if (isTransient(body.code)) {
         // Refused for now (too many sockets, a busy server): HTTP and polling meanwhile, then try again.
         listener.unreachable();
         this.#retryTimer = setTimeout(() => socket.connect(), body.retryAfterMs ?? 5000);

@@ -4,14 +4,17 @@ import type { HistoryPage } from '../../server/protocol/message.js';
 import { loadVisitorToken, saveVisitorToken } from '../storage.js';
 import { createApi, errorBodyOf, type Api } from './api.js';
 
+/** `session.start`'s input, as the server's schema takes it (inferred through AppRouter, never restated). */
+type SessionStartInput = Parameters<Api['session']['start']['mutate']>[0];
+
 export interface ChatTarget {
   server: string;
   siteKey: string;
   character?: string;
   /** The host site's signed-in user, vouched for by its server (see docs/security.md). */
-  user?: { id: string; hash: string; name?: string };
+  user?: SessionStartInput['user'];
   /** A character defined by the page's attributes (the site must allow it). */
-  characterDefinition?: { name: string; avatarUrl?: string; greeting?: string; persona?: string };
+  characterDefinition?: SessionStartInput['characterDefinition'];
 }
 
 /** Targets are plain data: the same JSON is the same chat. */

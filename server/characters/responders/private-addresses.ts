@@ -12,8 +12,14 @@ export function isPrivateAddress(address: string): boolean {
   const bare = unbracketed(address);
   if (!ipaddr.isValid(bare)) return true; // not an address at all: never treat it as public
   // process() turns an IPv4-mapped IPv6 address into the IPv4 one it carries.
-  return ipaddr.process(bare).range() !== 'unicast';
+  const parsed = ipaddr.process(bare);
+  if (parsed.range() !== 'unicast') return true;
+  // ipaddr.js calls every IPv6 address it has no name for `unicast`, the deprecated IPv4-compatible
+  // ::/96 (`[::127.0.0.1]`) among them: only the global unicast block 2000::/3 is public.
+  return parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6);
 }
+
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
 /** Whether a host, as a URL spells it, is an IP address rather than a name. */
 export const isIpLiteral = (hostname: string): boolean => isIP(unbracketed(hostname)) !== 0;

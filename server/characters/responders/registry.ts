@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { CharacterRow } from '../../db/tables.js';
 import { TipsyError } from '../../errors.js';
 import type { EndpointRules } from './endpoint-rules.js';
@@ -8,6 +9,12 @@ import { parseResponderSettings, type ResponderSettings } from './settings.js';
 import { SimulatedResponder } from './simulated.js';
 
 const SILENT: Responder = { silent: true, async *reply() {} };
+/**
+ * Responders kept, per settings and per stored settings: past it, the least
+ * recently used go (a responder holds no connection of its own, so nothing is
+ * closed). Settings never go stale: they are the key.
+ */
+const RESPONDERS_KEPT = 500;
 
 /** Speaks for settings the operator no longer allows (stored before the rule): the reply fails, and the log says why. */
 const refusedResponder = (reason: string): Responder => ({
@@ -22,8 +29,8 @@ const refusedResponder = (reason: string): Responder => ({
  * A site's endpoint goes through the operator's endpoint rules; the server's default does not.
  */
 export class ResponderRegistry {
-  private readonly cache = new Map<string, Responder>();
-  private readonly byStoredSettings = new Map<string, Responder>();
+  private readonly cache = new LRUCache<string, Responder>({ max: RESPONDERS_KEPT });
+  private readonly byStoredSettings = new LRUCache<string, Responder>({ max: RESPONDERS_KEPT });
   private readonly simulated: Responder;
   /** For endpoints sites chose: only the addresses the rules allow. */
   private readonly siteFetch: GuardedFetch;
@@ -48,7 +55,6 @@ export class ResponderRegistry {
     const stored = JSON.stringify([character.responder, siteResponder]);
     let responder = this.byStoredSettings.get(stored);
     if (!responder) {
-      if (this.byStoredSettings.size > 500) this.byStoredSettings.clear();
       responder = this.resolve(character, siteResponder);
       this.byStoredSettings.set(stored, responder);
     }
@@ -73,7 +79,6 @@ export class ResponderRegistry {
     const key = JSON.stringify([byOperator, settings]);
     let responder = this.cache.get(key);
     if (!responder) {
-      if (this.cache.size > 500) this.cache.clear();
       responder = new OpenAICompatibleResponder(settings, (byOperator ? this.operatorFetch : this.siteFetch).fetch);
       this.cache.set(key, responder);
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseStoredJson } from '../../db/stored-json.js';
 import { TipsyError } from '../../errors.js';
+import { LineText } from '../../text.js';
 
 /**
  * Which model speaks for a character: the simulated one (offline), or any
@@ -8,21 +9,24 @@ import { TipsyError } from '../../errors.js';
  * llama.cpp's server, vLLM…). Set per character, per site, or for the server.
  */
 export const ResponderSettings = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('simulated') }).strict(),
+  z.strictObject({ kind: z.literal('simulated') }),
   /** The character does not answer (a person answers instead, or a benchmark measures messaging alone). */
-  z.object({ kind: z.literal('none') }).strict(),
-  z
-    .object({
-      kind: z.literal('openai'),
-      baseUrl: z.url({ protocol: /^https?$/ }),
-      model: z.string().min(1).max(200),
-      apiKey: z.string().min(1).max(500).optional(),
-      temperature: z.number().min(0).max(2).optional(),
-      maxTokens: z.number().int().min(1).max(32_000).optional(),
-      /** How many characters of recent conversation the prompt may carry. */
-      contextChars: z.number().int().min(500).max(500_000).optional(),
-    })
-    .strict(),
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({
+    kind: z.literal('openai'),
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    model: LineText.pipe(z.string().trim().min(1).max(200)),
+    /** Printable ASCII, as every provider's keys are; or the hint (`…1234`) it was shown as. */
+    apiKey: z
+      .string()
+      .regex(/^…?[\x21-\x7e]+$/, 'An API key is printable ASCII, without spaces.')
+      .max(500)
+      .optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().min(1).max(32_000).optional(),
+    /** How many characters of recent conversation the prompt may carry. */
+    contextChars: z.number().int().min(500).max(500_000).optional(),
+  }),
 ]);
 export type ResponderSettings = z.infer<typeof ResponderSettings>;
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { clip, describeIssues } from '../../chat/inputs.js';
 import { CharacterInput } from '../../characters/inputs.js';
-import { cardFromCharacter, characterFromCard, embedCardInPng, parseCard, plainPng } from '../../characters/cards.js';
+import { characterFromCard, exportCard, parseCard } from '../../characters/cards.js';
 import { createCharacter, findCharacter, listCharacters, toCharacterRecord } from '../../characters/store.js';
 import { TipsyError } from '../../errors.js';
 import { plain, print, table, type Output } from '../output.js';
@@ -68,13 +68,11 @@ export function registerCharacterCommands(program: Command, withDb: WithDb): voi
     .option('--image <path>', 'for .png: the image to put the card in (default: a plain square in its accent)')
     .action((siteId: string, slug: string, opts: { out: string; image?: string }) =>
       withDb(async (db) => {
-        const card = cardFromCharacter(toCharacterRecord(await findCharacter(db, siteId, slug)));
-        if (opts.out.toLowerCase().endsWith('.png')) {
-          const image = opts.image ? await readFile(opts.image).catch(() => failRead(opts.image!)) : plainPng((card.data.extensions?.tipsy as { accent?: string }).accent);
-          await writeFile(opts.out, embedCardInPng(image, card));
-        } else {
-          await writeFile(opts.out, `${JSON.stringify(card, null, 2)}\n`);
-        }
+        const record = toCharacterRecord(await findCharacter(db, siteId, slug));
+        const format = opts.out.toLowerCase().endsWith('.png') ? 'png' : 'json';
+        const image = format === 'png' && opts.image ? await readFile(opts.image).catch(() => failRead(opts.image!)) : undefined;
+        const { card, png } = exportCard(record, format, image);
+        await writeFile(opts.out, png ?? `${JSON.stringify(card, null, 2)}\n`);
         process.stdout.write(`Wrote ${plain(opts.out)}\n`);
       }),
     );

@@ -1,4 +1,3 @@
-import { Id, parseInput } from '../../chat/inputs.js';
 import type { JoinedConversations } from '../joined-conversations.js';
 import type { HandlerDeps } from './deps.js';
 import { handle } from './handle.js';
@@ -6,6 +5,6 @@ import type { TipsySocket } from '../types.js';
 
 export function registerConversationHandlers(socket: TipsySocket, { log }: HandlerDeps, joined: JoinedConversations): void {
   handle(socket, log, 'join_conversation', async (conversationId) => ({
-    conversationId: (await joined.join(parseInput(Id, conversationId))).id,
+    conversationId: (await joined.join(conversationId)).id,
   }));
 }

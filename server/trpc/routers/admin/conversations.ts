@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ExternalUserId, HistoryInput, Id } from '../../../chat/inputs.js';
-import { deleteVisitorData, listConversations, readTranscript } from '../../../chat/transcripts.js';
 import { adminProcedure, router } from '../../init.js';
 
 export const adminConversationsRouter = router({
@@ -12,18 +11,14 @@ export const adminConversationsRouter = router({
         userId: ExternalUserId.optional(),
       }),
     )
-    .query(({ ctx, input }) => listConversations(ctx.db, ctx.siteId, input)),
+    .query(({ ctx, input }) => ctx.admin.listConversations(ctx.siteId, input)),
 
   transcript: adminProcedure
     .input(HistoryInput)
-    .query(({ ctx, input }) => readTranscript(ctx.db, ctx.siteId, input.conversationId, input)),
+    .query(({ ctx, input }) => ctx.admin.readTranscript(ctx.siteId, input.conversationId, input)),
 
   /** Erases one visitor's data: by our visitor id, or by the site's own user id. */
   deleteVisitor: adminProcedure
     .input(z.union([z.object({ visitorId: Id }), z.object({ userId: ExternalUserId })]))
-    .mutation(async ({ ctx, input }) => {
-      const erased = await deleteVisitorData(ctx.db, ctx.siteId, input);
-      ctx.access.visitorErased(erased.visitorId);
-      return { deletedConversations: erased.deletedConversations };
-    }),
+    .mutation(({ ctx, input }) => ctx.admin.eraseVisitor(ctx.siteId, input)),
 });

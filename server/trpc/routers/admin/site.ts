@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { SiteName, SiteOrigin } from '../../../auth/site-inputs.js';
-import { getSite, rotateIdentitySecret, updateSite } from '../../../auth/sites.js';
 import { ResponderSettings } from '../../../characters/responders/settings.js';
 import { LimitsOverride } from '../../../limits/policy.js';
 import { adminProcedure, router } from '../../init.js';
@@ -16,21 +15,15 @@ export const SiteUpdateInput = z.object({
 });
 
 export const adminSiteRouter = router({
-  get: adminProcedure.query(({ ctx }) => getSite(ctx.db, ctx.siteId)),
+  get: adminProcedure.query(({ ctx }) => ctx.admin.getSite(ctx.siteId)),
 
   /**
    * Renames the site, replaces its origins or limits; sockets from a dropped origin end at once.
    * Limits may only tighten the operator's, and the responder must be one the operator allows.
    */
-  update: adminProcedure.input(SiteUpdateInput).mutation(async ({ ctx, input }) => {
-    ctx.siteRules.assertLimits(input.limits);
-    await ctx.siteRules.assertResponder(input.responder);
-    const site = await updateSite(ctx.db, ctx.siteId, input);
-    await ctx.access.changed();
-    return site;
-  }),
+  update: adminProcedure.input(SiteUpdateInput).mutation(({ ctx, input }) => ctx.admin.updateSite(ctx.siteId, input)),
 
   rotateIdentitySecret: adminProcedure.mutation(async ({ ctx }) => ({
-    identitySecret: await rotateIdentitySecret(ctx.db, ctx.siteId),
+    identitySecret: await ctx.admin.rotateIdentitySecret(ctx.siteId),
   })),
 });

@@ -1,0 +1,138 @@
+import type { AccessChanges } from '../auth/access-changes.js';
+import { insertKey, listKeys, revokeKey, rotateKey, siteOfSecretKey, type IssuedKey, type KeyInfo } from '../auth/keys.js';
+import type { SiteRules } from '../auth/site-rules.js';
+import { getSite, rotateIdentitySecret, updateSite, type SiteInfo } from '../auth/sites.js';
+import { cardFromJson, characterFromCard, exportCard, parseCard, type CardFormat, type CharacterCardV2 } from '../characters/cards.js';
+import type { CharacterInput } from '../characters/inputs.js';
+import {
+  createCharacter,
+  deleteCharacter,
+  findCharacter,
+  listCharacters,
+  toCharacterRecord,
+  updateCharacter,
+  type CharacterRecord,
+} from '../characters/store.js';
+import { deleteVisitorData, listConversations, readTranscript, type ConversationList } from '../chat/transcripts.js';
+import type { Db } from '../db/database.js';
+import type { SiteKeyKind } from '../db/tables.js';
+import type { HistoryPage } from '../protocol/message.js';
+
+export type SiteChanges = Parameters<typeof updateSite>[2];
+export type CharacterChanges = Parameters<typeof updateCharacter>[3];
+/** A Character Card V2 as it arrived: its JSON value, or a PNG (or JSON text) with the card inside. */
+export type CardSource = { card: unknown } | { bytes: Buffer };
+export type VisitorRef = { visitorId: string } | { userId: string };
+
+/**
+ * Everything a site owner may do with the site's secret key, whatever the
+ * transport, each scoped to that site. It holds the rules a change must pass
+ * (the operator's, SiteRules) and announces every change of access itself
+ * (AccessChanges: caches dropped, open sockets re-checked on every process),
+ * so no transport has to remember either.
+ */
+export class AdminService {
+  constructor(
+    private readonly db: Db,
+    private readonly siteRules: SiteRules,
+    private readonly access: AccessChanges,
+  ) {}
+
+  /** The site a working secret key (`sk_…`) belongs to, or null. */
+  siteOfSecretKey(secretKey: string): Promise<{ siteId: string; keyId: string } | null> {
+    return siteOfSecretKey(this.db, secretKey);
+  }
+
+  getSite(siteId: string): Promise<SiteInfo> {
+    return getSite(this.db, siteId);
+  }
+
+  /**
+   * Renames the site, replaces its origins or limits; sockets from a dropped origin end at once.
+   * Limits may only tighten the operator's, and the responder must be one the operator allows.
+   */
+  async updateSite(siteId: string, changes: SiteChanges): Promise<SiteInfo> {
+    this.siteRules.assertLimits(changes.limits);
+    await this.siteRules.assertResponder(changes.responder);
+    const site = await updateSite(this.db, siteId, changes);
+    await this.access.changed();
+    return site;
+  }
+
+  /** A new identity secret: user hashes made with the old one stop verifying at once (it is read per session, never cached). */
+  rotateIdentitySecret(siteId: string): Promise<string> {
+    return rotateIdentitySecret(this.db, siteId);
+  }
+
+  listKeys(siteId: string): Promise<KeyInfo[]> {
+    return listKeys(this.db, siteId);
+  }
+
+  /** A new key; a secret key is shown in this answer only. */
+  createKey(siteId: string, kind: SiteKeyKind): Promise<IssuedKey> {
+    return insertKey(this.db, siteId, kind);
+  }
+
+  /** Replaces a key with a new one of its kind; the old one stops working at once, on open sockets too. */
+  async rotateKey(siteId: string, keyId: string): Promise<IssuedKey> {
+    const issued = await rotateKey(this.db, siteId, keyId);
+    await this.access.changed();
+    return issued;
+  }
+
+  /** Stops a key at once, on open sockets too. */
+  async revokeKey(siteId: string, keyId: string): Promise<void> {
+    await revokeKey(this.db, siteId, keyId);
+    await this.access.changed();
+  }
+
+  listCharacters(siteId: string): Promise<CharacterRecord[]> {
+    return listCharacters(this.db, siteId);
+  }
+
+  /** A new character; its model endpoint, if any, must be one the operator allows. */
+  async createCharacter(siteId: string, character: CharacterInput): Promise<CharacterRecord> {
+    await this.siteRules.assertResponder(character.responder);
+    return createCharacter(this.db, siteId, character);
+  }
+
+  async updateCharacter(siteId: string, slug: string, changes: CharacterChanges): Promise<CharacterRecord> {
+    await this.siteRules.assertResponder(changes.responder);
+    const updated = await updateCharacter(this.db, siteId, slug, changes);
+    await this.access.changed(); // whether it answers at all is remembered by every process
+    return updated;
+  }
+
+  /** Adds a character from a Character Card V2. The card is read as it arrived, never re-serialised: its depth is bounded first (cards.ts). */
+  importCharacter(siteId: string, source: CardSource, slug?: string): Promise<CharacterRecord> {
+    const card = 'bytes' in source ? parseCard(source.bytes) : cardFromJson(source.card ?? null);
+    return createCharacter(this.db, siteId, characterFromCard(card, slug));
+  }
+
+  /** A character as a Character Card V2: JSON, or a PNG (a plain square in its accent) with the card inside. */
+  async exportCharacter(siteId: string, slug: string, format: CardFormat): Promise<{ card: CharacterCardV2; png?: Buffer }> {
+    return exportCard(toCharacterRecord(await findCharacter(this.db, siteId, slug)), format);
+  }
+
+  /** Deletes the character and every conversation with it. */
+  deleteCharacter(siteId: string, slug: string): Promise<void> {
+    return deleteCharacter(this.db, siteId, slug);
+  }
+
+  /** The site's conversations, newest first, `limit` at a time. */
+  listConversations(siteId: string, options: { before?: string; limit: number; userId?: string }): Promise<ConversationList> {
+    return listConversations(this.db, siteId, options);
+  }
+
+  /** A page of one of the site's conversations (same paging as the visitor's history). */
+  readTranscript(siteId: string, conversationId: string, page: { before?: string; limit: number }): Promise<HistoryPage> {
+    return readTranscript(this.db, siteId, conversationId, page);
+  }
+
+  /** Erases one visitor's data (by our visitor id, or by the site's own user id) and ends their open connections. */
+  async eraseVisitor(siteId: string, who: VisitorRef): Promise<{ deletedConversations: number }> {
+    const erased = await deleteVisitorData(this.db, siteId, who);
+    this.access.visitorErased(erased.visitorId);
+    return { deletedConversations: erased.deletedConversations };
+  }
+}

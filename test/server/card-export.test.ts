@@ -1,0 +1,90 @@
+/**
+ * A character's card and its PNG come from one function (characters/cards.ts
+ * exportCard): the admin API and the CLI give the same card and the same bytes.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { embedCardInPng, exportCard, parseCard, plainPng } from '../../server/characters/cards.js';
+import type { CharacterRecord } from '../../server/characters/store.js';
+import { startHarness, type Harness } from './harness.js';
+
+const CLI = new URL('../../server/cli/tipsy.mjs', import.meta.url).pathname;
+
+const PAINTER: CharacterRecord = {
+  slug: 'painter',
+  name: 'Painter',
+  avatarUrl: null,
+  greeting: 'Hold still.',
+  persona: 'Paints portraits.',
+  examples: '',
+  accent: '#369',
+  responder: null,
+  origin: 'site',
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+function tipsy(dbFile: string, ...args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, TIPSY_DB: dbFile } }, (error, _stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stderr }),
+    );
+  });
+}
+
+describe('exporting a character as a card', () => {
+  it('gives the card alone as JSON, with the accent in its tipsy extension', () => {
+    const { card, png } = exportCard(PAINTER, 'json');
+    assert.equal(png, undefined);
+    assert.equal(card.data.name, 'Painter');
+    assert.deepEqual(card.data.extensions, { tipsy: { slug: 'painter', accent: '#369' } });
+  });
+
+  it('puts the card in a square of its accent, or of the default colour, unless an image is given', () => {
+    const { card, png } = exportCard(PAINTER, 'png');
+    assert.deepEqual(png, embedCardInPng(plainPng('#369'), card));
+    assert.deepEqual(parseCard(png!), card);
+
+    const plain = exportCard({ ...PAINTER, accent: null }, 'png');
+    assert.deepEqual(plain.png, embedCardInPng(plainPng(), plain.card));
+
+    const image = plainPng('#123456', 8);
+    assert.deepEqual(exportCard(PAINTER, 'png', image).png, embedCardInPng(image, card));
+  });
+
+  describe('through both transports', () => {
+    let h: Harness;
+    let dir: string;
+    before(async () => {
+      h = await startHarness();
+      dir = mkdtempSync(join(tmpdir(), 'tipsy-card-'));
+      await h.admin().admin.characters.create.mutate({ slug: 'painter', name: 'Painter', persona: 'Paints portraits.', accent: '#336699' });
+    });
+    after(async () => {
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('writes the same PNG, the same card inside, from the admin API and the CLI', async () => {
+      const api = await h.admin().admin.characters.export.query({ slug: 'painter', format: 'png' });
+      const out = join(dir, 'painter.png');
+      const run = await tipsy(h.dbFile, 'character', 'export', h.siteId, 'painter', '--out', out);
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok('pngBase64' in api);
+      assert.deepEqual(readFileSync(out), Buffer.from(api.pngBase64, 'base64'));
+      assert.deepEqual(parseCard(readFileSync(out)), api.card);
+    });
+
+    it('puts the card in the image given to the CLI', async () => {
+      const [image, out] = [join(dir, 'frame.png'), join(dir, 'framed.png')];
+      writeFileSync(image, plainPng('#123456', 8));
+      const run = await tipsy(h.dbFile, 'character', 'export', h.siteId, 'painter', '--out', out, '--image', image);
+      assert.equal(run.code, 0, run.stderr);
+      const { card } = await h.admin().admin.characters.export.query({ slug: 'painter' });
+      assert.deepEqual(readFileSync(out), embedCardInPng(plainPng('#123456', 8), card));
+    });
+  });
+});
