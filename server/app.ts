@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { AdminService } from './admin/service.js';
 import type { AccessChanges } from './auth/access-changes.js';
 import { SiteDirectory } from './auth/site-directory.js';
@@ -25,6 +26,7 @@ import { resolveLimits } from './limits/policy.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { ReplySlots } from './limits/reply-slots.js';
 import { registerStaticFiles } from './http/static-files.js';
+import { registerHealth } from './http/health.js';
 import { roomBroadcaster } from './realtime/broadcast.js';
 import { AccessSweeper } from './realtime/access-sweeper.js';
 import { linkThroughRedis } from './realtime/redis.js';
@@ -113,7 +115,11 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
       demoSiteKey: demo?.publishableKey,
     });
   }
-  app.get('/healthz', async () => ({ ok: true }));
+  registerHealth(app, {
+    database: () => sql`select 1`.execute(db),
+    redis: redis && (() => redis.limits.ping()),
+    draining: () => closing,
+  });
 
   // Shutdown: refuse new sends, give running replies a grace period (streaming to sockets still
   // open), cut the rest short as interrupted, then tell every socket to reconnect (to another
