@@ -8,7 +8,7 @@
  *   contract     protocol/: what the server and its clients agree on. A few files are pure
  *                constants and functions (CONTRACT_PURE) the widget may run; the rest is types,
  *                and payloads.ts, the zod schemas of the socket's payloads (server side only).
- *   store        db/: Kysely over better-sqlite3, tables, group commit, checkpoints.
+ *   store        db/: Kysely over better-sqlite3 or pg (Postgres), tables, group commit, checkpoints.
  *   domain       admin/, auth/, characters/, chat/, limits/: what a visitor, a site owner and the
  *                operator may do, whatever the transport. The queries on the store live here.
  *   transports   trpc/, realtime/ (Socket.IO), http/ (plumbing tRPC and Socket.IO share), cli/.
@@ -131,11 +131,11 @@ export default {
       to: { path: '^(server|widget)/', pathNot: [STORE, KERNEL] },
     },
     {
-      name: 'only-the-store-opens-sqlite',
+      name: 'only-the-store-opens-a-database',
       severity: 'error',
-      comment: 'The SQLite driver is the store’s: everyone else speaks Kysely through db/, so a second store replaces one folder.',
+      comment: 'The database drivers (SQLite, Postgres) are the store’s: everyone else speaks Kysely through db/, so a store changes in one folder.',
       from: { pathNot: STORE },
-      to: { path: 'node_modules/better-sqlite3/' },
+      to: { path: 'node_modules/(better-sqlite3|pg)/' },
     },
 
     // The domain

@@ -14,9 +14,8 @@ import { ChatService } from './chat/service.js';
 import { StaleReplySweeper } from './chat/stale-replies.js';
 import { Sessions } from './chat/sessions.js';
 import type { Config } from './config.js';
-import { migrateToLatest, openSqlite, type Db } from './db/database.js';
-import { startCheckpoints } from './db/checkpoints.js';
-import { GroupCommit } from './db/group-commit.js';
+import type { Db } from './db/database.js';
+import { openDatabase } from './db/open.js';
 import { ensureDemoSite } from './demo-seed.js';
 import { compileTrust } from './http/client-address.js';
 import { capConnectionsPerAddress } from './http/connection-cap.js';
@@ -25,11 +24,14 @@ import { requestTimeouts } from './http/request-timeouts.js';
 import { resolveLimits } from './limits/policy.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { ReplySlots } from './limits/reply-slots.js';
+import { SharedReplySlots } from './limits/shared-reply-slots.js';
 import { registerStaticFiles } from './http/static-files.js';
 import { registerHealth } from './http/health.js';
 import { roomBroadcaster } from './realtime/broadcast.js';
 import { AccessSweeper } from './realtime/access-sweeper.js';
 import { linkThroughRedis } from './realtime/redis.js';
+import { RedisConversationTurns } from './realtime/redis-conversation-turns.js';
+import { RedisSiteLeases } from './realtime/redis-site-leases.js';
 import { attachChat, createSocketServer } from './realtime/server.js';
 import type { TipsyServer } from './realtime/types.js';
 import type { Services } from './trpc/context.js';
@@ -54,16 +56,19 @@ export interface TipsyApp {
 export interface BuildOptions {
   /** Replaces the configured responder (the simulated character by default). */
   responder?: Responder;
+  /** Where log lines go (standard output by default): tests read what an outage logged. */
+  logStream?: { write(line: string): void };
 }
 
 /** Builds the whole server: HTTP, tRPC, Socket.IO and the database, ready to listen. */
 export async function buildServer(config: Config, options: BuildOptions = {}): Promise<TipsyApp> {
-  const db = openSqlite(config.dbFile);
-  await migrateToLatest(db);
+  // SQLite (the file) or Postgres (TIPSY_DATABASE_URL), migrated.
+  const store = await openDatabase(config);
+  const db = store.db;
 
   const trust = compileTrust(config.trustProxy);
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     // The same trust function gives Socket.IO the same client address (realtime/limits.ts).
     trustProxy: trust,
     // tRPC batches put every procedure name in the path: let long ones through to tRPC,
@@ -80,7 +85,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   capConnectionsPerAddress(app.server, { maxPerAddress: config.maxConnectionsPerIp, trust, log: app.log });
 
   const log = app.log;
-  const checkpoints = config.dbFile === ':memory:' ? undefined : await startCheckpoints(db, config.dbFile, log);
+  const checkpoints = await store.startUpkeep(log);
   const limits = resolveLimits(config.limits);
   const sites = new SiteDirectory(db, config.limits);
   const tokens = new VisitorTokens(await loadSigningSecret(db, config.secret), config.tokenTtlSeconds);
@@ -91,11 +96,17 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const broadcaster = roomBroadcaster(io, redis !== undefined);
   const siteRules = new SiteRules(config);
   const responders = new ResponderRegistry(config.responder, config.simulatedDelayMs, siteRules.endpoints, options.responder);
-  const replies = new ReplyRunner(db, sites, responders, broadcaster, log, config.replyDeadlines);
+  // With Redis, one reply at a time per conversation and the site's reply places hold across processes.
+  // Their failed calls while Redis is away are counted in the link's "redis is back" line, not logged one by one.
+  const redisLog = redis ? redis.quiet(log) : log;
+  const turns = redis && new RedisConversationTurns(redis.limits, config.redisPrefix, redisLog);
+  const siteLeases = redis && new RedisSiteLeases(redis.limits, config.redisPrefix, redisLog);
+  const replySlots = siteLeases ? new SharedReplySlots(new ReplySlots(), siteLeases, redisLog) : new ReplySlots();
+  const replies = new ReplyRunner(db, sites, responders, broadcaster, log, config.replyDeadlines, turns);
   const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, broadcaster, log);
   await staleReplies.start();
-  const writes = new GroupCommit(db);
-  const chat = new ChatService({ db, writes, sites, rateLimits, replySlots: new ReplySlots(), replies, broadcaster });
+  const writes = store.writes();
+  const chat = new ChatService({ db, writes, sites, rateLimits, replySlots, replies, broadcaster });
   const sessions = new Sessions({ db, sites, tokens, rateLimits });
   const access = new AccessSweeper(io, sites, log, redis !== undefined);
   io.on('access_changed', () => void access.recheck());
@@ -134,6 +145,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     io.local.disconnectSockets(true);
   });
   app.addHook('onClose', async () => {
+    siteLeases?.stop();
     await redis?.close();
     await checkpoints?.stop();
     await responders.close();

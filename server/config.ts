@@ -11,6 +11,10 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   TIPSY_DB: z.string().min(1).default('data/tipsy.db'),
+  /** Postgres instead of the SQLite file: postgres://user:password@host:5432/database. Unset = SQLite (TIPSY_DB). */
+  TIPSY_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Connections each process keeps open to Postgres (writes and reads share them). */
+  TIPSY_DATABASE_POOL: z.coerce.number().int().min(1).max(200).default(10),
   /** Signs visitor tokens. When unset, one is generated on first start and kept in the database. */
   TIPSY_SECRET: z.string().min(32, 'TIPSY_SECRET must be at least 32 characters').optional(),
   TIPSY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 60 * 60),
@@ -64,7 +68,12 @@ const EnvSchema = z.object({
 export interface Config {
   port: number;
   host: string;
+  /** The SQLite file, used when `databaseUrl` is unset (`:memory:` keeps nothing). */
   dbFile: string;
+  /** A postgres:// URL: Postgres instead of SQLite (server/db/open.ts). */
+  databaseUrl?: string;
+  /** Postgres connections per process. */
+  databasePool: number;
   secret?: string;
   tokenTtlSeconds: number;
   simulatedDelayMs: number;
@@ -103,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dbFile: e.TIPSY_DB,
+    databaseUrl: e.TIPSY_DATABASE_URL,
+    databasePool: e.TIPSY_DATABASE_POOL,
     secret: e.TIPSY_SECRET,
     tokenTtlSeconds: e.TIPSY_TOKEN_TTL_SECONDS,
     simulatedDelayMs: e.TIPSY_SIM_DELAY_MS,

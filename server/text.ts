@@ -11,8 +11,13 @@ export const NOT_WELL_FORMED = 'Text must be well-formed Unicode (this holds a l
 /** String.prototype.isWellFormed is ES2024 (Node 20 has it); the project's lib stops at ES2023 for the widget's sake. */
 const isWellFormed = (value: string): boolean => (value as string & { isWellFormed(): boolean }).isWellFormed();
 
-/** Any text we store, hash or compare: well-formed Unicode, nothing else checked. */
-export const Text = z.string().refine(isWellFormed, NOT_WELL_FORMED);
+/** Postgres text cannot hold U+0000: a value kept as given (an id, a key) is refused with one, on every database alike. */
+export const HOLDS_NUL = 'Text must not contain U+0000 (NUL).';
+
+const WellFormed = z.string().refine(isWellFormed, NOT_WELL_FORMED);
+
+/** Any text we store, hash or compare as given: well-formed Unicode without NUL, nothing else checked. */
+export const Text = WellFormed.refine((value) => !value.includes('\u0000'), HOLDS_NUL);
 
 /** C0 and C1 control characters and DEL: what a terminal acts on (escapes, CSI, carriage returns). */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
@@ -35,10 +40,10 @@ export function toMultiline(value: string): string {
 }
 
 /** Well-formed text on one line, without control characters; add trim/min/max after it. */
-export const LineText = Text.overwrite(toOneLine);
+export const LineText = WellFormed.overwrite(toOneLine);
 
 /** Well-formed long text without control characters other than tab and newline; add trim/min/max after it. */
-export const MultilineText = Text.overwrite(toMultiline);
+export const MultilineText = WellFormed.overwrite(toMultiline);
 
 /** Whether the text holds a control character (for values refused rather than cleaned, like URLs). */
 export const hasControls = (value: string): boolean => CONTROL.test(value);

@@ -10,7 +10,8 @@ import type { ConversationRow } from '../db/tables.js';
 import type { ReplySlot } from '../limits/reply-slots.js';
 import type { Message } from '../protocol/message.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
-import { historyPage } from './messages.js';
+import type { ConversationTurns, Turn } from './conversation-turns.js';
+import { historyPage, toMessage } from './messages.js';
 import { beginReply, finishReply, saveReplyProgress } from './reply-store.js';
 
 const CONTEXT_MESSAGES = 20;
@@ -50,6 +51,8 @@ export class ReplyRunner {
     private readonly broadcaster: ConversationBroadcaster,
     private readonly log: Log,
     private readonly deadlines: Deadlines,
+    /** With several processes: the conversation's turn, shared, so two never answer one conversation at once. */
+    private readonly turns?: ConversationTurns,
   ) {
     this.answers = new ReadThroughCache({
       ttlMs: DIRECTORY_TTL_MS,
@@ -74,6 +77,9 @@ export class ReplyRunner {
    * `slot` (released here). While a reply waits its turn, later messages in the
    * conversation join it: it answers the latest, as a person would after a burst
    * of lines. So a conversation holds at most two places: one running, one waiting.
+   * With shared `turns`, the conversation's turn is taken before the site's place
+   * (so a reply waiting on another process's reply holds no place), and a reply
+   * answers the conversation's latest visitor message, whichever process stored it.
    */
   enqueue(conversation: ConversationRow, trigger: Message, slot: ReplySlot): void {
     const id = conversation.id;
@@ -87,11 +93,7 @@ export class ReplyRunner {
     this.waiting.set(id, job);
     const previous = this.chains.get(id) ?? Promise.resolve();
     const next = previous
-      .then(() => slot.acquire())
-      .then(() => {
-        this.waiting.delete(id);
-        return this.run(conversation, job.trigger);
-      })
+      .then(() => this.runInTurn(conversation, job, slot))
       .catch((error: unknown) => this.log.error({ err: error, conversationId: id }, 'reply failed'))
       .finally(() => {
         slot.release();
@@ -99,6 +101,19 @@ export class ReplyRunner {
         if (this.chains.get(id) === next) this.chains.delete(id);
       });
     this.chains.set(id, next);
+  }
+
+  private async runInTurn(conversation: ConversationRow, job: { trigger: Message }, slot: ReplySlot): Promise<void> {
+    const turn = this.turns && (await this.turns.take(conversation.id, this.stopping.signal));
+    if (this.turns && !turn) return; // shutting down, or the turn never came (logged)
+    let answered: number | undefined;
+    try {
+      await slot.acquire(this.stopping.signal);
+      this.waiting.delete(conversation.id);
+      answered = await this.run(conversation, job.trigger, turn);
+    } finally {
+      await turn?.end(answered);
+    }
   }
 
   /**
@@ -126,10 +141,17 @@ export class ReplyRunner {
     return { character, responder: this.responders.for(character, site?.responder ?? null) };
   }
 
-  private async run(conversation: ConversationRow, trigger: Message): Promise<void> {
+  /** Runs one reply; returns the seq of the visitor message it answered, if it answered one. */
+  private async run(conversation: ConversationRow, trigger: Message, turn?: Turn): Promise<number | undefined> {
     if (this.stopping.signal.aborted) return;
     const { db, broadcaster } = this;
     const conversationId = conversation.id;
+    if (turn) {
+      // Another process may have stored later messages, or answered them already while this one waited.
+      const latest = await latestVisitorMessage(db, conversationId);
+      if (latest && latest.seq > trigger.seq) trigger = latest;
+      if (trigger.seq <= turn.answeredSeq) return;
+    }
     const { character, responder } = await this.responderFor(conversation.character_id);
     if (responder.silent) return;
     // The context ends with the message being answered, however many came after it.
@@ -137,7 +159,12 @@ export class ReplyRunner {
     const history = messages.filter((m) => m.status !== 'streaming');
     const visitorStop = new AbortController();
     this.running.set(conversationId, visitorStop);
-    const signal = AbortSignal.any([this.stopping.signal, visitorStop.signal, AbortSignal.timeout(REPLY_TIMEOUT_MS)]);
+    const signal = AbortSignal.any([
+      this.stopping.signal,
+      visitorStop.signal,
+      AbortSignal.timeout(REPLY_TIMEOUT_MS),
+      ...(turn ? [turn.lost] : []),
+    ]);
 
     // The reply is stored from its first words (so it takes its place then), saved as it grows.
     let reply: Message | undefined;
@@ -179,12 +206,27 @@ export class ReplyRunner {
     // What happened decides how the reply is kept: whole, cut short, or not at all.
     const status = stopped || !failure ? 'complete' : text.trim() ? 'interrupted' : shuttingDown ? undefined : 'failed';
     if (!status) return;
+    const answered = trigger.seq;
     if (status === 'failed') {
       reply ??= await beginReply(db, conversationId, COULD_NOT_ANSWER);
       text = COULD_NOT_ANSWER;
     }
-    if (!reply) return;
+    if (!reply) return answered;
     const stored = await finishReply(db, reply.id, text.trim(), chunks, status);
     if (stored) broadcaster.message(stored);
+    return answered;
   }
+}
+
+/** The conversation's latest message from the visitor, whichever process stored it. */
+async function latestVisitorMessage(db: Db, conversationId: string): Promise<Message | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('sender_type', '=', 'user')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toMessage(row);
 }

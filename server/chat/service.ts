@@ -2,10 +2,10 @@ import type { SiteDirectory } from '../auth/site-directory.js';
 import type { VisitorIdentity } from '../auth/visitor-tokens.js';
 import { TipsyError } from '../errors.js';
 import type { RateLimits } from '../limits/rate-limits.js';
-import type { ReplySlot, ReplySlots } from '../limits/reply-slots.js';
+import type { ReplyPlaces, ReplySlot } from '../limits/reply-slots.js';
 import type { Db } from '../db/database.js';
 import type { ConversationRow } from '../db/tables.js';
-import type { GroupCommit } from '../db/group-commit.js';
+import type { Writes } from '../db/writes.js';
 import type { HistoryPage, Message } from '../protocol/message.js';
 import { requireOwnConversation } from './conversations.js';
 import type { HistoryInput, SendMessageInput } from './inputs.js';
@@ -16,10 +16,11 @@ import type { ConversationBroadcaster } from './broadcaster.js';
 export interface ChatDeps {
   db: Db;
   /** Visitors' messages are written in groups: one commit per turn of the event loop, however many arrive. */
-  writes: GroupCommit;
+  writes: Writes;
   sites: SiteDirectory;
   rateLimits: RateLimits;
-  replySlots: ReplySlots;
+  /** The site's reply places: per process, or across processes when they share Redis. */
+  replySlots: ReplyPlaces;
   replies: ReplyRunner;
   broadcaster: ConversationBroadcaster;
 }
@@ -80,7 +81,7 @@ export class ChatService {
     try {
       // A silent character takes no reply slot: nothing will be queued for it.
       if (await replies.willReply(conversation)) {
-        slot = replySlots.reserve(visitor.siteId, visitor, {
+        slot = await replySlots.reserve(visitor.siteId, visitor, {
           inFlight: limits.repliesInFlight,
           queue: limits.replyQueue,
           perIp: limits.repliesPerIp,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
 import type { Log } from '../log.js';
@@ -5,7 +6,10 @@ import { interruptStaleReplies } from './reply-store.js';
 
 /**
  * Finds replies left `streaming` by a process that died (their text stopped
- * being saved) and marks them interrupted: at start, then every half period.
+ * being saved) and marks them interrupted. Every running process sweeps (the
+ * update takes each row once, whoever runs it): at start, then at the moment
+ * the oldest streaming reply would turn stale, and at least every half period,
+ * so a reply is closed within the stale period of its process dying.
  */
 export class StaleReplySweeper {
   private timer?: NodeJS.Timeout;
@@ -17,13 +21,29 @@ export class StaleReplySweeper {
     private readonly log: Log,
   ) {}
 
+  private stopped = false;
+
   async start(): Promise<void> {
     await this.sweep();
-    this.timer = setInterval(() => void this.sweep(), Math.max(250, this.staleAfterMs / 2)).unref();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** The next sweep: when the oldest reply still streaming would turn stale, or half a period from now. */
+  private async schedule(): Promise<void> {
+    const oldest = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.min('updated_at').as('saved'))
+      // A literal, as in interruptStaleReplies: the partial index on streaming replies answers it.
+      .where('status', '=', sql.lit('streaming'))
+      .executeTakeFirst()
+      .catch(() => undefined);
+    const dueIn = oldest?.saved ? new Date(oldest.saved).getTime() + this.staleAfterMs - Date.now() + 1 : Infinity;
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.sweep(), Math.max(50, Math.min(dueIn, this.staleAfterMs / 2))).unref();
   }
 
   private async sweep(): Promise<void> {
@@ -38,5 +58,6 @@ export class StaleReplySweeper {
     } catch (error) {
       this.log.error({ err: error }, 'stale reply sweep failed');
     }
+    await this.schedule();
   }
 }

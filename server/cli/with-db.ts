@@ -1,13 +1,13 @@
 import { loadConfig } from '../config.js';
-import { migrateToLatest, openSqlite, type Db } from '../db/database.js';
+import type { Db } from '../db/database.js';
+import { openDatabase } from '../db/open.js';
 
 export type WithDb = <T>(work: (db: Db) => Promise<T>) => Promise<T>;
 
 /** Opens the configured database (migrated), runs the work, and closes it. */
 export const withDb: WithDb = async (work) => {
-  const db = openSqlite(loadConfig().dbFile);
+  const { db } = await openDatabase(loadConfig());
   try {
-    await migrateToLatest(db);
     return await work(db);
   } finally {
     await db.destroy();

@@ -1,18 +1,11 @@
-import type { Transaction } from 'kysely';
-import { TipsyError } from '../errors.js';
 import type { Db } from './database.js';
-import type { Database } from './tables.js';
-
-export type TransactionWork<T> = (tx: Transaction<Database>) => Promise<T>;
+import { MAX_QUEUED_WRITES, tooBusy, type TransactionWork, type Writes } from './writes.js';
 
 interface Pending {
   work: TransactionWork<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
-
-/** Writes waiting beyond this are refused (the server is far behind), so memory stays bounded. */
-const MAX_QUEUED = 20_000;
 
 /**
  * Group commit: writes that are waiting when the connection comes free share
@@ -22,8 +15,9 @@ const MAX_QUEUED = 20_000;
  * rolled back with its group, refused alone, and the rest of the group runs
  * again without it; a failed BEGIN or COMMIT fails the whole group. A write
  * must therefore be safe to run again after a rollback (database work only).
+ * SQLite's way: one connection, one writer; Postgres runs PooledWrites.
  */
-export class GroupCommit {
+export class GroupCommit implements Writes {
   private queue: Pending[] = [];
   private flushing?: Promise<void>;
 
@@ -33,9 +27,7 @@ export class GroupCommit {
   ) {}
 
   run<T>(work: TransactionWork<T>): Promise<T> {
-    if (this.queue.length >= MAX_QUEUED) {
-      return Promise.reject(new TipsyError('UNAVAILABLE', 'The chat server is very busy. Your message will be sent in a moment.', { retryAfterMs: 1000 }));
-    }
+    if (this.queue.length >= MAX_QUEUED_WRITES) return Promise.reject(tooBusy());
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       // setImmediate runs after this turn's I/O callbacks: the writes they bring join the same group.
@@ -43,7 +35,6 @@ export class GroupCommit {
     });
   }
 
-  /** Resolves once every write queued so far has been committed or refused. */
   async drain(): Promise<void> {
     while (this.flushing) await this.flushing;
   }

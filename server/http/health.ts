@@ -29,16 +29,19 @@ async function run(check: (() => Promise<unknown>) | undefined): Promise<CheckRe
 
 /**
  * For load balancers and orchestrators. `/healthz`: the process is alive (restart it
- * if not). `/readyz`: it can serve visitors now: its database and Redis answer, and
- * it is not shutting down (send it no one new if not). Neither says why in detail
- * beyond which check failed; the log has the rest.
+ * if not). `/readyz`: it can serve visitors now: its database answers and it is not
+ * shutting down (send it no one new if not); it also says whether Redis answers.
+ * Neither says why in detail beyond which check failed; the log has the rest.
  */
 export function registerHealth(app: FastifyInstance, checks: ReadinessChecks): void {
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => {
     const draining = checks.draining();
     const [database, redis] = await Promise.all([run(checks.database), run(checks.redis)]);
-    const ready = !draining && database === 'ok' && redis !== 'failing';
+    // Redis away degrades a process (limits per process, no live events from the others) but
+    // does not stop it serving its own visitors; and it is usually away for every process at
+    // once, when a load balancer dropping them all would stop traffic they could still serve.
+    const ready = !draining && database === 'ok';
     return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({ ready, draining, database, redis });
   });
 }

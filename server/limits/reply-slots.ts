@@ -31,11 +31,18 @@ interface SiteSlots {
 
 /** A place for one character reply: wait for its turn, then release it when done (in every case). */
 export interface ReplySlot {
-  acquire(): Promise<void>;
+  /** Waits for a running place; `signal` (shutdown) may end the wait early, and the reply then does not run. */
+  acquire(signal?: AbortSignal): Promise<void>;
   release(): void;
 }
 
-const full = (message: string) => new TipsyError('RATE_LIMITED', message, { retryAfterMs: 2000 });
+/** Where a site's reply places are counted: in this process (ReplySlots), or across processes (SharedReplySlots). */
+export interface ReplyPlaces {
+  /** Reserves a place, or throws RATE_LIMITED when the site's queue, or the caller's share of it, is full. */
+  reserve(siteId: string, caller: ReplyCaller, limits: ReplySlotLimits): ReplySlot | Promise<ReplySlot>;
+}
+
+export const full = (message: string) => new TipsyError('RATE_LIMITED', message, { retryAfterMs: 2000 });
 
 const bump = (counts: Map<string, number>, key: string, by: number) => {
   const next = (counts.get(key) ?? 0) + by;
@@ -50,7 +57,7 @@ const bump = (counts: Map<string, number>, key: string, by: number) => {
  * visitor, may hold only so many of them, and waiting replies are started
  * address by address in turn, not first come first served.
  */
-export class ReplySlots {
+export class ReplySlots implements ReplyPlaces {
   private readonly sites = new Map<string, SiteSlots>();
 
   /** Reserves a place, or throws RATE_LIMITED when the site's queue, or the caller's share of it, is full. */

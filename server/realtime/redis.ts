@@ -1,56 +1,101 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Log } from '../log.js';
+import { RedisWatch } from './redis-watch.js';
+import { resyncConversationSockets } from './resync.js';
 import type { TipsyServer } from './types.js';
 
 export interface RedisLink {
   /** For rate limits: fails at once while Redis is away, so limits fall back to memory without waiting. */
   limits: Redis;
+  /** True while Redis is away (from the first connection lost until all are back). */
+  readonly away: boolean;
+  /**
+   * `log`, but quiet while Redis is away: give it to code that calls Redis, so an outage logs
+   * one line when it begins and one when it ends (with how many calls failed), not one per call.
+   */
+  quiet(log: Log): Log;
   close(): Promise<void>;
 }
 
 const READY_WAIT_MS = 2000;
+/** After an outage, the sockets in a conversation are sent to reconnect and catch up over this long. */
+const RESYNC_SPREAD_MS = 3000;
+/** Redis answers in well under a millisecond: two seconds of silence mean it is not there. */
+const SILENCE_MS = 2000;
+/** How long a visitor's send may wait on a Redis call (a limit count, a reply place) before it goes on without. */
+const COMMAND_TIMEOUT_MS = 1000;
+
+/** Reconnect soon after Redis returns (at most a second late), without spinning while it is gone. */
+const reconnectDelay = (attempt: number) => Math.min(attempt * 100, 1000);
 
 /**
  * Joins this process to the others through Redis: broadcasts to rooms,
  * fetchSockets and serverSideEmit reach every process, and rate limits share
  * counts. Redis going away degrades this process to working alone; it never
- * stops it.
+ * stops it, and it rejoins by itself when Redis is back (docs/deploy.md,
+ * "Several processes: Redis").
  */
 export async function linkThroughRedis(io: TipsyServer, url: string, prefix: string, log: Log): Promise<RedisLink> {
-  const publisher = new Redis(url, { maxRetriesPerRequest: 2 });
-  const subscriber = publisher.duplicate();
-  const limits = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  const common: RedisOptions = {
+    retryStrategy: reconnectDelay,
+    maxRetriesPerRequest: 1,
+    // A Redis that stops answering (a partition, not a reset) counts as gone after this long
+    // without a byte, like one that closed the connection; RedisWatch pings so idle ones notice too.
+    socketTimeout: SILENCE_MS,
+    connectTimeout: SILENCE_MS,
+  };
+  // No offline queue: while Redis is away a publish fails at once (counted, not queued without
+  // bound, and not delivered seconds late); what others missed, they catch up from history.
+  const publisher = new Redis(url, { ...common, enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS });
+  // The adapter subscribes once, at start: those few commands wait for Redis however long it
+  // takes (no retry limit), or this process would never hear the others. ioredis resubscribes
+  // by itself after every reconnect.
+  const subscriber = new Redis(url, { ...common, maxRetriesPerRequest: null });
+  // A command caught in flight when the connection drops waits to be sent again after the
+  // reconnect (ioredis's autoResendUnfulfilledCommands): the timeout bounds what a send waits.
+  const limits = new Redis(url, { ...common, enableOfflineQueue: false, enableAutoPipelining: true, commandTimeout: COMMAND_TIMEOUT_MS });
   const connections = [publisher, subscriber, limits];
-  for (const connection of connections) {
-    connection.on('error', (error: Error) => log.warn({ err: error }, 'redis connection problem'));
-  }
+
+  let resync: ReturnType<typeof resyncConversationSockets> | undefined;
+  const watch = new RedisWatch(connections, log, () => {
+    // Pub/sub kept nothing for us while we were gone: the widgets here catch up from history.
+    resync?.stop();
+    resync = resyncConversationSockets(io, RESYNC_SPREAD_MS);
+    return { resyncingSockets: resync.count };
+  });
   // The adapter fires these without handling a failure: while Redis is away, each would become an
-  // unhandled rejection. Log them instead; local sockets keep working, and the adapter resubscribes.
-  for (const method of ['publish']) logFailures(publisher, method, log);
-  for (const method of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']) logFailures(subscriber, method, log);
+  // unhandled rejection. Count them instead; local sockets keep working.
+  for (const method of ['publish']) logFailures(publisher, method, watch);
+  for (const method of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']) logFailures(subscriber, method, watch);
   io.adapter(createAdapter(publisher, subscriber, { key: `${prefix}:socket.io`, requestsTimeout: 3000 }));
 
-  // Start with shared limits when Redis is there; without it, start anyway.
-  await Promise.race([new Promise((resolve) => limits.once('ready', resolve)), sleep(READY_WAIT_MS)]);
-  if (limits.status !== 'ready') log.warn({}, 'redis is not answering: limits are per process until it does');
+  // Start with shared limits when Redis is there; without it, start anyway (the watch has said so).
+  const allReady = Promise.all(connections.map((c) => (c.status === 'ready' ? undefined : new Promise((resolve) => c.once('ready', resolve)))));
+  await Promise.race([allReady, sleep(READY_WAIT_MS)]);
 
   return {
     limits,
+    get away() {
+      return watch.away;
+    },
+    quiet: (other) => watch.quiet(other),
     async close() {
+      watch.close();
+      resync?.stop();
       // QUIT waits for Redis to answer; with Redis away, just drop the connection.
       await Promise.allSettled(connections.map((c) => (c.status === 'ready' ? c.quit() : Promise.resolve(c.disconnect()))));
     },
   };
 }
 
-function logFailures(connection: Redis, method: string, log: Log): void {
+function logFailures(connection: Redis, method: string, watch: RedisWatch): void {
   const target = connection as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const original = target[method]!.bind(connection);
   target[method] = (...args: unknown[]) =>
     original(...args).catch((error: unknown) => {
-      log.warn({ err: error, command: method }, 'redis command failed');
+      watch.failed(connection, method, error);
       return undefined;
     });
 }

@@ -44,7 +44,8 @@ const PLANTS: Plant[] = [
   { rule: 'contract-pure-stays-pure', file: 'server/protocol/bounds.ts', edit: append("import { z } from 'zod';"), to: 'node_modules/zod/index.js' },
 
   { rule: 'store-imports-only-kernel', file: 'server/db/group-commit.ts', edit: append("import type { ChatService } from '../chat/service.js';"), to: 'server/chat/service.ts' },
-  { rule: 'only-the-store-opens-sqlite', file: 'server/chat/transcripts.ts', edit: append("import Database from 'better-sqlite3';"), to: 'node_modules/better-sqlite3/lib/index.js' },
+  { rule: 'only-the-store-opens-a-database', file: 'server/chat/transcripts.ts', edit: append("import Database from 'better-sqlite3';"), to: 'node_modules/better-sqlite3/lib/index.js' },
+  { rule: 'only-the-store-opens-a-database', file: 'server/chat/messages.ts', edit: append("import pg from 'pg';"), to: 'node_modules/pg/esm/index.mjs' },
 
   { rule: 'domain-knows-no-transport', file: 'server/characters/store.ts', edit: append("import type { Context } from '../trpc/context.js';"), to: 'server/trpc/context.ts' },
   { rule: 'domain-knows-no-transport-package', file: 'server/chat/service.ts', edit: append("import Fastify from 'fastify';"), to: 'node_modules/fastify/fastify.js' },

@@ -14,10 +14,11 @@ import { SiteDirectory } from '../../server/auth/site-directory.js';
 import { createSite } from '../../server/auth/sites.js';
 import type { Database } from '../../server/db/tables.js';
 import { SITE_ORIGIN, startHarness, type Harness } from './harness.js';
+import { SQLITE_ONLY } from './test-database.js';
 
 const CONCURRENT = 25;
 
-describe('the site directory’s caches', () => {
+describe('the site directory’s caches', { skip: SQLITE_ONLY }, () => {
   let h: Harness;
   let db: Kysely<Database>;
   const queries: string[] = [];

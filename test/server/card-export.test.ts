@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { embedCardInPng, exportCard, parseCard, plainPng } from '../../server/characters/cards.js';
 import type { CharacterRecord } from '../../server/characters/store.js';
 import { startHarness, type Harness } from './harness.js';
+import type { TestDatabase } from './test-database.js';
 
 const CLI = new URL('../../server/cli/tipsy.mjs', import.meta.url).pathname;
 
@@ -27,9 +28,9 @@ const PAINTER: CharacterRecord = {
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 
-function tipsy(dbFile: string, ...args: string[]): Promise<{ code: number; stderr: string }> {
+function tipsy(database: TestDatabase, ...args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, TIPSY_DB: dbFile } }, (error, _stdout, stderr) =>
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...database.env } }, (error, _stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stderr }),
     );
   });
@@ -71,7 +72,7 @@ describe('exporting a character as a card', () => {
     it('writes the same PNG, the same card inside, from the admin API and the CLI', async () => {
       const api = await h.admin().admin.characters.export.query({ slug: 'painter', format: 'png' });
       const out = join(dir, 'painter.png');
-      const run = await tipsy(h.dbFile, 'character', 'export', h.siteId, 'painter', '--out', out);
+      const run = await tipsy(h.database, 'character', 'export', h.siteId, 'painter', '--out', out);
       assert.equal(run.code, 0, run.stderr);
       assert.ok('pngBase64' in api);
       assert.deepEqual(readFileSync(out), Buffer.from(api.pngBase64, 'base64'));
@@ -81,7 +82,7 @@ describe('exporting a character as a card', () => {
     it('puts the card in the image given to the CLI', async () => {
       const [image, out] = [join(dir, 'frame.png'), join(dir, 'framed.png')];
       writeFileSync(image, plainPng('#123456', 8));
-      const run = await tipsy(h.dbFile, 'character', 'export', h.siteId, 'painter', '--out', out, '--image', image);
+      const run = await tipsy(h.database, 'character', 'export', h.siteId, 'painter', '--out', out, '--image', image);
       assert.equal(run.code, 0, run.stderr);
       const { card } = await h.admin().admin.characters.export.query({ slug: 'painter' });
       assert.deepEqual(readFileSync(out), embedCardInPng(plainPng('#123456', 8), card));

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, trpcErrorCode, type Harness } from './harness.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 const CLI = new URL('../../server/cli/tipsy.mjs', import.meta.url).pathname;
 
-function tipsy(dbFile: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function tipsy(database: TestDatabase, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, TIPSY_DB: dbFile } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...database.env } }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
@@ -25,22 +26,24 @@ interface CreatedSite {
 
 describe('tipsy CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tipsy-cli-'));
-  const dbFile = join(dir, 'tipsy.db');
+  let database: TestDatabase;
   let site: CreatedSite;
   let h: Harness;
 
   before(async () => {
-    const created = await tipsy(dbFile, 'site', 'create', '--name', 'Corner Shop', '--origin', 'https://corner.example', '--json');
+    database = await createTestDatabase();
+    const created = await tipsy(database, 'site', 'create', '--name', 'Corner Shop', '--origin', 'https://corner.example', '--json');
     assert.equal(created.code, 0, created.stderr);
     site = JSON.parse(created.stdout) as CreatedSite;
     const file = join(dir, 'characters.json');
     writeFileSync(file, JSON.stringify([{ slug: 'clerk', name: 'Clerk', greeting: 'Hi!' }, { slug: 'owner', name: 'Owner' }]));
-    const added = await tipsy(dbFile, 'character', 'add', site.siteId, '--file', file, '--json');
+    const added = await tipsy(database, 'character', 'add', site.siteId, '--file', file, '--json');
     assert.equal(added.code, 0, added.stderr);
-    h = await startHarness({ dbFile, site: { ...site, siteKey: site.publishableKey } });
+    h = await startHarness({ database, site: { ...site, siteKey: site.publishableKey } });
   });
   after(async () => {
     await h?.stop();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -54,15 +57,15 @@ describe('tipsy CLI', () => {
   });
 
   it('lists sites and characters for people and for scripts', async () => {
-    const human = await tipsy(dbFile, 'site', 'list');
+    const human = await tipsy(database, 'site', 'list');
     assert.match(human.stdout, /^ID\s+NAME\s+ORIGINS/);
     assert.match(human.stdout, /Corner Shop\s+https:\/\/corner\.example/);
-    const json = JSON.parse((await tipsy(dbFile, 'character', 'list', site.siteId, '--json')).stdout) as { slug: string }[];
+    const json = JSON.parse((await tipsy(database, 'character', 'list', site.siteId, '--json')).stdout) as { slug: string }[];
     assert.deepEqual(json.map((c) => c.slug), ['clerk', 'owner']);
   });
 
   it('revokes a key; a running server drops its open sockets within seconds', async () => {
-    const created = JSON.parse((await tipsy(dbFile, 'key', 'create', site.siteId, '--kind', 'publishable', '--json')).stdout) as {
+    const created = JSON.parse((await tipsy(database, 'key', 'create', site.siteId, '--kind', 'publishable', '--json')).stdout) as {
       id: string;
       key: string;
     };
@@ -70,7 +73,7 @@ describe('tipsy CLI', () => {
     const session = await api.session.start.mutate({ siteKey: created.key });
     const socket = await h.socket(session.visitorToken, { origin: 'https://corner.example' });
     const gone = new Promise<string>((resolve) => socket.once('disconnect', resolve));
-    const revoked = await tipsy(dbFile, 'key', 'revoke', site.siteId, created.id);
+    const revoked = await tipsy(database, 'key', 'revoke', site.siteId, created.id);
     assert.equal(revoked.code, 0, revoked.stderr);
     const startedAt = Date.now();
     assert.equal(await gone, 'io server disconnect');
@@ -79,24 +82,24 @@ describe('tipsy CLI', () => {
   });
 
   it('rotates keys and shows secret keys only as a hint afterwards', async () => {
-    const keys = JSON.parse((await tipsy(dbFile, 'key', 'list', site.siteId, '--json')).stdout) as { id: string; kind: string; display: string }[];
+    const keys = JSON.parse((await tipsy(database, 'key', 'list', site.siteId, '--json')).stdout) as { id: string; kind: string; display: string }[];
     const secret = keys.find((k) => k.kind === 'secret')!;
     assert.equal(secret.display, `sk_…${site.secretKey.slice(-4)}`);
-    const rotated = JSON.parse((await tipsy(dbFile, 'key', 'rotate', site.siteId, secret.id, '--json')).stdout) as { key: string };
+    const rotated = JSON.parse((await tipsy(database, 'key', 'rotate', site.siteId, secret.id, '--json')).stdout) as { key: string };
     assert.equal(await trpcErrorCode(h.admin(site.secretKey).admin.site.get.query()), 'UNAUTHORIZED');
     assert.ok(await h.admin(rotated.key).admin.site.get.query());
   });
 
   it('exits 2 on a wrong command line, 1 when the operation fails, 0 for help', async () => {
-    const usage = await tipsy(dbFile, 'site', 'create', '--origin', 'https://x.example');
+    const usage = await tipsy(database, 'site', 'create', '--origin', 'https://x.example');
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /required option '--name <name>'/);
-    assert.equal((await tipsy(dbFile, 'key', 'create', site.siteId, '--kind', 'magic')).code, 2);
-    const bad = await tipsy(dbFile, 'site', 'create', '--name', 'Bad', '--origin', 'ftp://nope');
+    assert.equal((await tipsy(database, 'key', 'create', site.siteId, '--kind', 'magic')).code, 2);
+    const bad = await tipsy(database, 'site', 'create', '--name', 'Bad', '--origin', 'ftp://nope');
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /Not an http\(s\) origin: ftp:\/\/nope \(INVALID_INPUT\)/);
-    assert.equal((await tipsy(dbFile, 'key', 'revoke', site.siteId, 'no-such-key')).code, 1);
-    const help = await tipsy(dbFile, '--help');
+    assert.equal((await tipsy(database, 'key', 'revoke', site.siteId, 'no-such-key')).code, 1);
+    const help = await tipsy(database, '--help');
     assert.equal(help.code, 0);
     assert.match(help.stdout, /site\s+create, list and change sites/);
   });

@@ -17,6 +17,7 @@ import { migrateToLatest, openSqlite } from '../../server/db/database.js';
 import type { SendAck } from '../../server/protocol/events.js';
 import type { ChatSocket } from '../../widget/transport/socket.js';
 import { ROOMY_LIMITS } from './harness.js';
+import { SQLITE_ONLY } from './test-database.js';
 
 const CLIENTS = 50;
 const MESSAGES_EACH = 30;
@@ -61,7 +62,7 @@ async function sendUntilAcked(socket: ChatSocket, conversationId: string, client
   }
 }
 
-describe('crashes and restarts', () => {
+describe('crashes and restarts', { skip: SQLITE_ONLY }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tipsy-crash-'));
   const servers: ServerProcess[] = [];
   after(async () => {

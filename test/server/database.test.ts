@@ -20,6 +20,7 @@ import { preparedQuery } from '../../server/db/prepared-query.js';
 import type { Database } from '../../server/db/tables.js';
 import { newId, nowIso } from '../../server/ids.js';
 import { startHarness } from './harness.js';
+import { SQLITE_ONLY } from './test-database.js';
 
 /** A fresh, migrated database file holding one conversation. */
 async function databaseWithConversation(prefix: string): Promise<{ dir: string; file: string; db: Db; conversationId: string }> {
@@ -36,7 +37,7 @@ async function databaseWithConversation(prefix: string): Promise<{ dir: string; 
   return { dir, file, db, conversationId };
 }
 
-describe('database layer', () => {
+describe('database layer', { skip: SQLITE_ONLY }, () => {
   let dir: string;
   let db: Db;
   let conversationId: string;
@@ -111,7 +112,7 @@ describe('database layer', () => {
   });
 });
 
-describe('checkpoints', () => {
+describe('checkpoints', { skip: SQLITE_ONLY }, () => {
   it('the server’s own connection never checkpoints; a worker thread copies the WAL into the database soon after', async () => {
     const h = await startHarness();
     try {

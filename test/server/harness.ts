@@ -1,10 +1,8 @@
 /**
- * Starts the real server on an ephemeral port over a temp SQLite file, with a
- * site and two characters, and gives tests real tRPC and Socket.IO clients.
+ * Starts the real server on an ephemeral port over a temp SQLite file (or a
+ * fresh Postgres database: TIPSY_TEST_DATABASE=postgres, test-database.ts),
+ * with a site and two characters, and gives tests real tRPC and Socket.IO clients.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { io as ioClient } from 'socket.io-client';
 import { buildServer, type BuildOptions, type TipsyApp } from '../../server/app.js';
@@ -17,6 +15,7 @@ import type { CharacterView } from '../../server/protocol/character.js';
 import type { ServerToClientEvents } from '../../server/protocol/events.js';
 import type { AppRouter } from '../../server/protocol/api.js';
 import type { ChatSocket } from '../../widget/transport/socket.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const SITE_ORIGIN = 'http://shop.example';
 
@@ -32,7 +31,10 @@ export interface Harness {
   site: TestSite;
   siteKey: string;
   siteId: string;
+  /** The SQLite file (`:memory:`, unused, on Postgres): for the tests about SQLite itself. */
   dbFile: string;
+  /** The database, to start another server on it (`startHarness({ database })`) or point a CLI at it (`env`). */
+  database: TestDatabase;
   /** A tRPC client as a page on `origin` would be (visitor token optional); `origin: null` sends none. */
   api(options?: { token?: string; origin?: string | null }): Client;
   /** A tRPC client as the site owner's server would be: secret key, no Origin. */
@@ -41,9 +43,9 @@ export interface Harness {
   socket(token: string, options?: { origin?: string }): Promise<ChatSocket>;
   /** A new visitor's session. */
   session(character?: string): Promise<{ visitorToken: string; conversationId: string; character: CharacterView }>;
-  /** Stops the server, keeping the database file (for restart tests). */
+  /** Stops the server, keeping its database (for restart tests). */
   stop(): Promise<void>;
-  /** Stops the server and deletes its files. */
+  /** Stops the server and deletes its database, unless it was given one. */
   close(): Promise<void>;
 }
 
@@ -65,12 +67,14 @@ export const ROOMY_LIMITS: LimitsOverride = {
   repliesPerVisitor: 100_000,
 };
 
-export function testConfig(dbFile: string, overrides: Partial<Config> = {}): Config {
+export function testConfig(database: string | Pick<TestDatabase, 'dbFile' | 'databaseUrl'>, overrides: Partial<Config> = {}): Config {
+  const { dbFile, databaseUrl } = typeof database === 'string' ? { dbFile: database, databaseUrl: undefined } : database;
   return {
     ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     dbFile,
+    databaseUrl,
     simulatedDelayMs: 0,
     seedDemo: false,
     logLevel: 'silent',
@@ -89,11 +93,18 @@ export interface TestSite {
 }
 
 export async function startHarness(
-  options: { dbFile?: string; site?: TestSite; build?: BuildOptions; config?: Partial<Config> } = {},
+  options: { database?: TestDatabase; site?: TestSite; build?: BuildOptions; config?: Partial<Config> } = {},
 ): Promise<Harness> {
-  const dir = options.dbFile ? undefined : mkdtempSync(join(tmpdir(), 'tipsy-test-'));
-  const dbFile = options.dbFile ?? join(dir!, 'tipsy.db');
-  const app = await buildServer(testConfig(dbFile, options.config), options.build);
+  const database = options.database ?? (await createTestDatabase());
+  const owned = !options.database;
+  const { dbFile } = database;
+  let app: TipsyApp;
+  try {
+    app = await buildServer(testConfig(database, options.config), options.build);
+  } catch (error) {
+    if (owned) await database.drop();
+    throw error;
+  }
   let site = options.site;
   if (!site) {
     const created = await createSite(app.db, { name: 'Test shop', origins: [SITE_ORIGIN] });
@@ -113,6 +124,7 @@ export async function startHarness(
     siteKey,
     siteId,
     dbFile,
+    database,
     api: ({ token, origin = SITE_ORIGIN } = {}) =>
       client(url, { ...(origin ? { origin } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }),
     admin: (secretKey = site.secretKey) => client(url, { authorization: `Bearer ${secretKey}` }),
@@ -136,7 +148,7 @@ export async function startHarness(
     },
     close: async () => {
       await harness.stop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      if (owned) await database.drop();
     },
   };
   return harness;

@@ -98,7 +98,7 @@ describe('limit ceilings', () => {
   });
 
   it('holds `tipsy site update --limits` to the same ceilings, read from TIPSY_LIMITS', async () => {
-    const env = { TIPSY_DB: h.dbFile };
+    const env = h.database.env;
     const refused = await tipsy(env, 'site', 'update', h.siteId, '--limits', '{"repliesInFlight":100000}');
     assert.equal(refused.code, 1, refused.stderr);
     assert.match(refused.stderr, /repliesInFlight may be at most 4 .*\(INVALID_INPUT\)/);

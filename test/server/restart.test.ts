@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { collect, startHarness } from './harness.js';
 
@@ -14,7 +12,7 @@ describe('persistence', () => {
     await both;
     await first.stop();
 
-    const second = await startHarness({ dbFile: first.dbFile, site: first.site });
+    const second = await startHarness({ database: first.database, site: first.site });
     try {
       // The signing secret was persisted: the old token still works, with the same conversation.
       const again = await second.api().session.start.mutate({ siteKey: second.siteKey, visitorToken });
@@ -27,7 +25,7 @@ describe('persistence', () => {
       assert.ok(ack.ok && ack.message.id === messages[0]?.id, 'a retry after restart returns the stored copy');
     } finally {
       await second.stop();
-      rmSync(dirname(first.dbFile), { recursive: true, force: true });
+      await first.database.drop();
     }
   });
 });

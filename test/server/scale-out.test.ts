@@ -28,7 +28,7 @@ describe('scale-out through Redis', { skip }, () => {
     // A fresh prefix per run: counts and channels never mix with another run's.
     const config = { redisUrl: REDIS_URL, redisPrefix: `tipsy-test-${randomUUID().slice(0, 8)}` };
     a = await startHarness({ config });
-    b = await startHarness({ config, dbFile: a.dbFile, site: a.site });
+    b = await startHarness({ config, database: a.database, site: a.site });
   });
   after(async () => {
     await b?.stop();

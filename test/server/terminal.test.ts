@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { userHash } from '../../server/auth/identity.js';
 import { SITE_ORIGIN, startHarness, type Harness } from './harness.js';
+import type { TestDatabase } from './test-database.js';
 
 const CLI = new URL('../../server/cli/tipsy.mjs', import.meta.url).pathname;
 
@@ -17,9 +18,9 @@ const HOSTILE = 'Evil\u001b[2J\rFAKE ROW\nsecond row\u009b31m red\u0007';
 /** Any control byte but the line feeds that end lines: as UTF-8, C1 controls are C2 80–C2 9F. */
 const CONTROL_BYTES = /[\u0000-\u0009\u000b-\u001f\u007f]|\u00c2[\u0080-\u009f]/;
 
-function tipsy(dbFile: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function tipsy(database: TestDatabase, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, TIPSY_DB: dbFile }, encoding: 'latin1' }, (error, stdout, stderr) =>
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...database.env }, encoding: 'latin1' }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
@@ -37,11 +38,11 @@ describe('control characters and the terminal', () => {
     await h.app.db.updateTable('sites').set({ name: HOSTILE }).where('id', '=', h.siteId).execute();
     await h.app.db.updateTable('characters').set({ name: HOSTILE, greeting: HOSTILE }).where('site_id', '=', h.siteId).where('slug', '=', 'host').execute();
     [sites, characters, renamed, json, created] = await Promise.all([
-      tipsy(h.dbFile, 'site', 'list'),
-      tipsy(h.dbFile, 'character', 'list', h.siteId),
-      tipsy(h.dbFile, 'site', 'update', h.siteId, '--origin', SITE_ORIGIN),
-      tipsy(h.dbFile, 'site', 'list', '--json'),
-      tipsy(h.dbFile, 'site', 'create', '--name', 'New\u001b[2J\rshop', '--json'),
+      tipsy(h.database, 'site', 'list'),
+      tipsy(h.database, 'character', 'list', h.siteId),
+      tipsy(h.database, 'site', 'update', h.siteId, '--origin', SITE_ORIGIN),
+      tipsy(h.database, 'site', 'list', '--json'),
+      tipsy(h.database, 'site', 'create', '--name', 'New\u001b[2J\rshop', '--json'),
     ]);
   });
   after(() => h.close());

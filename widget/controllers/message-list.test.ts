@@ -146,9 +146,15 @@ describe('MessageList', () => {
       const list = new MessageList();
       expect(list.catchUpCursor).to.equal(0);
       list.confirm(message(4));
-      list.confirm(message(7));
+      list.confirm(message(5));
       list.addPending('a', 'not stored yet');
-      expect(list.catchUpCursor).to.equal(7);
+      expect(list.catchUpCursor).to.equal(5);
+    });
+
+    it('stops at the first hole, so messages missed while later ones arrived live are fetched too', () => {
+      const list = new MessageList();
+      for (const seq of [30, 31, 32, 35, 38]) list.confirm(message(seq));
+      expect(list.catchUpCursor).to.equal(32);
     });
 
     it('starts before the first reply still streaming, so history sends it whole', () => {

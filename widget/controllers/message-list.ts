@@ -96,11 +96,21 @@ export class MessageList {
     return this.entries.some((e) => e.status === 'streaming');
   }
 
-  /** Where catch-up must start: before the first reply still streaming here, else after the last stored message. */
+  /**
+   * Where catch-up must start: before the first reply still streaming here, else after
+   * the unbroken run of stored messages held (live messages can arrive past a hole,
+   * while the connection was cut off from the other processes: the hole is fetched too).
+   */
   get catchUpCursor(): number {
-    const streaming = this.entries.filter((e) => e.status === 'streaming' && e.seq !== undefined).map((e) => e.seq!);
-    if (streaming.length) return Math.min(...streaming) - 1;
-    return Math.max(0, ...this.entries.filter((e) => e.seq !== undefined).map((e) => e.seq!));
+    let cursor: number | undefined;
+    // Entries are in seq order (see ordered()).
+    for (const { seq, status } of this.entries) {
+      if (seq === undefined) continue;
+      cursor ??= seq - 1;
+      if (status === 'streaming' || seq > cursor + 1) break;
+      cursor = seq;
+    }
+    return cursor ?? 0;
   }
 
   #upsert(existing: ChatEntry | undefined, next: ChatEntry): void {

