@@ -36,36 +36,25 @@ const takeNextSeq = preparedQuery((db, v: { conversationId: string }) =>
     .where('id', '=', v.conversationId)
     .returning('last_seq'),
 );
-const insertRow = preparedQuery((db, row: MessageRow) =>
-  db.insertInto('messages').values({
-    id: row.id,
-    conversation_id: row.conversation_id,
-    seq: row.seq,
-    sender_type: row.sender_type,
-    content: row.content,
-    client_message_id: row.client_message_id,
-    status: row.status,
-    chunks: row.chunks,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  }),
-);
+/** A row's columns, named one by one (a prepared query binds each as its own parameter). */
+const columnsOf = (row: MessageRow) => ({
+  id: row.id,
+  conversation_id: row.conversation_id,
+  seq: row.seq,
+  sender_type: row.sender_type,
+  content: row.content,
+  client_message_id: row.client_message_id,
+  status: row.status,
+  chunks: row.chunks,
+  created_at: row.created_at,
+  updated_at: row.updated_at,
+});
+const insertRow = preparedQuery((db, row: MessageRow) => db.insertInto('messages').values(columnsOf(row)));
 /** A visitor's message: a copy already stored under its clientMessageId (another process's, a moment ago) wins. */
 const insertUnlessRetried = preparedQuery((db, row: MessageRow) =>
   db
     .insertInto('messages')
-    .values({
-      id: row.id,
-      conversation_id: row.conversation_id,
-      seq: row.seq,
-      sender_type: row.sender_type,
-      content: row.content,
-      client_message_id: row.client_message_id,
-      status: row.status,
-      chunks: row.chunks,
-      created_at: row.created_at,
-      updated_at: row.updated_at,
-    })
+    .values(columnsOf(row))
     .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
     .returning('seq'),
 );

@@ -14,17 +14,11 @@ import { Redis } from 'ioredis';
 import type { Responder } from '../../server/characters/responders/responder.js';
 import { beginReply } from '../../server/chat/reply-store.js';
 import { ROOMY_LIMITS, startHarness, type Harness } from './harness.js';
+import { NEEDS_REDIS, REDIS_URL } from './test-redis.js';
 
-const REDIS_URL = process.env.TIPSY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STREAM_STALE_MS = 1000;
 
-const redisUp = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(REDIS_URL);
-  const probe = connect(Number(port || 6379), hostname, () => (probe.end(), resolve(true)));
-  probe.setTimeout(500, () => (probe.destroy(), resolve(false)));
-  probe.on('error', () => resolve(false));
-});
-const skip = !redisUp && !process.env.CI ? `no Redis at ${REDIS_URL} (set TIPSY_TEST_REDIS_URL, or start one)` : false;
+const skip = NEEDS_REDIS;
 
 /** What the responder saw: which conversation, which visitor message it answered, and whether it finished. */
 interface Call {

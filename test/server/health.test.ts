@@ -4,20 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Responder } from '../../server/characters/responders/responder.js';
 import { openDatabase } from '../../server/db/open.js';
 import { SITE_ORIGIN, startHarness } from './harness.js';
+import { NEEDS_REDIS, REDIS_URL } from './test-redis.js';
 
-const REDIS_URL = process.env.TIPSY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisUp = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(REDIS_URL);
-  const probe = connect(Number(port || 6379), hostname, () => (probe.end(), resolve(true)));
-  probe.setTimeout(500, () => (probe.destroy(), resolve(false)));
-  probe.on('error', () => resolve(false));
-});
 
 const readiness = async (url: string) => {
   const res = await fetch(`${url}/readyz`);
@@ -45,7 +38,7 @@ describe('health for load balancers', () => {
     }
   });
 
-  it('is ready with a Redis that answers', { skip: !redisUp && !process.env.CI ? `no Redis at ${REDIS_URL}` : false }, async () => {
+  it('is ready with a Redis that answers', { skip: NEEDS_REDIS }, async () => {
     const h = await startHarness({ config: { redisUrl: REDIS_URL, redisPrefix: `tipsy-test-${randomUUID().slice(0, 8)}` } });
     try {
       assert.deepEqual((await readiness(h.url)).body, { ready: true, draining: false, database: 'ok', redis: 'ok' });

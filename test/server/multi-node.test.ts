@@ -23,14 +23,8 @@ import type { ChatSocket } from '../../widget/transport/socket.js';
 import { ROOMY_LIMITS } from './harness.js';
 import { hasNginx, startNginx, type Nginx } from './nginx.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { REDIS_URL, redisUp } from './test-redis.js';
 
-const REDIS_URL = process.env.TIPSY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisUp = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(REDIS_URL);
-  const probe = connect(Number(port || 6379), hostname, () => (probe.end(), resolve(true)));
-  probe.setTimeout(500, () => (probe.destroy(), resolve(false)));
-  probe.on('error', () => resolve(false));
-});
 const missing = !hasNginx() ? 'no nginx (apt-get install nginx)' : !redisUp ? `no Redis at ${REDIS_URL}` : undefined;
 const skip = missing && !process.env.CI ? missing : false;
 

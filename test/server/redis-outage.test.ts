@@ -6,22 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../../server/protocol/message.js';
 import { startHarness, type Harness } from './harness.js';
 import { LiveTab } from './live-tab.js';
 import { startRedisForwarder, type Cut, type RedisForwarder } from './redis-forwarder.js';
+import { REDIS_URL, NEEDS_REDIS } from './test-redis.js';
 
-const REDIS_URL = process.env.TIPSY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisUp = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(REDIS_URL);
-  const probe = connect(Number(port || 6379), hostname, () => (probe.end(), resolve(true)));
-  probe.setTimeout(500, () => (probe.destroy(), resolve(false)));
-  probe.on('error', () => resolve(false));
-});
-const skip = !redisUp && !process.env.CI ? `no Redis at ${REDIS_URL} (set TIPSY_TEST_REDIS_URL, or start one)` : false;
+const skip = NEEDS_REDIS;
 
 const VISITORS = 4;
 const SEND_EVERY_MS = 250; // 4 sends a second per visitor, alternating between the two servers

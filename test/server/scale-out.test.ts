@@ -5,21 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { collect, ROOMY_LIMITS, startHarness, trpcErrorCode, type Harness } from './harness.js';
+import { NEEDS_REDIS, REDIS_URL } from './test-redis.js';
 
-const REDIS_URL = process.env.TIPSY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Is a Redis there? CI always has one (and must run these); a developer without one sees them skipped, said so. */
-const redisUp = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(REDIS_URL);
-  const probe = connect(Number(port || 6379), hostname, () => (probe.end(), resolve(true)));
-  probe.setTimeout(500, () => (probe.destroy(), resolve(false)));
-  probe.on('error', () => resolve(false));
-});
-const skip = !redisUp && !process.env.CI ? `no Redis at ${REDIS_URL} (set TIPSY_TEST_REDIS_URL, or start one)` : false;
+const skip = NEEDS_REDIS;
 
 describe('scale-out through Redis', { skip }, () => {
   let a: Harness;
