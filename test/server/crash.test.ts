@@ -4,41 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { io } from 'socket.io-client';
 import { startServerProcess, type ServerProcess } from '../../bench/lib/server-process.js';
-import { createSite } from '../../server/auth/sites.js';
-import { upsertCharacter } from '../../server/characters/store.js';
-import { migrateToLatest, openSqlite } from '../../server/db/database.js';
-import type { SendAck } from '../../server/protocol/events.js';
+import { openSqlite } from '../../server/db/database.js';
 import type { ChatSocket } from '../../widget/transport/socket.js';
 import { ROOMY_LIMITS } from './harness.js';
+import { freePort, prepareDatabase, sendUntilAcked } from './server-processes.js';
 import { SQLITE_ONLY } from './test-database.js';
 
 const CLIENTS = 50;
 const MESSAGES_EACH = 30;
 const SEND_EVERY_MS = 60;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-async function prepareDatabase(dbFile: string) {
-  const db = openSqlite(dbFile);
-  await migrateToLatest(db);
-  const site = await createSite(db, { name: 'Crash test', origins: [] });
-  await upsertCharacter(db, site.siteId, { slug: 'barkeep', name: 'Barkeep', persona: 'A bartender at a cocktail bar.' });
-  await db.destroy();
-  return site.publishableKey;
-}
 
 async function startSession(url: string, siteKey: string) {
   const res = await fetch(`${url}/trpc/session.start`, {
@@ -49,18 +29,6 @@ async function startSession(url: string, siteKey: string) {
   return ((await res.json()) as { result: { data: { visitorToken: string; conversationId: string } } }).result.data;
 }
 
-/** Like the widget's outbox: one message at a time, each retried (same clientMessageId) until acked. */
-async function sendUntilAcked(socket: ChatSocket, conversationId: string, clientMessageId: string): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    if (!socket.connected) await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    const ack = (await socket
-      .timeout(1500)
-      .emitWithAck('send_message', { conversationId, content: clientMessageId, clientMessageId })
-      .catch(() => null)) as SendAck | null;
-    if (ack?.ok) return attempt;
-    await sleep(100);
-  }
-}
 
 describe('crashes and restarts', { skip: SQLITE_ONLY }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tipsy-crash-'));
@@ -72,7 +40,7 @@ describe('crashes and restarts', { skip: SQLITE_ONLY }, () => {
 
   it(`kill -9 mid-run: every acked message of ${CLIENTS} clients is stored exactly once, in order; no half-written reply`, async () => {
     const dbFile = join(dir, 'crash.db');
-    const siteKey = await prepareDatabase(dbFile);
+    const siteKey = await prepareDatabase({ dbFile }, 'Crash test');
     const port = await freePort();
     const env = {
       PORT: String(port),
@@ -100,7 +68,7 @@ describe('crashes and restarts', { skip: SQLITE_ONLY }, () => {
         for (let n = 0; n < MESSAGES_EACH; n++) {
           const id = `c${client.c}-m${n}`;
           client.sent.push(id);
-          client.retried += (await sendUntilAcked(client.socket, client.conversationId, id)) - 1;
+          client.retried += (await sendUntilAcked(client.socket, client.conversationId, id, 1500)) - 1;
           await sleep(SEND_EVERY_MS);
         }
       }),
@@ -157,7 +125,7 @@ describe('crashes and restarts', { skip: SQLITE_ONLY }, () => {
 
   it('SIGTERM mid-reply: new sends are refused, the reply is kept as interrupted, sockets are told to reconnect, exit is prompt', async () => {
     const dbFile = join(dir, 'term.db');
-    const siteKey = await prepareDatabase(dbFile);
+    const siteKey = await prepareDatabase({ dbFile }, 'Crash test');
     const server = await startServerProcess(
       { TIPSY_LIMITS: JSON.stringify(ROOMY_LIMITS), TIPSY_SIM_DELAY_MS: '400', TIPSY_SHUTDOWN_GRACE_MS: '1000' },
       { dbFile },

@@ -9,19 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io } from 'socket.io-client';
 import { startServerProcess, type ServerProcess } from '../../bench/lib/server-process.js';
-import { createSite } from '../../server/auth/sites.js';
-import { upsertCharacter } from '../../server/characters/store.js';
-import { openDatabase } from '../../server/db/open.js';
-import type { SendAck } from '../../server/protocol/events.js';
 import type { Message } from '../../server/protocol/message.js';
 import type { ChatSocket } from '../../widget/transport/socket.js';
 import { ROOMY_LIMITS } from './harness.js';
 import { hasNginx, startNginx, type Nginx } from './nginx.js';
+import { prepareDatabase, sendUntilAcked } from './server-processes.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { REDIS_URL, redisUp } from './test-redis.js';
 
@@ -29,15 +25,6 @@ const missing = !hasNginx() ? 'no nginx (apt-get install nginx)' : !redisUp ? `n
 const skip = missing && !process.env.CI ? missing : false;
 
 const SEND_EVERY_MS = 120;
-
-/** The shared database (a SQLite file, or Postgres on the Postgres pass), with a site and a character. */
-async function prepareDatabase(database: TestDatabase): Promise<string> {
-  const { db } = await openDatabase({ dbFile: database.dbFile, databaseUrl: database.databaseUrl });
-  const site = await createSite(db, { name: 'Many nodes', origins: [] });
-  await upsertCharacter(db, site.siteId, { slug: 'barkeep', name: 'Barkeep', persona: 'A bartender at a cocktail bar.' });
-  await db.destroy();
-  return site.publishableKey;
-}
 
 async function call<T>(url: string, path: string, input: unknown, token?: string): Promise<T> {
   const res = await fetch(`${url}/trpc/${path}`, {
@@ -78,17 +65,7 @@ function openTab(url: string, token: string, node: 'a' | 'b') {
     seen,
     chunks: () => chunks,
     connected: () => new Promise<void>((resolve) => (socket.connected ? resolve() : socket.once('connect', () => resolve()))),
-    async send(conversationId: string, clientMessageId: string): Promise<number> {
-      for (let attempt = 1; ; attempt++) {
-        if (!socket.connected) await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-        const ack = (await socket
-          .timeout(2000)
-          .emitWithAck('send_message', { conversationId, content: clientMessageId, clientMessageId })
-          .catch(() => null)) as SendAck | null;
-        if (ack?.ok) return attempt;
-        await sleep(100);
-      }
-    },
+    send: (conversationId: string, clientMessageId: string) => sendUntilAcked(socket, conversationId, clientMessageId, 2000),
   };
 }
 
@@ -114,7 +91,7 @@ describe('many processes behind nginx', { skip }, () => {
   it('two tabs on two processes see each other; kill -9 mid-reply loses no acked message and duplicates none', async () => {
     database = await createTestDatabase();
     const { dbFile } = database;
-    const siteKey = await prepareDatabase(database);
+    const siteKey = await prepareDatabase(database, 'Many nodes');
     const env = {
       ...database.env,
       TIPSY_REDIS_URL: REDIS_URL,

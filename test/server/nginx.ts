@@ -6,10 +6,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './server-processes.js';
 
 export const NGINX = '/usr/sbin/nginx';
 export const hasNginx = () => spawnSync(NGINX, ['-v']).status === 0;
@@ -18,14 +18,6 @@ export interface Nginx {
   url: string;
   close(): Promise<void>;
 }
-
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 /**
  * Routes each client by its `X-Node` header (a stand-in for a sticky cookie):
