@@ -4,7 +4,7 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
-/** `refused`: Redis went down (connections reset, new ones refused). `silent`: a partition (nothing arrives, nothing is reset). */
+/** `refused`: Redis went down (connections reset, new ones reset at once). `silent`: a partition (nothing arrives, nothing is reset). */
 export type Cut = 'refused' | 'silent';
 
 export interface RedisForwarder {
@@ -21,6 +21,8 @@ export async function startRedisForwarder(redisUrl: string): Promise<RedisForwar
   const flows = new Set<readonly [Socket, Socket]>();
   const held: Socket[] = []; // clients that connected during a partition: linked when it heals
   let silent = false;
+  // Down: the port stays ours (a freed port can be taken by any server a test starts meanwhile) and every connection is reset.
+  let down = false;
 
   const link = (client: Socket) => {
     const upstream = connect(Number(target.port || 6379), target.hostname);
@@ -33,19 +35,17 @@ export async function startRedisForwarder(redisUrl: string): Promise<RedisForwar
     }
   };
   const onConnection = (client: Socket) => {
+    if (down) return client.resetAndDestroy();
     if (!silent) return link(client);
     client.pause();
     client.on('error', () => undefined);
     held.push(client);
   };
-  let server: Server = createServer(onConnection);
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-    });
-  const stopListening = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  const port = await listen(0);
+  const server: Server = createServer(onConnection);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+  });
 
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -55,9 +55,8 @@ export async function startRedisForwarder(redisUrl: string): Promise<RedisForwar
         for (const [from, to] of flows) (from.unpipe(to), from.pause());
         return;
       }
-      const closed = stopListening();
+      down = true;
       for (const [from] of flows) from.destroy();
-      await closed;
     },
     async restore() {
       if (silent) {
@@ -66,13 +65,12 @@ export async function startRedisForwarder(redisUrl: string): Promise<RedisForwar
         for (const client of held.splice(0)) if (!client.destroyed) (link(client), client.resume());
         return;
       }
-      server = createServer(onConnection);
-      await listen(port);
+      down = false;
     },
     async close() {
       for (const [from] of flows) from.destroy();
       for (const client of held) client.destroy();
-      if (server.listening) await stopListening();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
