@@ -3,11 +3,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BenchDatabase } from './bench-database.js';
 import { printedUrl } from './probed-process.js';
 
 export interface ServerProcess {
   url: string;
   dbFile: string;
+  /** Set when the server runs on Postgres. */
+  databaseUrl?: string;
   child: ChildProcess;
   /** SIGTERM, wait for the exit, delete the database (unless it was given). */
   stop(): Promise<void>;
@@ -31,14 +34,18 @@ export const BENCH_ENV = {
   TIPSY_MAX_CONNECTIONS_PER_IP: '1000000',
 };
 
-/** Starts `server/main.ts` as a child process; pass `dbFile` to reuse a database (it is then kept). */
-export async function startServerProcess(env: Record<string, string> = {}, options: { dbFile?: string } = {}): Promise<ServerProcess> {
-  const dir = options.dbFile ? undefined : mkdtempSync(join(tmpdir(), 'tipsy-bench-'));
-  const dbFile = options.dbFile ?? join(dir!, 'tipsy.db');
+/**
+ * Starts `server/main.ts` as a child process on a fresh SQLite file; pass `dbFile`
+ * to reuse a file, or `database` to run on one made by createBenchDatabase (either is then kept).
+ */
+export async function startServerProcess(env: Record<string, string> = {}, options: { dbFile?: string; database?: BenchDatabase } = {}): Promise<ServerProcess> {
+  const given = options.database?.dbFile ?? options.dbFile;
+  const dir = given ? undefined : mkdtempSync(join(tmpdir(), 'tipsy-bench-'));
+  const dbFile = given ?? join(dir!, 'tipsy.db');
   // BENCH_PROFILE_DIR=dir: the server writes a CPU profile there when it stops, to find the hot path.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'server/main.ts')], {
-    env: { ...process.env, ...BENCH_ENV, TIPSY_DB: dbFile, ...env },
+    env: { ...process.env, ...BENCH_ENV, TIPSY_DB: dbFile, ...options.database?.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await printedUrl(child).catch((error: unknown) => {
@@ -49,6 +56,7 @@ export async function startServerProcess(env: Record<string, string> = {}, optio
   return {
     url,
     dbFile,
+    databaseUrl: options.database?.databaseUrl,
     child,
     async signal(signal) {
       child.kill(signal);
