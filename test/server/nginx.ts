@@ -9,6 +9,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { freePort } from './server-processes.js';
 
 export const NGINX = '/usr/sbin/nginx';
@@ -16,6 +17,8 @@ export const hasNginx = () => spawnSync(NGINX, ['-v']).status === 0;
 
 export interface Nginx {
   url: string;
+  /** Its folder: nginx.conf, error.log, access.log (removed on close). */
+  dir: string;
   close(): Promise<void>;
 }
 
@@ -60,16 +63,24 @@ http {
 `;
 }
 
-export async function startNginx(upstreams: readonly string[]): Promise<Nginx> {
+/** Routes each client by its `X-Node` header to one of two processes, with the other as backup (see `config`). */
+export const startNginx = (upstreams: readonly string[]): Promise<Nginx> => runNginx((dir, port) => config(dir, port, upstreams));
+
+/**
+ * Runs nginx on the configuration `configFor` writes for its folder (logs and temp files go there)
+ * and a free port, and waits until `GET /healthz` answers through it (`scheme` https when it terminates TLS).
+ */
+export async function runNginx(configFor: (dir: string, port: number) => string, scheme: 'http' | 'https' = 'http'): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'tipsy-nginx-'));
   mkdirSync(join(dir, 'tmp'));
   const port = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), config(dir, port, upstreams));
+  writeFileSync(join(dir, 'nginx.conf'), configFor(dir, port));
   const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${dir}/nginx.pid;`], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${scheme}://127.0.0.1:${port}`;
+  const dispatcher = scheme === 'https' ? new Agent({ connect: { rejectUnauthorized: false } }) : undefined;
   for (let waited = 0; ; waited += 50) {
-    const up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const up = await undiciFetch(`${url}/healthz`, { dispatcher }).then((r) => r.ok, () => false);
     if (up) break;
     if (waited > 5000 || child.exitCode !== null) {
       child.kill('SIGKILL');
@@ -77,8 +88,10 @@ export async function startNginx(upstreams: readonly string[]): Promise<Nginx> {
     }
     await sleep(50);
   }
+  await dispatcher?.close();
   return {
     url,
+    dir,
     async close() {
       child.kill('SIGQUIT');
       await Promise.race([exited, sleep(3000).then(() => child.kill('SIGKILL'))]);
