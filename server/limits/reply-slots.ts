@@ -42,6 +42,13 @@ export interface ReplyPlaces {
   reserve(siteId: string, caller: ReplyCaller, limits: ReplySlotLimits): ReplySlot | Promise<ReplySlot>;
 }
 
+/** Why a place is refused: the site's places are all taken, or the caller's share of them. */
+export const REFUSED = {
+  site: 'The character is answering many people right now. Please try again shortly.',
+  visitor: 'The character is still answering your earlier messages. Please wait for those replies.',
+  ip: 'The character is answering many people on your network right now. Please try again shortly.',
+} as const;
+
 export const full = (message: string) => new TipsyError('RATE_LIMITED', message, { retryAfterMs: 2000 });
 
 const bump = (counts: Map<string, number>, key: string, by: number) => {
@@ -64,13 +71,13 @@ export class ReplySlots implements ReplyPlaces {
   reserve(siteId: string, caller: ReplyCaller, limits: ReplySlotLimits): ReplySlot {
     const site = this.sites.get(siteId) ?? { held: 0, running: 0, heldByIp: new Map(), heldByVisitor: new Map(), waiting: new Map() };
     if (site.held >= limits.inFlight + limits.queue) {
-      throw full('The character is answering many people right now. Please try again shortly.');
+      throw full(REFUSED.site);
     }
     if ((site.heldByVisitor.get(caller.visitorId) ?? 0) >= limits.perVisitor) {
-      throw full('The character is still answering your earlier messages. Please wait for those replies.');
+      throw full(REFUSED.visitor);
     }
     if ((site.heldByIp.get(caller.ip) ?? 0) >= limits.perIp) {
-      throw full('The character is answering many people on your network right now. Please try again shortly.');
+      throw full(REFUSED.ip);
     }
     this.sites.set(siteId, site);
     site.held++;

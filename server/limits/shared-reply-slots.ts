@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Log } from '../log.js';
-import { full, type ReplyCaller, type ReplyPlaces, type ReplySlot, type ReplySlotLimits, type ReplySlots } from './reply-slots.js';
+import { full, REFUSED, type ReplyCaller, type ReplyPlaces, type ReplySlot, type ReplySlotLimits, type ReplySlots } from './reply-slots.js';
 
-/** The two counts of a site's places every process shares: reserved (running or waiting), and running. */
-export type LeasePool = 'held' | 'running';
+/** One count a place is taken in: its name within the site (`held`, `running`, one caller's share) and how many it holds. */
+export interface LeaseCount {
+  name: string;
+  capacity: number;
+}
 
 /**
  * A site's places, counted across processes: each place is a lease that
@@ -12,10 +15,10 @@ export type LeasePool = 'held' | 'running';
  * process that died free themselves. Implemented over Redis (realtime/redis-site-leases.ts).
  */
 export interface SiteLeases {
-  /** Takes one of the site's `capacity` places in `pool` for `lease`: false when all are taken. Throws when the store is away. */
-  take(pool: LeasePool, siteId: string, lease: string, capacity: number): Promise<boolean>;
-  /** Gives a place back (and stops keeping it alive). */
-  drop(pool: LeasePool, siteId: string, lease: string): void;
+  /** Takes a place in every count for `lease`, or in none: -1 when taken, else the index of the first full count. Throws when the store is away. */
+  take(siteId: string, lease: string, counts: readonly LeaseCount[]): Promise<number>;
+  /** Gives the lease's places in the named counts back (and stops keeping them alive). */
+  drop(siteId: string, lease: string, names: readonly string[]): void;
 }
 
 /** How often a reply waiting for a running place on another process asks again. */
@@ -23,10 +26,10 @@ const RETRY_MS = 50;
 
 /**
  * The site's reply places counted across processes: `inFlight` replies run at
- * once and `queue` more wait, whichever process they are on. Each process keeps
- * its own ReplySlots in front: the shares of one address and one visitor, and
- * the address-by-address turns, hold per process; the totals hold across them.
- * With the shared store away, each process counts alone, as without it.
+ * once and `queue` more wait, whichever process they are on, and one visitor's
+ * and one address's shares of them hold across processes too. Each process
+ * keeps its own ReplySlots in front, for the address-by-address turns of the
+ * replies waiting on it. With the shared store away, each process counts alone, as without it.
  */
 export class SharedReplySlots implements ReplyPlaces {
   constructor(
@@ -38,40 +41,45 @@ export class SharedReplySlots implements ReplyPlaces {
   async reserve(siteId: string, caller: ReplyCaller, limits: ReplySlotLimits): Promise<ReplySlot> {
     const slot = this.local.reserve(siteId, caller, limits);
     const lease = randomUUID();
-    const taken = await this.tryTake('held', siteId, lease, limits.inFlight + limits.queue);
-    if (!taken) {
+    const held = [
+      { name: 'held', capacity: limits.inFlight + limits.queue, refusal: REFUSED.site },
+      { name: `held-by-visitor:${caller.visitorId}`, capacity: limits.perVisitor, refusal: REFUSED.visitor },
+      { name: `held-by-ip:${caller.ip}`, capacity: limits.perIp, refusal: REFUSED.ip },
+    ];
+    const refused = held[await this.tryTake(siteId, lease, held)];
+    if (refused) {
       slot.release();
-      throw full('The character is answering many people right now. Please try again shortly.');
+      throw full(refused.refusal);
     }
     let running = false;
     let released = false;
+    const runningPlace = [{ name: 'running', capacity: limits.inFlight }];
     return {
       acquire: async (signal) => {
         await slot.acquire(signal);
         // This process's turn has come: now wait for a place free across all of them.
-        while (!signal?.aborted && !released && !(await this.tryTake('running', siteId, lease, limits.inFlight))) {
+        while (!signal?.aborted && !released && (await this.tryTake(siteId, lease, runningPlace)) >= 0) {
           await sleep(RETRY_MS + Math.random() * RETRY_MS, undefined, { signal }).catch(() => undefined);
         }
         running = true;
-        if (released) this.leases.drop('running', siteId, lease);
+        if (released) this.leases.drop(siteId, lease, ['running']);
       },
       release: () => {
         if (released) return;
         released = true;
         slot.release();
-        this.leases.drop('held', siteId, lease);
-        if (running) this.leases.drop('running', siteId, lease);
+        this.leases.drop(siteId, lease, running ? [...held.map((c) => c.name), 'running'] : held.map((c) => c.name));
       },
     };
   }
 
-  /** The store away: this process's own count (already passed) decides. */
-  private async tryTake(pool: LeasePool, siteId: string, lease: string, capacity: number): Promise<boolean> {
+  /** The store away: this process's own counts (already passed) decide. */
+  private async tryTake(siteId: string, lease: string, counts: readonly LeaseCount[]): Promise<number> {
     try {
-      return await this.leases.take(pool, siteId, lease, capacity);
+      return await this.leases.take(siteId, lease, counts);
     } catch (error) {
       this.log.warn({ err: error, siteId }, 'redis is not answering: reply places are counted per process');
-      return true;
+      return -1;
     }
   }
 }

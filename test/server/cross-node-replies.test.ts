@@ -116,6 +116,39 @@ describe('replies across servers', { skip }, () => {
     }
   });
 
+  it('holds one visitor’s and one address’s share of the site’s places across both servers', async () => {
+    holdMs = 3000;
+    await a.admin().admin.site.update.mutate({ limits: { ...ROOMY_LIMITS, repliesPerVisitor: 1, repliesPerIp: 2 } });
+    const refusal = (sending: Promise<unknown>) =>
+      sending.then(
+        () => 'stored',
+        (error: { data?: { errorCode?: string }; message: string }) => `${error.data?.errorCode}: ${error.message}`,
+      );
+    try {
+      const first = await a.session();
+      const second = await a.session();
+      const third = await a.session();
+      await a.api({ token: first.visitorToken }).message.send.mutate({ conversationId: first.conversationId, content: 'One' });
+      assert.match(
+        await refusal(b.api({ token: first.visitorToken }).message.send.mutate({ conversationId: first.conversationId, content: 'Two' })),
+        /^RATE_LIMITED: The character is still answering your earlier messages/,
+        'the visitor’s one place is taken on the other server',
+      );
+      assert.equal(await refusal(b.api({ token: second.visitorToken }).message.send.mutate({ conversationId: second.conversationId, content: 'Hi' })), 'stored');
+      assert.match(
+        await refusal(a.api({ token: third.visitorToken }).message.send.mutate({ conversationId: third.conversationId, content: 'Hey' })),
+        /^RATE_LIMITED: The character is answering many people on your network/,
+        'the address’s two places are taken, one on each server',
+      );
+      const { messages } = await b.api({ token: first.visitorToken }).conversation.history.query({ conversationId: first.conversationId });
+      assert.deepEqual(messages.filter((m) => m.sender_type !== 'character').map((m) => m.content), ['One'], 'a refused send stores nothing');
+    } finally {
+      holdMs = 300;
+      await until(() => activeAll === 0, 10_000, 'the held replies to end');
+      await a.admin().admin.site.update.mutate({ limits: ROOMY_LIMITS });
+    }
+  });
+
   it('frees the reply place and the conversation’s turn a server that died left in Redis, when they expire', async () => {
     const redis = new Redis(REDIS_URL);
     await a.admin().admin.site.update.mutate({ limits: { ...ROOMY_LIMITS, repliesInFlight: 1 } });
