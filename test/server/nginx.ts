@@ -22,17 +22,12 @@ export interface Nginx {
   close(): Promise<void>;
 }
 
-/**
- * Routes each client by its `X-Node` header (a stand-in for a sticky cookie):
- * `a` to the first upstream, `b` to the second, each with the other as backup,
- * so a client whose process dies is sent to a survivor on its next request.
- */
-function config(dir: string, port: number, upstreams: readonly string[]): string {
-  const [a, b] = upstreams.map((url) => new URL(url).host);
+/** A whole configuration around `http`-level directives: one worker, its logs and temp files in `dir`. */
+export function mainConfig(dir: string, httpLevel: string, workerConnections = 1024): string {
   return `
 worker_processes 1;
 error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
+events { worker_connections ${workerConnections}; }
 http {
   access_log ${dir}/access.log;
   client_body_temp_path ${dir}/tmp/body;
@@ -40,6 +35,21 @@ http {
   fastcgi_temp_path ${dir}/tmp/fastcgi;
   uwsgi_temp_path ${dir}/tmp/uwsgi;
   scgi_temp_path ${dir}/tmp/scgi;
+${httpLevel}
+}
+`;
+}
+
+/**
+ * Routes each client by its `X-Node` header (a stand-in for a sticky cookie):
+ * `a` to the first upstream, `b` to the second, each with the other as backup,
+ * so a client whose process dies is sent to a survivor on its next request.
+ */
+function config(dir: string, port: number, upstreams: readonly string[], workerConnections: number): string {
+  const [a, b] = upstreams.map((url) => new URL(url).host);
+  return mainConfig(
+    dir,
+    `
   map $http_upgrade $connection_upgrade { default upgrade; '' ''; }
   upstream node_a { server ${a} max_fails=1 fail_timeout=30s; server ${b} backup; }
   upstream node_b { server ${b} max_fails=1 fail_timeout=30s; server ${a} backup; }
@@ -58,13 +68,17 @@ http {
       proxy_connect_timeout 1s;
       proxy_next_upstream error timeout http_502;
     }
-  }
-}
-`;
+  }`,
+    workerConnections,
+  );
 }
 
-/** Routes each client by its `X-Node` header to one of two processes, with the other as backup (see `config`). */
-export const startNginx = (upstreams: readonly string[]): Promise<Nginx> => runNginx((dir, port) => config(dir, port, upstreams));
+/**
+ * Routes each client by its `X-Node` header to one of two processes, with the other as backup (see `config`).
+ * A proxied socket holds two of the worker's connections (the client's and the upstream's).
+ */
+export const startNginx = (upstreams: readonly string[], workerConnections = 1024): Promise<Nginx> =>
+  runNginx((dir, port) => config(dir, port, upstreams, workerConnections));
 
 /**
  * Runs nginx on the configuration `configFor` writes for its folder (logs and temp files go there)
