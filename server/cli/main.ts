@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { TipsyError } from '../errors.js';
+import { registerBackupCommand } from './commands/backup.js';
 import { registerCharacterCommands } from './commands/characters.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerRestoreCommand } from './commands/restore.js';
 import { registerSiteCommands } from './commands/sites.js';
 import { withDb } from './with-db.js';
 
@@ -9,13 +11,15 @@ import { withDb } from './with-db.js';
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const program = new Command('tipsy')
-  .description('Operate a Tipsy Chat database (TIPSY_DB, default data/tipsy.db): sites, keys, characters.')
+  .description('Operate a Tipsy Chat database (TIPSY_DB, default data/tipsy.db; or TIPSY_DATABASE_URL): sites, keys, characters, backups.')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
 registerSiteCommands(program, withDb);
 registerKeyCommands(program, withDb);
 registerCharacterCommands(program, withDb);
+registerBackupCommand(program);
+registerRestoreCommand(program);
 
 try {
   await program.parseAsync();
