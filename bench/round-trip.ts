@@ -14,6 +14,7 @@ import { startEchoServer } from './lib/echo-baseline.js';
 import type { RoundTripResult as LoadResult } from './lib/round-trip-load.js';
 import { runLoadProcess } from './lib/load-process.js';
 import { latencyChart } from './lib/latency-chart.js';
+import { highestRateHeld, holds, RECEIPT_P99_TARGET_MS } from './lib/rate-held.js';
 import { saveResults } from './lib/results.js';
 import { printTable, progress, progressDone } from './lib/stats.js';
 
@@ -48,23 +49,11 @@ try {
   progressDone();
   console.log(`\nRound trip (ms): ${CONVERSATIONS} conversations, ${SECONDS} s per rate, sender and receiver sockets\n`);
   printTable(rows);
-  const holds = (name: string, rate: number) => {
-    const r = figures[name]![rate]!;
-    return r.receipt.p99 <= 25 && r.sent === r.received;
-  };
-  // Held means this rate and every lower one held: a lucky top rate after a missed one does not count.
-  const held = (name: string) => {
-    let best = 0;
-    for (const rate of [...RATES].sort((a, b) => a - b)) {
-      if (!holds(name, rate)) break;
-      best = rate;
-    }
-    return best;
-  };
+  const held = (name: string) => highestRateHeld(new Map(RATES.map((rate) => [rate, figures[name]![rate]!])));
   console.log(`\nHighest offered rate held with receipt p99 ≤ 25 ms (and every lower rate too): Tipsy Chat ${held('tipsy')} msgs/s, bare Socket.IO ${held('bare')} msgs/s`);
   const top = Math.max(...RATES);
   const atTop = figures.tipsy![top]!;
-  console.log(`At ${top} msgs/s, Tipsy Chat: ack p99 ${atTop.ack.p99.toFixed(1)} ms, receipt p99 ${atTop.receipt.p99.toFixed(1)} ms (target ≤ 25 ms): ${atTop.ack.p99 <= 25 && holds('tipsy', top) ? 'met' : 'missed'}`);
+  console.log(`At ${top} msgs/s, Tipsy Chat: ack p99 ${atTop.ack.p99.toFixed(1)} ms, receipt p99 ${atTop.receipt.p99.toFixed(1)} ms (target ≤ 25 ms): ${atTop.ack.p99 <= RECEIPT_P99_TARGET_MS && holds(atTop) ? 'met' : 'missed'}`);
   const series = (name: 'tipsy' | 'bare', label: string, color: string) => ({
     name: label,
     color,

@@ -1,10 +1,21 @@
 /** Starts the bare Socket.IO echo server (echo-server.ts) in its own process; it dies with the benchmark. */
 import { fork } from 'node:child_process';
 
-export async function startEchoServer(): Promise<{ url: string; stop(): void }> {
-  const echo = fork(new URL('./echo-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+export interface EchoServer {
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+/** With `redis`, the server joins the others started with the same prefix through the Redis adapter. */
+export async function startEchoServer(redis?: { url: string; prefix: string }): Promise<EchoServer> {
+  const args = redis ? [redis.url, redis.prefix] : [];
+  const echo = fork(new URL('./echo-server.ts', import.meta.url).pathname, args, { execArgv: ['--import', 'tsx'] });
   const stop = () => echo.kill();
   process.once('exit', stop); // never leave the baseline running
-  const url = await new Promise<string>((resolve) => echo.once('message', (m) => resolve(String(m))));
-  return { url, stop };
+  const url = await new Promise<string>((resolve, reject) => {
+    echo.once('message', (m) => resolve(String(m)));
+    echo.once('exit', (code) => reject(new Error(`the echo server exited (${code}) before listening`)));
+  });
+  return { url, pid: echo.pid!, stop };
 }

@@ -1,12 +1,26 @@
 /**
  * The baseline: a bare Socket.IO server that speaks the same events and does
  * the least possible (ack, broadcast to the room; no auth, no database). Sends its URL to the parent.
+ * Given a Redis URL and a prefix (argv), several of them join through
+ * @socket.io/redis-adapter, as our server's processes do, so a broadcast reaches the other processes' sockets.
+ * It answers GET /healthz, so a proxy in front can tell it is up.
  */
 import { createServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 
-const http = createServer();
+const [redisUrl, redisPrefix] = process.argv.slice(2);
+
+const http = createServer((req, res) => {
+  res.writeHead(req.url === '/healthz' ? 200 : 404).end();
+});
 const io = new Server(http);
+if (redisUrl) {
+  const publisher = new Redis(redisUrl);
+  const subscriber = publisher.duplicate();
+  io.adapter(createAdapter(publisher, subscriber, { key: `${redisPrefix ?? 'echo'}:socket.io` }));
+}
 let seq = 0;
 io.on('connection', (socket) => {
   socket.on('join_conversation', (id: string, ack: (r: unknown) => void) => {

@@ -4,14 +4,21 @@
  * conversation); sends at `rate` messages/s for `seconds`, spread over the
  * conversations, after a warm-up at the same rate that is not counted
  * (BENCH_WARMUP_MS, 3 s); prints ack and receipt latencies as JSON.
- * Usage: round-trip-load.ts <url> <siteKey|-> <rate> <conversations> <seconds>
+ * Behind a proxy that routes by the `X-Node` header, `nodes` (`a,b`) sends
+ * every sender's socket with `X-Node: a` and every receiver's with `b`; with
+ * `cpuPids`, the result carries the CPU time those processes (and this one)
+ * used over the measured window, sends and the last arrivals.
+ * Usage: round-trip-load.ts <url> <siteKey|-> <rate> <conversations> <seconds> [<nodes: a,b | -> [<cpuPids: pid,pid…>]]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
+import { cpuSecondsOf } from './probed-process.js';
 import { summarize, type Latency } from './stats.js';
 import { startVisitor } from './visitor.js';
 
-const [url, siteKey, rateText, conversationsText, secondsText] = process.argv.slice(2) as [string, string, string, string, string];
+const [url, siteKey, rateText, conversationsText, secondsText, nodesText = '-', cpuPidsText = ''] = process.argv.slice(2) as [string, string, string, string, string, string?, string?];
+const [senderNode, receiverNode] = nodesText === '-' ? [] : nodesText.split(',');
+const cpuPids = cpuPidsText.split(',').filter(Boolean).map(Number);
 const rate = Number(rateText);
 const count = Number(conversationsText);
 const seconds = Number(secondsText);
@@ -23,9 +30,10 @@ interface Pair {
   receiver: Socket;
 }
 
-const connect = (token: string) =>
+const connect = (token: string, node?: string) =>
   new Promise<Socket>((resolve, reject) => {
-    const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const extraHeaders = node ? { 'x-node': node } : undefined;
+    const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
   });
@@ -33,7 +41,7 @@ const connect = (token: string) =>
 const pairs: Pair[] = [];
 for (let i = 0; i < count; i++) {
   const { token, conversationId } = await startVisitor(url, siteKey, i);
-  const [sender, receiver] = await Promise.all([connect(token), connect(token)]);
+  const [sender, receiver] = await Promise.all([connect(token, senderNode), connect(token, receiverNode)]);
   await Promise.all([sender.emitWithAck('join_conversation', conversationId), receiver.emitWithAck('join_conversation', conversationId)]);
   pairs.push({ conversationId, sender, receiver });
 }
@@ -90,8 +98,14 @@ async function sendFor(ms: number): Promise<void> {
 await sendFor(WARMUP_MS);
 await sleep(200);
 measuring = true;
+const cpuBefore = cpuPids.map(cpuSecondsOf);
+const ownCpuBefore = process.cpuUsage();
 await sendFor(seconds * 1000);
 await sleep(1000); // let the last ones arrive
+const ownCpu = process.cpuUsage(ownCpuBefore);
+const cpu = cpuPids.length
+  ? { pids: cpuPids, ms: cpuPids.map((pid, i) => Math.round((cpuSecondsOf(pid) - cpuBefore[i]!) * 1000)), loadMs: Math.round((ownCpu.user + ownCpu.system) / 1000) }
+  : undefined;
 export interface RoundTripResult {
   sent: number;
   acked: number;
@@ -100,9 +114,11 @@ export interface RoundTripResult {
   achievedRate: number;
   ack: Latency;
   receipt: Latency;
+  /** With cpuPids: CPU ms each process used over the measured window, and this load generator's own. */
+  cpu?: { pids: number[]; ms: number[]; loadMs: number };
 }
 
 const { count: acked, ...ack } = summarize(acks);
 const { count: received, ...receipt } = summarize(receipts);
-process.stdout.write(`${JSON.stringify({ sent, acked, received, errors, achievedRate: Math.round(acked / seconds), ack, receipt } satisfies RoundTripResult)}\n`);
+process.stdout.write(`${JSON.stringify({ sent, acked, received, errors, achievedRate: Math.round(acked / seconds), ack, receipt, cpu } satisfies RoundTripResult)}\n`);
 process.exit(0);
