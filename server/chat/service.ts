@@ -9,7 +9,7 @@ import type { Writes } from '../db/writes.js';
 import type { HistoryPage, Message } from '../protocol/message.js';
 import { requireOwnConversation } from './conversations.js';
 import type { HistoryInput, SendMessageInput } from './inputs.js';
-import { historyPage, storeMessage } from './messages.js';
+import { conversationGone, historyPage, newMessageRow, toMessage } from './messages.js';
 import type { ReplyRunner } from './replies.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
 
@@ -94,15 +94,11 @@ export class ChatService {
     }
 
     try {
-      const { message, created } = await writes.run((tx) =>
-        storeMessage(tx, {
-          conversationId: conversation.id,
-          senderType: 'user',
-          content: input.content,
-          clientMessageId: input.clientMessageId,
-        }),
-      );
-      if (created) {
+      const stored = await writes.storeMessage(
+        newMessageRow({ conversationId: conversation.id, senderType: 'user', content: input.content, clientMessageId: input.clientMessageId }),
+      ).catch(conversationGone);
+      const message = toMessage(stored.row);
+      if (stored.created) {
         this.deps.broadcaster.message(message);
         if (slot) replies.enqueue(conversation, message, slot);
       } else {

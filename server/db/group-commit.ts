@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { storeMessageRow, type NewMessageRow, type StoredRow } from './message-rows.js';
 import { MAX_QUEUED_WRITES, tooBusy, type TransactionWork, type Writes } from './writes.js';
 
 interface Pending {
@@ -26,6 +27,11 @@ export class GroupCommit implements Writes {
     private readonly maxGroup = 256,
   ) {}
 
+  storeMessage(row: NewMessageRow): Promise<StoredRow> {
+    return this.run((tx) => storeMessageRow(tx, row));
+  }
+
+  /** Runs `work` in the next group's transaction; resolves once that has committed. */
   run<T>(work: TransactionWork<T>): Promise<T> {
     if (this.queue.length >= MAX_QUEUED_WRITES) return Promise.reject(tooBusy());
     return new Promise<T>((resolve, reject) => {

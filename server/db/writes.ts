@@ -1,12 +1,18 @@
 import type { Transaction } from 'kysely';
 import { TipsyError } from '../errors.js';
+import type { NewMessageRow, StoredRow } from './message-rows.js';
 import type { Database } from './tables.js';
 
 export type TransactionWork<T> = (tx: Transaction<Database>) => Promise<T>;
 
-/** Where a write runs: in a transaction that has committed by the time its promise resolves. */
+/** How a visitor's message is stored, acked only once committed: SQLite's group commit, or Postgres's one call per message. */
 export interface Writes {
-  run<T>(work: TransactionWork<T>): Promise<T>;
+  /**
+   * Stores the row at its conversation's next `seq`, or returns the copy already
+   * stored under its clientMessageId (`created: false`) and writes nothing.
+   * Resolves once committed; throws ConversationGone when the conversation is no more.
+   */
+  storeMessage(row: NewMessageRow): Promise<StoredRow>;
   /** Resolves once every write accepted so far has been committed or refused. */
   drain(): Promise<void>;
 }

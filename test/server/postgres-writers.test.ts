@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { storeMessage } from '../../server/chat/messages.js';
+import { newMessageRow, storeMessage, type NewMessage } from '../../server/chat/messages.js';
+import { storePostgresMessage } from '../../server/db/postgres-message-writes.js';
 import { startHarness, type Harness } from './harness.js';
 import { POSTGRES_ONLY } from './test-database.js';
 
@@ -75,7 +76,8 @@ describe('two servers on one Postgres database', { skip: POSTGRES_ONLY }, () => 
     assert.deepEqual(rows.map((m) => m.seq), Array.from({ length: rows.length }, (_, i) => i + 1), 'a copy not stored took no number');
   });
 
-  it('a retry that arrives while the first copy is still uncommitted waits, then returns that copy and takes no number', async () => {
+  /** A first copy stored and held uncommitted on A (the conversation's row lock with it), then `retry` run on B meanwhile. */
+  async function retryDuringUncommittedFirst(retry: (send: NewMessage) => Promise<{ created: boolean; id: string }>) {
     const { conversationId } = await a.session();
     const send = { conversationId, senderType: 'user' as const, content: 'slow first', clientMessageId: 'race' };
     let commitFirst!: () => void;
@@ -90,15 +92,29 @@ describe('two servers on one Postgres database', { skip: POSTGRES_ONLY }, () => 
     });
     await firstIsIn;
     // On the other server's pool: it finds no copy yet, then waits on the row lock.
-    const second = b.app.db.transaction().execute((tx) => storeMessage(tx, send));
+    const second = retry(send);
     await sleep(100);
     commitFirst();
     const [one, two] = await Promise.all([first, second]);
     assert.equal(one.created, true);
     assert.equal(two.created, false, 'the retry found the first copy once it could see it');
-    assert.equal(two.message.id, one.message.id);
+    assert.equal(two.id, one.message.id);
     const { last_seq } = await a.app.db.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
     assert.equal(last_seq, one.message.seq, 'the number the retry took was given back');
     assert.equal((await stored(conversationId)).filter((m) => m.client_message_id === 'race').length, 1);
+  }
+
+  it('a retry that arrives while the first copy is still uncommitted waits, then returns that copy and takes no number', async () => {
+    await retryDuringUncommittedFirst(async (send) => {
+      const { created, message } = await b.app.db.transaction().execute((tx) => storeMessage(tx, send));
+      return { created, id: message.id };
+    });
+  });
+
+  it('the same through the one-call store a send uses on Postgres', async () => {
+    await retryDuringUncommittedFirst(async (send) => {
+      const { created, row } = await storePostgresMessage(b.app.db, newMessageRow(send));
+      return { created, id: row.id };
+    });
   });
 });

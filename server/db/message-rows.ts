@@ -1,0 +1,107 @@
+/**
+ * How a message row is stored at its conversation's next `seq`, inside a
+ * transaction (SQLite's group commit, or any transaction on either database).
+ * Postgres's writer stores a visitor's message in one call instead (postgres-message-writes.ts), with the same rules.
+ */
+import type { Db } from './database.js';
+import { preparedQuery } from './prepared-query.js';
+import type { MessageRow } from './tables.js';
+
+export type Executor = Pick<Db, 'updateTable' | 'insertInto' | 'selectFrom' | 'deleteFrom' | 'executeQuery' | 'getExecutor'>;
+
+/** A row before it has its number. */
+export type NewMessageRow = Omit<MessageRow, 'seq'>;
+
+/** A stored message: ours (`created`), or the copy already stored under its clientMessageId. */
+export interface StoredRow {
+  row: MessageRow;
+  created: boolean;
+}
+
+/** The conversation is gone (a visitor erased since its owner was checked). */
+export class ConversationGone extends Error {}
+
+// Every message sent runs these: built once (prepared-query.ts).
+const takeNextSeq = preparedQuery((db, v: { conversationId: string }) =>
+  db
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', v.conversationId)
+    .returning('last_seq'),
+);
+/** A row's columns, named one by one (a prepared query binds each as its own parameter). */
+const columnsOf = (row: MessageRow) => ({
+  id: row.id,
+  conversation_id: row.conversation_id,
+  seq: row.seq,
+  sender_type: row.sender_type,
+  content: row.content,
+  client_message_id: row.client_message_id,
+  status: row.status,
+  chunks: row.chunks,
+  created_at: row.created_at,
+  updated_at: row.updated_at,
+});
+const insertRow = preparedQuery((db, row: MessageRow) => db.insertInto('messages').values(columnsOf(row)));
+/** A visitor's message: a copy already stored under its clientMessageId (another process's, a moment ago) wins. */
+const insertUnlessRetried = preparedQuery((db, row: MessageRow) =>
+  db
+    .insertInto('messages')
+    .values(columnsOf(row))
+    .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
+    .returning('seq'),
+);
+/** Hands back a number taken for a message that turned out to be stored already; the row lock is still ours. */
+const giveBackSeq = preparedQuery((db, v: { conversationId: string }) =>
+  db
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '-', 1) }))
+    .where('id', '=', v.conversationId),
+);
+const findRetry = preparedQuery((db, v: { conversationId: string; clientMessageId: string }) =>
+  db.selectFrom('messages').selectAll().where('conversation_id', '=', v.conversationId).where('client_message_id', '=', v.clientMessageId),
+);
+
+/**
+ * Takes the conversation's next number; run inside a transaction. The UPDATE
+ * orders the writers: SQLite's write lock in one process, the conversation's
+ * row lock (held to commit) across processes on Postgres, where a second
+ * writer waits, then reads the number the first committed. A rollback gives
+ * the number back, so `seq` has neither gaps nor repeats.
+ */
+async function nextSeq(tx: Executor, conversationId: string): Promise<number> {
+  const [row] = await takeNextSeq(tx, { conversationId });
+  if (!row) throw new ConversationGone();
+  return row.last_seq;
+}
+
+/** Inserts a row at the conversation's next `seq`; run it inside a transaction. */
+export async function insertMessageRow(tx: Executor, row: NewMessageRow): Promise<MessageRow> {
+  const stored = { ...row, seq: await nextSeq(tx, row.conversation_id) };
+  await insertRow(tx, stored);
+  return stored;
+}
+
+/**
+ * Stores a row unless its clientMessageId is stored already; run it inside a
+ * transaction. A retry returns the first copy (`created: false`) and writes
+ * nothing, also when another process stored that copy a moment ago: the
+ * unique index on (conversation_id, client_message_id) turns our insert into nothing.
+ */
+export async function storeMessageRow(tx: Executor, row: NewMessageRow): Promise<StoredRow> {
+  const conversationId = row.conversation_id;
+  const clientMessageId = row.client_message_id;
+  if (clientMessageId) {
+    const [existing] = await findRetry(tx, { conversationId, clientMessageId });
+    if (existing) return { row: existing, created: false };
+  }
+  const stored = { ...row, seq: await nextSeq(tx, conversationId) };
+  const [inserted] = await insertUnlessRetried(tx, stored);
+  if (inserted) return { row: stored, created: true };
+  // Another process stored this clientMessageId after our look: it committed before we got the row lock,
+  // so its copy is visible now. Ours is not written and its number goes back.
+  await giveBackSeq(tx, { conversationId });
+  const [first] = await findRetry(tx, { conversationId, clientMessageId: clientMessageId! });
+  if (!first) throw new Error('A message conflicted with a copy that cannot be read');
+  return { row: first, created: false };
+}

@@ -1,0 +1,21 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import { ConversationGone, type NewMessageRow, type StoredRow } from './message-rows.js';
+import type { MessageRow } from './tables.js';
+
+/**
+ * Stores a visitor's message on Postgres in one round trip, as its own
+ * transaction: `tipsy_store_message` (migration 2026-12-03-01) does what
+ * storeMessageRow does, inside the database, so the conversation's row lock
+ * is held for the statement alone, not across round trips and event-loop turns.
+ * A reply's row (status streaming) is stored by insertMessageRow in a transaction, as before.
+ */
+export async function storePostgresMessage(db: Db, row: NewMessageRow): Promise<StoredRow> {
+  const { rows } = await sql<{ stored: { created: boolean; row: Partial<MessageRow> } | null }>`
+    select tipsy_store_message(${row.id}, ${row.conversation_id}, ${row.sender_type}, ${row.content}, ${row.client_message_id}, ${row.created_at}) as stored
+  `.execute(db);
+  const stored = rows[0]?.stored;
+  if (!stored) throw new ConversationGone();
+  // Ours: only its number came back. A copy stored before: its whole row.
+  return stored.created ? { row: { ...row, seq: stored.row.seq! }, created: true } : { row: stored.row as MessageRow, created: false };
+}
