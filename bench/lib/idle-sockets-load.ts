@@ -1,20 +1,23 @@
 /**
  * The load generator for the idle-sockets benchmark, in its own process
  * (started with IPC). With a site key, first starts `count` visitor sessions
- * (batched session.start calls) on `sessionUrl`; then, on {type:'connect', url},
- * opens one WebSocket-only Socket.IO connection per visitor to `url`, from
- * `localAddress`, and joins it to that visitor's conversation; then holds
- * them, idle, until 'close'. Without a site key (`-`), the tokens and
- * conversation ids are made up, for the bare baseline.
- * Usage: idle-sockets-load.ts <sessionUrl|-> <siteKey|-> <count> <localAddress> <offset>
+ * (batched session.start calls) on `sessionUrl`; then, on {type:'connect', urls},
+ * opens one WebSocket-only Socket.IO connection per visitor, spread over the
+ * urls by the visitor's global index (`offset` + i), and joins it to that
+ * visitor's conversation; then holds them, idle, until 'close'. Without a site
+ * key (`-`), the tokens and conversation ids are made up, for the bare baseline.
+ * Sockets connect from `localAddress`; with `socketsPerAddress`, from a new
+ * loopback address after every that many (as visitors from many networks).
+ * Usage: idle-sockets-load.ts <sessionUrl|-> <siteKey|-> <count> <localAddress> <offset> [socketsPerAddress]
  * Reports over IPC: {type:'progress'|'ready'|'connected'|'status'|'failed', …}.
  */
 import { Agent, request } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 
-const [sessionUrl, siteKey, countText, localAddress, offsetText] = process.argv.slice(2) as [string, string, string, string, string];
+const [sessionUrl, siteKey, countText, localAddress, offsetText, perAddressText] = process.argv.slice(2) as [string, string, string, string, string, string?];
 const count = Number(countText);
 const offset = Number(offsetText);
+const socketsPerAddress = perAddressText ? Number(perAddressText) : Infinity;
 const BATCH = 20; // the server's tRPC batch limit
 const BATCHES_IN_FLIGHT = 4;
 const CONNECTS_IN_FLIGHT = 32;
@@ -35,6 +38,16 @@ async function pool(n: number, width: number, work: (i: number) => Promise<void>
   };
   await Promise.all(Array.from({ length: Math.min(width, n) }, lane));
 }
+
+/** The loopback address `n` places after `first`, counting only x.x.x.1–254 (254 in each /24). */
+function loopbackAfter(first: string, n: number): string {
+  const [a, b, c, d] = first.split('.').map(Number) as [number, number, number, number];
+  const host = (b * 256 + c) * 254 + (d - 1) + n;
+  const block = Math.floor(host / 254);
+  return `${a}.${Math.floor(block / 256)}.${block % 256}.${(host % 254) + 1}`;
+}
+
+const sourceAddress = (i: number) => (socketsPerAddress === Infinity ? localAddress : loopbackAfter(localAddress, Math.floor(i / socketsPerAddress)));
 
 function post(path: string, body: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -69,18 +82,23 @@ async function startSessions(): Promise<Visitor[]> {
   return visitors;
 }
 
-const sockets: Socket[] = [];
+const sockets: { socket: Socket; target: number }[] = [];
 let failed = 0;
 let firstError: string | undefined;
 
-async function connectAll(url: string, visitors: Visitor[]): Promise<void> {
+/** Connects every visitor; resolves to how many joined on each url, and when the last of them did (ms after the start). */
+async function connectAll(urls: string[], visitors: Visitor[]): Promise<{ joinedPerUrl: number[]; lastJoinMsPerUrl: number[] }> {
+  const startedAt = performance.now();
+  const joinedPerUrl = urls.map(() => 0);
+  const lastJoinMsPerUrl = urls.map(() => 0);
   let done = 0;
   await pool(visitors.length, CONNECTS_IN_FLIGHT, async (i) => {
     const { token, conversationId } = visitors[i]!;
+    const target = (offset + i) % urls.length;
     // WebSocket only: no long-polling handshake, as a widget on a modern browser upgrades to anyway.
     // engine.io-client hands localAddress to `ws` in Node, though its types do not list it.
-    const options = { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false, localAddress };
-    const socket = io(url, options);
+    const options = { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false, localAddress: sourceAddress(i) };
+    const socket = io(urls[target]!, options);
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', resolve);
@@ -88,7 +106,9 @@ async function connectAll(url: string, visitors: Visitor[]): Promise<void> {
       });
       const ack = (await socket.timeout(30_000).emitWithAck('join_conversation', conversationId)) as { ok: boolean; error?: unknown };
       if (!ack.ok) throw new Error(`join refused: ${JSON.stringify(ack.error)}`);
-      sockets.push(socket);
+      sockets.push({ socket, target });
+      joinedPerUrl[target]!++;
+      lastJoinMsPerUrl[target] = performance.now() - startedAt;
     } catch (error) {
       failed++;
       firstError ??= error instanceof Error ? error.message : String(error);
@@ -96,18 +116,21 @@ async function connectAll(url: string, visitors: Visitor[]): Promise<void> {
     }
     if (++done % 250 === 0) send({ type: 'progress', phase: 'sockets', done });
   });
+  return { joinedPerUrl, lastJoinMsPerUrl };
 }
 
 let visitors: Visitor[] = [];
 process.on('message', (message: unknown) => {
-  const connect = message as { type?: string; url?: string } | null;
-  if (connect?.type === 'connect' && connect.url) {
+  const connect = message as { type?: string; urls?: string[] } | null;
+  if (connect?.type === 'connect' && connect.urls?.length) {
     const startedAt = performance.now();
-    void connectAll(connect.url, visitors).then(() => send({ type: 'connected', joined: sockets.length, failed, firstError, ms: performance.now() - startedAt }));
+    void connectAll(connect.urls, visitors).then((perUrl) => send({ type: 'connected', joined: sockets.length, failed, firstError, ms: performance.now() - startedAt, ...perUrl }));
   } else if (message === 'status') {
-    send({ type: 'status', connected: sockets.filter((s) => s.connected).length });
+    const connectedPerUrl: number[] = [];
+    for (const { socket, target } of sockets) if (socket.connected) connectedPerUrl[target] = (connectedPerUrl[target] ?? 0) + 1;
+    send({ type: 'status', connected: sockets.filter((s) => s.socket.connected).length, connectedPerUrl });
   } else if (message === 'close') {
-    for (const socket of sockets) socket.disconnect();
+    for (const { socket } of sockets) socket.disconnect();
     // Let the close frames go out before the process ends.
     setTimeout(() => process.exit(0), 500);
   }
