@@ -111,7 +111,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const access = new AccessSweeper(io, sites, log, redis !== undefined);
   io.on('access_changed', () => void access.recheck());
   io.on('stop_generation', (conversationId) => replies.stop(conversationId));
-  attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log, isClosing: () => closing });
+  attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log, isClosing: () => closing, shared: redis !== undefined });
   const admin = new AdminService(db, siteRules, access);
   const services = { chat, sessions, admin, access };
   await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp });

@@ -56,6 +56,8 @@ export interface InterServerEvents {
   access_changed: () => void;
   /** A visitor asked another process to stop the reply it is streaming. */
   stop_generation: (conversationId: string) => void;
+  /** How many sockets are open on the answering process in each of these rooms (a visitor's, an address's). */
+  count_sockets: (rooms: string[], answer: (counts: number[]) => void) => void;
 }
 
 /** What the server learns from a socket's handshake: the verified visitor. */

@@ -69,7 +69,14 @@ export async function linkThroughRedis(io: TipsyServer, url: string, prefix: str
   // unhandled rejection. Count them instead; local sockets keep working.
   for (const method of ['publish']) logFailures(publisher, method, watch);
   for (const method of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']) logFailures(subscriber, method, watch);
-  io.adapter(createAdapter(publisher, subscriber, { key: `${prefix}:socket.io`, requestsTimeout: 3000 }));
+  io.adapter(
+    createAdapter(publisher, subscriber, {
+      key: `${prefix}:socket.io`,
+      requestsTimeout: 3000,
+      // A process's answer to a request goes to the process that asked, not to all of them.
+      publishOnSpecificResponseChannel: true,
+    }),
+  );
 
   // Start with shared limits when Redis is there; without it, start anyway (the watch has said so).
   const allReady = Promise.all(connections.map((c) => (c.status === 'ready' ? undefined : new Promise((resolve) => c.once('ready', resolve)))));

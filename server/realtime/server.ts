@@ -5,6 +5,7 @@ import type { Sessions } from '../chat/sessions.js';
 import { registerConversationHandlers } from './handlers/conversation.js';
 import { registerMessageHandlers } from './handlers/messages.js';
 import { registerTypingHandlers } from './handlers/typing.js';
+import { socketCounts } from './socket-counts.js';
 import { concurrentSockets, connectRate, eventRate, type SocketGateDeps } from './socket-gates.js';
 import { guarded, knownEventsOnly, refuse } from './middleware.js';
 import { handshakeLimit } from './handshake-limit.js';
@@ -35,7 +36,7 @@ export function createSocketServer(httpServer: HttpServer): TipsyServer {
  */
 export function attachChat(
   io: TipsyServer,
-  deps: { chat: ChatService; sessions: Sessions; isClosing: () => boolean } & SocketGateDeps,
+  deps: { chat: ChatService; sessions: Sessions; isClosing: () => boolean; shared: boolean } & SocketGateDeps,
 ): void {
   const { chat, sessions, log } = deps;
   io.engine.use(handshakeLimit({ ...deps, window: deps.limits.socketHandshakesPerIp }));
@@ -53,7 +54,7 @@ export function attachChat(
       (error: unknown) => refuse(next, error, log),
     );
   }, log));
-  io.use(guarded(concurrentSockets(io, deps), log));
+  io.use(guarded(concurrentSockets(socketCounts(io, deps.shared), deps), log));
 
   io.on('connection', (socket) => {
     // Counted first (unknown events cost their sender too), then only the protocol's events go on.

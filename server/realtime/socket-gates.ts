@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type Limits } from '../limits/policy.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { splitArguments, toErrorBody } from './ack.js';
 import { refuse } from './middleware.js';
+import type { SocketCounts } from './socket-counts.js';
 import type { TipsySocket } from './types.js';
 
 export interface SocketGateDeps {
@@ -35,23 +36,14 @@ export function connectRate({ rateLimits, limits, trust, log }: SocketGateDeps) 
 }
 
 /** After authentication: at most so many open sockets per visitor and per address, as the site allows. */
-type Rooms = { in(room: string): { fetchSockets(): Promise<unknown[]> } };
-
-export function concurrentSockets(io: Rooms & { local: Rooms }, { sites, log }: SocketGateDeps) {
-  // Every process's sockets when the adapter can ask them; this process's alone when it cannot (Redis away).
-  const count = (room: string) =>
-    io
-      .in(room)
-      .fetchSockets()
-      .catch(() => io.local.in(room).fetchSockets())
-      .then((sockets) => sockets.length);
+export function concurrentSockets(count: SocketCounts, { sites, log }: SocketGateDeps) {
   return (socket: TipsySocket, next: Next): void => {
     const { siteId, visitorId, ip } = socket.data;
     (async () => {
       const limits = await sites.limitsFor(siteId);
       const rooms = [visitorRoom(visitorId), addressRoom(siteId, ip)];
       // Counts connected sockets only: sockets racing in together can overshoot a little (a soft limit).
-      const [mine, theirs] = await Promise.all(rooms.map(count));
+      const [mine, theirs] = await count(rooms);
       if (mine! >= limits.socketsPerVisitor || theirs! >= limits.socketsPerIp) {
         throw new TipsyError('RATE_LIMITED', 'Too many open chat windows. Close one and try again.', { retryAfterMs: 5000 });
       }

@@ -40,7 +40,8 @@ export interface Harness {
   /** A tRPC client as the site owner's server would be: secret key, no Origin. */
   admin(secretKey?: string): Client;
   /** A connected socket; rejects with the server's error on connect_error. */
-  socket(token: string, options?: { origin?: string }): Promise<ChatSocket>;
+  /** `localAddress`: connect from another loopback address (127.x.y.z), as another client network would. */
+  socket(token: string, options?: { origin?: string; localAddress?: string }): Promise<ChatSocket>;
   /** A new visitor's session. */
   session(character?: string): Promise<{ visitorToken: string; conversationId: string; character: CharacterView }>;
   /** Stops the server, keeping its database (for restart tests). */
@@ -128,12 +129,13 @@ export async function startHarness(
     api: ({ token, origin = SITE_ORIGIN } = {}) =>
       client(url, { ...(origin ? { origin } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }),
     admin: (secretKey = site.secretKey) => client(url, { authorization: `Bearer ${secretKey}` }),
-    socket: (token, { origin = SITE_ORIGIN } = {}) =>
+    socket: (token, { origin = SITE_ORIGIN, localAddress } = {}) =>
       new Promise((resolve, reject) => {
         const socket: ChatSocket = ioClient(url, {
           auth: { token },
           transports: ['websocket'],
           extraHeaders: { origin },
+          ...(localAddress && { localAddress }),
           reconnection: false,
           forceNew: true,
         });

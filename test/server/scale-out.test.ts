@@ -62,6 +62,23 @@ describe('scale-out through Redis', { skip }, () => {
     await a.admin().admin.site.update.mutate({ limits: ROOMY_LIMITS });
   });
 
+  it('counts an address’s open sockets on both servers', async () => {
+    await a.admin().admin.site.update.mutate({ limits: { ...ROOMY_LIMITS, socketsPerIp: 2 } });
+    try {
+      const visitors = await Promise.all([a.session(), a.session(), a.session()]);
+      // An address of its own: the suite's other sockets come from 127.0.0.1.
+      const from = { localAddress: '127.0.0.77' };
+      await a.socket(visitors[0]!.visitorToken, from);
+      await b.socket(visitors[1]!.visitorToken, from);
+      const refused = (err: Error & { data?: { code: string } }) => err.data?.code === 'RATE_LIMITED';
+      await assert.rejects(a.socket(visitors[2]!.visitorToken, from), refused);
+      await assert.rejects(b.socket(visitors[2]!.visitorToken, from), refused);
+      await a.socket(visitors[2]!.visitorToken, { localAddress: '127.0.0.78' }); // another address still has room
+    } finally {
+      await a.admin().admin.site.update.mutate({ limits: ROOMY_LIMITS });
+    }
+  });
+
   it('revoking a key on one server ends its sockets on the other at once', async () => {
     const extra = await a.admin().admin.keys.create.mutate({ kind: 'publishable' });
     const session = await b.api().session.start.mutate({ siteKey: extra.key });
