@@ -32,7 +32,7 @@ const reconnectDelay = (attempt: number) => Math.min(attempt * 100, 1000);
 
 /**
  * Joins this process to the others through Redis: broadcasts to rooms,
- * fetchSockets and serverSideEmit reach every process, and rate limits share
+ * serverSideEmit (with or without answers) reach every process, and rate limits share
  * counts. Redis going away degrades this process to working alone; it never
  * stops it, and it rejoins by itself when Redis is back (docs/deploy.md,
  * "Several processes: Redis").

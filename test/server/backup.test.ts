@@ -118,8 +118,9 @@ async function exchange(h: Harness, token: string, conversationId: string, clien
   socket.disconnect();
 }
 
-describe('tipsy backup and restore (SQLite)', { skip: SQLITE_ONLY }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tipsy-backup-'));
+/** A suite's folder, and the servers and databases it started: all closed, dropped and removed after it. */
+function scratch(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const harnesses: Harness[] = [];
   const databases: TestDatabase[] = [];
   after(async () => {
@@ -127,6 +128,11 @@ describe('tipsy backup and restore (SQLite)', { skip: SQLITE_ONLY }, () => {
     await Promise.all(databases.map((d) => d.drop()));
     rmSync(dir, { recursive: true, force: true });
   });
+  return { dir, harnesses, databases };
+}
+
+describe('tipsy backup and restore (SQLite)', { skip: SQLITE_ONLY }, () => {
+  const { dir, harnesses, databases } = scratch('tipsy-backup-');
 
   it('a backup taken while a visitor sends restores to a server with every message acked before it began', async (t) => {
     const h = await startHarness();
@@ -236,14 +242,7 @@ const hasPgDump = spawnSync('pg_dump', ['--version']).status === 0 && spawnSync(
 const noPgTools = !hasPgDump && !process.env.CI ? 'no pg_dump or pg_restore on PATH (apt-get install postgresql-client)' : false;
 
 describe('pg_dump and pg_restore, as tipsy prints them (Postgres)', { skip: POSTGRES_ONLY || noPgTools }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tipsy-pg-backup-'));
-  const harnesses: Harness[] = [];
-  const databases: TestDatabase[] = [];
-  after(async () => {
-    await Promise.all(harnesses.map((h) => h.close()));
-    await Promise.all(databases.map((d) => d.drop()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir, harnesses, databases } = scratch('tipsy-pg-backup-');
 
   /** The command `tipsy` prints instead of copying a Postgres database itself. */
   async function printedCommand(env: Record<string, string>, verb: 'backup' | 'restore', file: string): Promise<string> {
