@@ -15,10 +15,10 @@ import SQLite from 'better-sqlite3';
 import { newId, nowIso } from '../../server/ids.js';
 import type { Message } from '../../server/protocol/message.js';
 import { collect, startHarness, type Harness } from './harness.js';
+import { runTipsy } from './cli-runner.js';
 import { sendUntilAcked } from './server-processes.js';
 import { createTestDatabase, POSTGRES_ONLY, SQLITE_ONLY, type TestDatabase } from './test-database.js';
 
-const CLI = new URL('../../server/cli/tipsy.mjs', import.meta.url).pathname;
 const SEND_EVERY_MS = 10;
 /**
  * Older history, about 45 MB: enough pages that the copy takes many steps while the
@@ -33,13 +33,7 @@ interface Run {
   stderr: string;
 }
 
-function tipsy(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
+const tipsy = (env: Record<string, string>, ...args: string[]): Promise<Run> => runTipsy(env, args);
 
 function shell(line: string): Promise<Run> {
   return new Promise((resolve) => {

@@ -3,7 +3,6 @@
  * exportCard): the admin API and the CLI give the same card and the same bytes.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { embedCardInPng, exportCard, parseCard, plainPng } from '../../server/characters/cards.js';
 import type { CharacterRecord } from '../../server/characters/store.js';
 import { startHarness, type Harness } from './harness.js';
+import { runTipsy } from './cli-runner.js';
 import type { TestDatabase } from './test-database.js';
 
-const CLI = new URL('../../server/cli/tipsy.mjs', import.meta.url).pathname;
 
 const PAINTER: CharacterRecord = {
   slug: 'painter',
@@ -28,13 +27,7 @@ const PAINTER: CharacterRecord = {
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 
-function tipsy(database: TestDatabase, ...args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...database.env } }, (error, _stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stderr }),
-    );
-  });
-}
+const tipsy = (database: TestDatabase, ...args: string[]) => runTipsy(database.env, args);
 
 describe('exporting a character as a card', () => {
   it('gives the card alone as JSON, with the accent in its tipsy extension', () => {

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, trpcErrorCode, type Harness } from './harness.js';
+import { runTipsy } from './cli-runner.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
-const CLI = new URL('../../server/cli/tipsy.mjs', import.meta.url).pathname;
 
-function tipsy(database: TestDatabase, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...database.env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
+const tipsy = (database: TestDatabase, ...args: string[]) => runTipsy(database.env, args);
 
 interface CreatedSite {
   siteId: string;

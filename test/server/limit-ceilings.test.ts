@@ -4,25 +4,18 @@
  * is already in the database.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { TRPCClientError } from '@trpc/client';
 import type { LimitsOverride } from '../../server/limits/policy.js';
 import { ROOMY_LIMITS, startHarness, trpcErrorCode, type Harness } from './harness.js';
+import { runTipsy } from './cli-runner.js';
 
-const CLI = new URL('../../server/cli/tipsy.mjs', import.meta.url).pathname;
 
 /** The operator's setting for socket events in these tests: 5 per minute. */
 const OPERATOR: LimitsOverride = { ...ROOMY_LIMITS, socketEvents: { points: 5, seconds: 60 } };
 
-function tipsy(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const { TIPSY_LIMITS: _unset, ...inherited } = process.env;
-    execFile(process.execPath, [CLI, ...args], { env: { ...inherited, ...env }, timeout: 20_000 }, (error, _stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stderr }),
-    );
-  });
-}
+/** The operator's TIPSY_LIMITS is the test's to give, never inherited. */
+const tipsy = (env: Record<string, string>, ...args: string[]) => runTipsy({ TIPSY_LIMITS: undefined, ...env }, args, { timeoutMs: 20_000 });
 
 async function refusal(call: Promise<unknown>): Promise<string> {
   try {

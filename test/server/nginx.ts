@@ -88,7 +88,12 @@ export async function runNginx(configFor: (dir: string, port: number) => string,
   const dir = mkdtempSync(join(tmpdir(), 'tipsy-nginx-'));
   mkdirSync(join(dir, 'tmp'));
   const port = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), configFor(dir, port));
+  try {
+    writeFileSync(join(dir, 'nginx.conf'), configFor(dir, port));
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${dir}/nginx.pid;`], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `${scheme}://127.0.0.1:${port}`;

@@ -5,26 +5,19 @@
  * clear the screen, colour it, or fake a row.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { userHash } from '../../server/auth/identity.js';
 import { SITE_ORIGIN, startHarness, type Harness } from './harness.js';
+import { runTipsy } from './cli-runner.js';
 import type { TestDatabase } from './test-database.js';
 
-const CLI = new URL('../../server/cli/tipsy.mjs', import.meta.url).pathname;
 
 /** A clear screen, a carriage return over the row, a fake next row, and an 8-bit CSI (colour). */
 const HOSTILE = 'Evil\u001b[2J\rFAKE ROW\nsecond row\u009b31m red\u0007';
 /** Any control byte but the line feeds that end lines: as UTF-8, C1 controls are C2 80–C2 9F. */
 const CONTROL_BYTES = /[\u0000-\u0009\u000b-\u001f\u007f]|\u00c2[\u0080-\u009f]/;
 
-function tipsy(database: TestDatabase, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...database.env }, encoding: 'latin1' }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
+const tipsy = (database: TestDatabase, ...args: string[]) => runTipsy(database.env, args, { encoding: 'latin1' });
 
 type Run = Awaited<ReturnType<typeof tipsy>>;
 
