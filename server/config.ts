@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   TIPSY_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Connections each process keeps open to Postgres (writes and reads share them). */
   TIPSY_DATABASE_POOL: z.coerce.number().int().min(1).max(200).default(10),
+  /** Who stores visitors' messages in a SQLite file: the main thread's group commit, or a writer thread of its own. */
+  TIPSY_SQLITE_WRITER: z.enum(['main', 'worker']).default('main'),
   /** Signs visitor tokens. When unset, one is generated on first start and kept in the database. */
   TIPSY_SECRET: z.string().min(32, 'TIPSY_SECRET must be at least 32 characters').optional(),
   TIPSY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 60 * 60),
@@ -74,6 +76,8 @@ export interface Config {
   databaseUrl?: string;
   /** Postgres connections per process. */
   databasePool: number;
+  /** SQLite files only (not `:memory:`, not Postgres): `worker` stores visitors' messages on a thread of its own (db/worker-writes.ts). */
+  sqliteWriter: 'main' | 'worker';
   secret?: string;
   tokenTtlSeconds: number;
   simulatedDelayMs: number;
@@ -114,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbFile: e.TIPSY_DB,
     databaseUrl: e.TIPSY_DATABASE_URL,
     databasePool: e.TIPSY_DATABASE_POOL,
+    sqliteWriter: e.TIPSY_SQLITE_WRITER,
     secret: e.TIPSY_SECRET,
     tokenTtlSeconds: e.TIPSY_TOKEN_TTL_SECONDS,
     simulatedDelayMs: e.TIPSY_SIM_DELAY_MS,
