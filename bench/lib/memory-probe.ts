@@ -7,15 +7,12 @@
  * holds the memory); and, with the memory, the event loop's longest pause
  * since the parent's last 'pauses-reset'. Adds nothing to the code under test.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
+import { watchLoopPauses } from './loop-pauses.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
-/** How late the event loop ran: its longest pause is how long every request would have waited. */
-const RESOLUTION_MS = 10;
-const pauses = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-pauses.enable();
+const pauses = watchLoopPauses();
 
 process.on('message', (message: unknown) => {
   const snapshot = message as { type?: string; file?: string } | null;
@@ -26,9 +23,8 @@ process.on('message', (message: unknown) => {
   }
   if (message === 'pauses-reset') return pauses.reset();
   if (message !== 'memory') return;
-  // Read before the collections below, which pause the loop themselves. The histogram records the
-  // whole time between two of its timer's ticks: the pause is what exceeds the timer's interval.
-  const longestPauseMs = Math.max(0, pauses.max / 1e6 - RESOLUTION_MS);
+  // Read before the collections below, which pause the loop themselves.
+  const longestPauseMs = pauses.longestMs();
   void (async () => {
     // Twice, with a pause: weak references and finalizers let go only on a later cycle.
     for (let i = 0; i < 2; i++) {

@@ -7,12 +7,13 @@
  * Behind a proxy that routes by the `X-Node` header, `nodes` (`a,b`) sends
  * every sender's socket with `X-Node: a` and every receiver's with `b`; with
  * `cpuPids`, the result carries the CPU time those processes (and this one)
- * used over the measured window, sends and the last arrivals.
+ * used over the measured window, sends and the last arrivals, and the longest
+ * pause of the event loop in each that runs loop-probe.ts.
  * Usage: round-trip-load.ts <url> <siteKey|-> <rate> <conversations> <seconds> [<nodes: a,b | -> [<cpuPids: pid,pid…>]]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
-import { cpuSecondsOf } from './probed-process.js';
+import { watchProcesses, type WindowCpu } from './measured-window.js';
 import { summarize, type Latency } from './stats.js';
 import { startVisitor } from './visitor.js';
 
@@ -45,6 +46,8 @@ for (let i = 0; i < count; i++) {
   await Promise.all([sender.emitWithAck('join_conversation', conversationId), receiver.emitWithAck('join_conversation', conversationId)]);
   pairs.push({ conversationId, sender, receiver });
 }
+
+const watched = await watchProcesses(cpuPids);
 
 const sentAt = new Map<string, number>();
 const acks: number[] = [];
@@ -98,14 +101,12 @@ async function sendFor(ms: number): Promise<void> {
 await sendFor(WARMUP_MS);
 await sleep(200);
 measuring = true;
-const cpuBefore = cpuPids.map(cpuSecondsOf);
-const ownCpuBefore = process.cpuUsage();
+const measuredWindow = await watched.openWindow();
 await sendFor(seconds * 1000);
 await sleep(1000); // let the last ones arrive
-const ownCpu = process.cpuUsage(ownCpuBefore);
-const cpu = cpuPids.length
-  ? { pids: cpuPids, ms: cpuPids.map((pid, i) => Math.round((cpuSecondsOf(pid) - cpuBefore[i]!) * 1000)), loadMs: Math.round((ownCpu.user + ownCpu.system) / 1000) }
-  : undefined;
+const measured = await measuredWindow.close();
+const cpu = cpuPids.length ? measured.cpu : undefined;
+const longestPauseMs = cpuPids.length ? measured.longestPauseMs : undefined;
 export interface RoundTripResult {
   sent: number;
   acked: number;
@@ -115,10 +116,12 @@ export interface RoundTripResult {
   ack: Latency;
   receipt: Latency;
   /** With cpuPids: CPU ms each process used over the measured window, and this load generator's own. */
-  cpu?: { pids: number[]; ms: number[]; loadMs: number };
+  cpu?: WindowCpu;
+  /** With cpuPids, per pid: the event loop's longest pause over the measured window (ms), null where no loop probe runs. */
+  longestPauseMs?: (number | null)[];
 }
 
 const { count: acked, ...ack } = summarize(acks);
 const { count: received, ...receipt } = summarize(receipts);
-process.stdout.write(`${JSON.stringify({ sent, acked, received, errors, achievedRate: Math.round(acked / seconds), ack, receipt, cpu } satisfies RoundTripResult)}\n`);
+process.stdout.write(`${JSON.stringify({ sent, acked, received, errors, achievedRate: Math.round(acked / seconds), ack, receipt, cpu, longestPauseMs } satisfies RoundTripResult)}\n`);
 process.exit(0);

@@ -1,9 +1,13 @@
-/** Starts the real server in its own process (its own core), on a fresh database, for a benchmark. */
+/**
+ * Starts the real server in its own process (its own core), on a fresh database, for a benchmark,
+ * with the loop probe (loop-probe.ts), so a load generator can read its event loop's longest pause.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchDatabase } from './bench-database.js';
+import { LOOP_PROBE_FLAGS } from './loop-probe-client.js';
 import { printedUrl } from './probed-process.js';
 
 export interface ServerProcess {
@@ -44,7 +48,7 @@ export async function startServerProcess(env: Record<string, string> = {}, optio
   const dbFile = given ?? join(dir!, 'tipsy.db');
   // BENCH_PROFILE_DIR=dir: the server writes a CPU profile there when it stops, to find the hot path.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'server/main.ts')], {
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...LOOP_PROBE_FLAGS, join(ROOT, 'server/main.ts')], {
     env: { ...process.env, ...BENCH_ENV, TIPSY_DB: dbFile, ...options.database?.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -19,6 +19,18 @@ export function summarize(samples: readonly number[]): Latency & { count: number
 /** A count or a rate for people: rounded, with thousands separators. */
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/**
+ * A figure over several runs, as `min–max` with `digits` decimals (one value when they agree).
+ * Runs without the figure (nothing received, no probe) are said, not dropped silently.
+ */
+export function range(values: readonly (number | null | undefined)[], digits = 1): string {
+  const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const missing = values.length - known.length;
+  if (!known.length) return 'none';
+  const [low, high] = [Math.min(...known), Math.max(...known)].map((v) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  return `${low === high ? low : `${low}–${high}`}${missing ? ` (${missing} without)` : ''}`;
+}
+
 export function printTable(rows: Record<string, string | number>[]): void {
   const columns = Object.keys(rows[0] ?? {});
   const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
