@@ -21,14 +21,8 @@ export interface StoredRow {
 /** The conversation is gone (a visitor erased since its owner was checked). */
 export class ConversationGone extends Error {}
 
-// Every message sent runs these: built once (prepared-query.ts).
-const takeNextSeq = preparedQuery((db, v: { conversationId: string }) =>
-  db
-    .updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-    .where('id', '=', v.conversationId)
-    .returning('last_seq'),
-);
+type Builder = Pick<Db, 'selectFrom' | 'insertInto' | 'updateTable'>;
+
 /** A row's columns, named one by one (a prepared query binds each as its own parameter). */
 const columnsOf = (row: MessageRow) => ({
   id: row.id,
@@ -42,25 +36,41 @@ const columnsOf = (row: MessageRow) => ({
   created_at: row.created_at,
   updated_at: row.updated_at,
 });
+
+/**
+ * What storing a visitor's message runs, as builders: prepared once below, and
+ * compiled to the same SQL for the SQLite writer thread (sqlite-writer-setup.ts).
+ */
+export const storeMessageQueries = {
+  findRetry: (db: Builder, v: { conversationId: string; clientMessageId: string }) =>
+    db.selectFrom('messages').selectAll().where('conversation_id', '=', v.conversationId).where('client_message_id', '=', v.clientMessageId),
+  takeNextSeq: (db: Builder, v: { conversationId: string }) =>
+    db
+      .updateTable('conversations')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+      .where('id', '=', v.conversationId)
+      .returning('last_seq'),
+  /** A visitor's message: a copy already stored under its clientMessageId (another process's, a moment ago) wins. */
+  insertUnlessRetried: (db: Builder, row: MessageRow) =>
+    db
+      .insertInto('messages')
+      .values(columnsOf(row))
+      .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
+      .returning('seq'),
+  /** Hands back a number taken for a message that turned out to be stored already; the row lock is still ours. */
+  giveBackSeq: (db: Builder, v: { conversationId: string }) =>
+    db
+      .updateTable('conversations')
+      .set((eb) => ({ last_seq: eb('last_seq', '-', 1) }))
+      .where('id', '=', v.conversationId),
+};
+
+// Every message sent runs these: built once (prepared-query.ts).
+const takeNextSeq = preparedQuery(storeMessageQueries.takeNextSeq);
 const insertRow = preparedQuery((db, row: MessageRow) => db.insertInto('messages').values(columnsOf(row)));
-/** A visitor's message: a copy already stored under its clientMessageId (another process's, a moment ago) wins. */
-const insertUnlessRetried = preparedQuery((db, row: MessageRow) =>
-  db
-    .insertInto('messages')
-    .values(columnsOf(row))
-    .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
-    .returning('seq'),
-);
-/** Hands back a number taken for a message that turned out to be stored already; the row lock is still ours. */
-const giveBackSeq = preparedQuery((db, v: { conversationId: string }) =>
-  db
-    .updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '-', 1) }))
-    .where('id', '=', v.conversationId),
-);
-const findRetry = preparedQuery((db, v: { conversationId: string; clientMessageId: string }) =>
-  db.selectFrom('messages').selectAll().where('conversation_id', '=', v.conversationId).where('client_message_id', '=', v.clientMessageId),
-);
+const insertUnlessRetried = preparedQuery(storeMessageQueries.insertUnlessRetried);
+const giveBackSeq = preparedQuery(storeMessageQueries.giveBackSeq);
+const findRetry = preparedQuery(storeMessageQueries.findRetry);
 
 /**
  * Takes the conversation's next number; run inside a transaction. The UPDATE

@@ -8,6 +8,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Compilable } from 'kysely';
 import { applyPragmas, type Db } from './database.js';
+import { storeMessageQueries } from './message-rows.js';
 import type { MessageRow } from './tables.js';
 
 /** A statement compiled once; the worker binds parameter `i` to `values[slots[i]]`, or to `parameters[i]` where the slot is null (a constant). */
@@ -48,45 +49,15 @@ function compiled(query: Compilable<unknown>): WriterStatement {
   return { sql, parameters: parameters.map((p, i) => (slots[i] === null ? p : null)), slots };
 }
 
-/** message-rows.ts's queries, built the same way (the SQLite writer test checks the SQL matches what storeMessageRow runs). */
+/** message-rows.ts's queries, compiled from the same builders (the SQLite writer test checks the SQL matches what storeMessageRow runs). */
 function messageStatements(db: Db): WriterStatements {
   const conversation = standIns<{ conversationId: string; clientMessageId: string }>();
   const row = standIns<MessageRow>();
   return {
-    findRetry: compiled(
-      db.selectFrom('messages').selectAll().where('conversation_id', '=', conversation.conversationId).where('client_message_id', '=', conversation.clientMessageId),
-    ),
-    takeNextSeq: compiled(
-      db
-        .updateTable('conversations')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-        .where('id', '=', conversation.conversationId)
-        .returning('last_seq'),
-    ),
-    insertUnlessRetried: compiled(
-      db
-        .insertInto('messages')
-        .values({
-          id: row.id,
-          conversation_id: row.conversation_id,
-          seq: row.seq,
-          sender_type: row.sender_type,
-          content: row.content,
-          client_message_id: row.client_message_id,
-          status: row.status,
-          chunks: row.chunks,
-          created_at: row.created_at,
-          updated_at: row.updated_at,
-        })
-        .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
-        .returning('seq'),
-    ),
-    giveBackSeq: compiled(
-      db
-        .updateTable('conversations')
-        .set((eb) => ({ last_seq: eb('last_seq', '-', 1) }))
-        .where('id', '=', conversation.conversationId),
-    ),
+    findRetry: compiled(storeMessageQueries.findRetry(db, conversation)),
+    takeNextSeq: compiled(storeMessageQueries.takeNextSeq(db, conversation)),
+    insertUnlessRetried: compiled(storeMessageQueries.insertUnlessRetried(db, row)),
+    giveBackSeq: compiled(storeMessageQueries.giveBackSeq(db, conversation)),
   };
 }
 
