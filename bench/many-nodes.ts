@@ -14,6 +14,7 @@
 import { runLoadProcess } from './lib/load-process.js';
 import { highestRateHeld, holds, RECEIPT_P99_TARGET_MS } from './lib/rate-held.js';
 import type { RoundTripResult } from './lib/round-trip-load.js';
+import { latencyColumns } from './lib/round-trip-runs.js';
 import { startBareOneNode, startBareTwoNodes, startTipsyOneNode, startTipsyTwoNodes, type RoundTripTarget } from './lib/round-trip-targets.js';
 import { saveResults } from './lib/results.js';
 import { fmt, printTable, progress, progressDone } from './lib/stats.js';
@@ -28,17 +29,7 @@ const LOAD = new URL('./lib/round-trip-load.ts', import.meta.url).pathname;
 const per1k = (ms: number, result: RoundTripResult) => (ms * 1000) / result.sent;
 
 function latencyRow(target: RoundTripTarget, rate: number, result: RoundTripResult): Record<string, string | number> {
-  return {
-    server: target.name,
-    offered: rate,
-    achieved: result.achievedRate,
-    'ack p50': result.ack.p50,
-    'ack p99': result.ack.p99,
-    'receipt p50': result.receipt.p50,
-    'receipt p99': result.receipt.p99,
-    'receipt max': result.receipt.max,
-    'not received': result.sent - result.received,
-  };
+  return { server: target.name, ...latencyColumns(rate, result) };
 }
 
 /** Where the CPU went, per 1,000 messages: each server process, nginx's worker, the load generator. */

@@ -19,7 +19,7 @@ import type { RoundTripResult as LoadResult } from './lib/round-trip-load.js';
 import { runLoadProcess } from './lib/load-process.js';
 import { latencyChart } from './lib/latency-chart.js';
 import { holds, RECEIPT_P99_TARGET_MS } from './lib/rate-held.js';
-import { cpuMicrosPerMessage, heldIn, longestPauseMs, printRunsSummary, type ServerName, type Sweep } from './lib/round-trip-runs.js';
+import { cpuMicrosPerMessage, heldIn, latencyColumns, longestPauseMs, printRunsSummary, type ServerName, type Sweep } from './lib/round-trip-runs.js';
 import { saveResults } from './lib/results.js';
 import { printTable, progress, progressDone } from './lib/stats.js';
 
@@ -57,14 +57,7 @@ function printRun(figures: Sweep, run: number): void {
       const result = figures[name][rate]!;
       rows.push({
         server: name,
-        offered: rate,
-        achieved: result.achievedRate,
-        'ack p50': result.ack.p50,
-        'ack p99': result.ack.p99,
-        'receipt p50': result.receipt.p50,
-        'receipt p99': result.receipt.p99,
-        'receipt max': result.receipt.max,
-        'not received': result.sent - result.received,
+        ...latencyColumns(rate, result),
         'cpu µs/msg': Math.round(cpuMicrosPerMessage(result)),
         'longest pause ms': longestPauseMs(result),
       });

@@ -19,6 +19,18 @@ export const cpuMicrosPerMessage = (result: RoundTripResult): number => (result.
 /** The server's event loop's longest pause over the measured window, in ms. */
 export const longestPauseMs = (result: RoundTripResult): number => result.longestPauseMs?.[0] ?? NaN;
 
+/** A round-trip result's rate and latency columns (ms), as every round-trip table prints them. */
+export const latencyColumns = (offered: number, result: RoundTripResult): Record<string, number> => ({
+  offered,
+  achieved: result.achievedRate,
+  'ack p50': result.ack.p50,
+  'ack p99': result.ack.p99,
+  'receipt p50': result.receipt.p50,
+  'receipt p99': result.receipt.p99,
+  'receipt max': result.receipt.max,
+  'not received': result.sent - result.received,
+});
+
 export const heldIn = (sweep: Sweep, name: ServerName, rates: readonly number[]): number =>
   highestRateHeld(new Map(rates.map((rate) => [rate, sweep[name][rate]!])));
 

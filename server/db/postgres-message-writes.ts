@@ -1,7 +1,11 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Db } from './database.js';
 import { ConversationGone, type NewMessageRow, type StoredRow } from './message-rows.js';
 import type { MessageRow } from './tables.js';
+
+/** The one statement, written once: no query to build per message. */
+const STORE = 'select tipsy_store_message($1, $2, $3, $4, $5, $6) as stored';
+type StoredJson = { created: boolean; row: Partial<MessageRow> };
 
 /**
  * Stores a visitor's message on Postgres in one round trip, as its own
@@ -11,9 +15,9 @@ import type { MessageRow } from './tables.js';
  * A reply's row (status streaming) is stored by insertMessageRow in a transaction, as before.
  */
 export async function storePostgresMessage(db: Db, row: NewMessageRow): Promise<StoredRow> {
-  const { rows } = await sql<{ stored: { created: boolean; row: Partial<MessageRow> } | null }>`
-    select tipsy_store_message(${row.id}, ${row.conversation_id}, ${row.sender_type}, ${row.content}, ${row.client_message_id}, ${row.created_at}) as stored
-  `.execute(db);
+  const { rows } = await db.executeQuery<{ stored: StoredJson | null }>(
+    CompiledQuery.raw(STORE, [row.id, row.conversation_id, row.sender_type, row.content, row.client_message_id, row.created_at]),
+  );
   const stored = rows[0]?.stored;
   if (!stored) throw new ConversationGone();
   // Ours: only its number came back. A copy stored before: its whole row.

@@ -24,7 +24,13 @@ export function socketCounts(io: TipsyServer, shared: boolean): SocketCounts {
   return async (rooms) => {
     const counts = localCounts(io, rooms);
     // Bounded here: the adapter never answers at all when it cannot even count the processes (Redis away).
-    const others = await Promise.race([io.serverSideEmitWithAck('count_sockets', [...rooms]), sleep(ASK_OTHERS_MS, [], { ref: false })]).catch(() => []);
+    const waited = new AbortController();
+    const others = await Promise.race([
+      io.serverSideEmitWithAck('count_sockets', [...rooms]),
+      sleep(ASK_OTHERS_MS, [], { signal: waited.signal }),
+    ])
+      .catch(() => [])
+      .finally(() => waited.abort()); // no timer left behind per connect
     for (const theirs of others) rooms.forEach((_, i) => (counts[i]! += Number(theirs[i]) || 0));
     return counts;
   };
