@@ -129,9 +129,11 @@ describe('many processes behind nginx', { skip }, () => {
     const acked: string[] = [];
     let retries = 0;
     let flowing = true;
+    let secondTabWaits = false;
     const flow = (tab: ReturnType<typeof openTab>, name: string) =>
       (async () => {
         for (let n = 0; flowing; n++) {
+          while (name === 'b' && secondTabWaits && flowing) await sleep(20);
           const id = `${name}-${n}`;
           retries += (await tab.send(conversationId, id)) - 1;
           acked.push(id);
@@ -140,13 +142,20 @@ describe('many processes behind nginx', { skip }, () => {
       })();
     const flows = [flow(tabA, 'a'), flow(tabB, 'b')];
 
-    // Kill the process serving the first tab while it streams a reply.
+    // Kill the process serving the first tab while it streams a reply. A reply runs on the process that holds the
+    // conversation's turn, either one: the second tab pauses until two replies have finished since (the second one
+    // answering a message of the first tab's, stored on its process), so the reply streaming next runs there.
+    secondTabWaits = true;
+    const repliesDone = () => [...tabA.seen.values()].filter((m) => m.sender_type === 'character' && m.status !== 'streaming').length;
+    const doneBefore = repliesDone();
+    await until('two replies since the second tab paused', () => repliesDone() >= doneBefore + 2);
     const chunksBefore = tabA.chunks();
     await until('a reply streaming', () => tabA.chunks() > chunksBefore + 2);
     const disconnected = new Promise<void>((resolve) => tabA.socket.once('disconnect', () => resolve()));
     const killedAt = performance.now();
     assert.equal(await nodeA.signal('SIGKILL'), 'SIGKILL');
     await disconnected;
+    secondTabWaits = false;
     const ackedAtKill = acked.length;
     await until('the first tab to come back through nginx', () => tabA.socket.connected);
     const reconnectMs = performance.now() - killedAt;
