@@ -58,6 +58,11 @@ export interface InterServerEvents {
   stop_generation: (conversationId: string) => void;
   /** How many sockets are open on the answering process in each of these rooms (a visitor's, an address's). */
   count_sockets: (rooms: string[], answer: (counts: number[]) => void) => void;
+  /**
+   * A process back from a Redis outage could not publish to these rooms meanwhile (`null`: to
+   * rooms it cannot name): the others send their sockets in them to catch up from history.
+   */
+  resync_rooms: (rooms: string[] | null) => void;
 }
 
 /** What the server learns from a socket's handshake: the verified visitor. */

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Log } from '../log.js';
+import { MissedBroadcasts } from './missed-broadcasts.js';
 import { RedisWatch } from './redis-watch.js';
-import { resyncConversationSockets } from './resync.js';
+import { resyncConversationSockets, type Resync } from './resync.js';
 import type { TipsyServer } from './types.js';
 
 export interface RedisLink {
@@ -58,16 +59,35 @@ export async function linkThroughRedis(io: TipsyServer, url: string, prefix: str
   const limits = new Redis(url, { ...common, enableOfflineQueue: false, enableAutoPipelining: true, commandTimeout: COMMAND_TIMEOUT_MS });
   const connections = [publisher, subscriber, limits];
 
-  let resync: ReturnType<typeof resyncConversationSockets> | undefined;
+  let resync: Resync | undefined;
+  const roomResyncs = new Set<Resync>();
+  const resyncRooms = (rooms: string[] | null) => {
+    const started = resyncConversationSockets(io, RESYNC_SPREAD_MS, rooms ?? undefined);
+    roomResyncs.add(started);
+    setTimeout(() => roomResyncs.delete(started), RESYNC_SPREAD_MS + 1000).unref();
+  };
+  // What this process could not publish, the others' sockets missed; their own resync may have
+  // come and gone before it was stored (processes come back from an outage at different times).
+  const missed = new MissedBroadcasts(`${prefix}:socket.io#/#`);
+  const askOthersToResync = () => {
+    if (missed.any && !watch.away) io.serverSideEmit('resync_rooms', missed.take());
+  };
+  let askLater: NodeJS.Timeout | undefined;
   const watch = new RedisWatch(connections, log, () => {
     // Pub/sub kept nothing for us while we were gone: the widgets here catch up from history.
     resync?.stop();
     resync = resyncConversationSockets(io, RESYNC_SPREAD_MS);
+    askOthersToResync();
     return { resyncingSockets: resync.count };
   });
+  io.on('resync_rooms', resyncRooms);
   // The adapter fires these without handling a failure: while Redis is away, each would become an
   // unhandled rejection. Count them instead; local sockets keep working.
-  for (const method of ['publish']) logFailures(publisher, method, watch);
+  logFailures(publisher, 'publish', watch, (channel) => {
+    missed.failed(String(channel));
+    // A publish can fail with no outage declared (one command timing out): the others still hear of it.
+    askLater ??= setTimeout(() => ((askLater = undefined), askOthersToResync()), RESYNC_SPREAD_MS).unref();
+  });
   for (const method of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']) logFailures(subscriber, method, watch);
   io.adapter(
     createAdapter(publisher, subscriber, {
@@ -90,19 +110,22 @@ export async function linkThroughRedis(io: TipsyServer, url: string, prefix: str
     quiet: (other) => watch.quiet(other),
     async close() {
       watch.close();
+      clearTimeout(askLater);
       resync?.stop();
+      for (const started of roomResyncs) started.stop();
       // QUIT waits for Redis to answer; with Redis away, just drop the connection.
       await Promise.allSettled(connections.map((c) => (c.status === 'ready' ? c.quit() : Promise.resolve(c.disconnect()))));
     },
   };
 }
 
-function logFailures(connection: Redis, method: string, watch: RedisWatch): void {
+function logFailures(connection: Redis, method: string, watch: RedisWatch, onFailure?: (firstArgument: unknown) => void): void {
   const target = connection as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const original = target[method]!.bind(connection);
   target[method] = (...args: unknown[]) =>
     original(...args).catch((error: unknown) => {
       watch.failed(connection, method, error);
+      onFailure?.(args[0]);
       return undefined;
     });
 }
