@@ -7,9 +7,13 @@ import { describe, it } from 'node:test';
 import { sizeOf, sizeOfAll, widgetFiles } from '../../bench/lib/sizes.js';
 
 const KB = 1024;
-/** Gzip budgets (see docs/performance.md): what every page downloads, and what a visitor who opens the chat does. */
+/**
+ * Gzip budgets (see docs/performance.md): what every page downloads, and what a visitor who opens
+ * the chat does. The chat aims at 30 KB in English; Markdown, languages and accessibility may take
+ * it to this ceiling, never past it.
+ */
 const BEFORE_INTERACTION = 8 * KB;
-const WHOLE_CHAT = 30 * KB;
+const WHOLE_CHAT = 32 * KB;
 
 const { loaders, chat } = widgetFiles(new URL('../../dist/', import.meta.url).pathname);
 const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
