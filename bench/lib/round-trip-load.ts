@@ -7,8 +7,9 @@
  * Behind a proxy that routes by the `X-Node` header, `nodes` (`a,b`) sends
  * every sender's socket with `X-Node: a` and every receiver's with `b`; with
  * `cpuPids`, the result carries the CPU time those processes (and this one)
- * used over the measured window, sends and the last arrivals, and the longest
- * pause of the event loop in each that runs loop-probe.ts.
+ * used over the measured window (the sends, until the last is acked and received,
+ * at most 1 s later), and the longest pause of the event loop in each that runs
+ * loop-probe.ts.
  * Usage: round-trip-load.ts <url> <siteKey|-> <rate> <conversations> <seconds> [<nodes: a,b | -> [<cpuPids: pid,pid…>]]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -103,7 +104,11 @@ await sleep(200);
 measuring = true;
 const measuredWindow = await watched.openWindow();
 await sendFor(seconds * 1000);
-await sleep(1000); // let the last ones arrive
+// The window closes once the last counted send is acked and received (at most a second later):
+// a fixed second of waiting added that much of an idle server's CPU to every message's share.
+for (const lastSends = performance.now(); performance.now() - lastSends < 1000; await sleep(2)) {
+  if (sentAt.size === 0 && acks.length + errors >= sent) break;
+}
 const measured = await measuredWindow.close();
 const cpu = cpuPids.length ? measured.cpu : undefined;
 const longestPauseMs = cpuPids.length ? measured.longestPauseMs : undefined;
