@@ -3,19 +3,24 @@ import type { OutboxItem, OutboxStore } from './controllers/outbox.js';
 /** The visitor token is kept per server and site, so a reload continues the conversation. */
 const keyFor = (server: string, siteKey: string) => `tipsy-chat:v1:${server}:${siteKey}:visitor`;
 
+/** Where storage is blocked or full (privacy mode, sandboxed iframe): the token lasts the page, shared by its chats. */
+const pageTokens = new Map<string, string>();
+
 export function loadVisitorToken(server: string, siteKey: string): string | undefined {
+  const key = keyFor(server, siteKey);
   try {
-    return localStorage.getItem(keyFor(server, siteKey)) ?? undefined;
+    return localStorage.getItem(key) ?? pageTokens.get(key);
   } catch {
-    return undefined; // storage blocked (privacy mode, sandboxed iframe): the session lasts the page
+    return pageTokens.get(key);
   }
 }
 
 export function saveVisitorToken(server: string, siteKey: string, token: string): void {
+  const key = keyFor(server, siteKey);
   try {
-    localStorage.setItem(keyFor(server, siteKey), token);
+    localStorage.setItem(key, token);
   } catch {
-    /* see loadVisitorToken */
+    pageTokens.set(key, token);
   }
 }
 
@@ -41,7 +46,7 @@ export function outboxStore(server: string, siteKey: string, chat: string): Outb
         if (items.length) localStorage.setItem(key, JSON.stringify(items));
         else localStorage.removeItem(key);
       } catch {
-        /* see loadVisitorToken */
+        /* blocked: see pageTokens */
       }
     },
   };

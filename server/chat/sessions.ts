@@ -21,6 +21,12 @@ export interface SessionStarted {
 
 type VerifiedUser = NonNullable<SessionStartInput['user']>;
 
+/** The session-limit refusal, with the wait in whole minutes (these windows run for minutes). */
+function busyNetwork(retryAfterMs: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  return `Chat is busy on this network. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+}
+
 /** Where a request came from, as far as the transport can tell. */
 export interface RequestOrigin {
   origin: string | undefined;
@@ -32,15 +38,15 @@ export class Sessions {
   constructor(private readonly deps: { db: Db; sites: SiteDirectory; tokens: VisitorTokens; rateLimits: RateLimits }) {}
 
   async start(input: SessionStartInput, request: RequestOrigin): Promise<SessionStarted> {
-    const { db, sites, tokens, rateLimits } = this.deps;
+    const { db, sites, tokens } = this.deps;
     const { site, keyId } = await sites.requirePublishableKey(input.siteKey, request.origin);
-    await rateLimits.consume('sessionsPerIp', site.limits.sessionsPerIp, `${site.id}:${request.ip}`, 'Too many new chats from this network. Please wait a little.');
+    // Only reads so far: who starts decides which window counts it, and a refused start writes nothing.
+    const returning = input.user ? null : await this.returningVisitor(input.visitorToken, site.id);
+    await this.countStart(site, request.ip, !input.user && !returning);
     const character = input.characterDefinition
       ? await this.pageCharacter(site, input.character, input.characterDefinition)
       : await findCharacter(db, site.id, input.character);
-    const visitorId = input.user
-      ? await this.verifiedVisitor(site.id, input.user)
-      : ((await this.returningVisitor(input.visitorToken, site.id)) ?? (await this.newVisitor(site.id)));
+    const visitorId = input.user ? await this.verifiedVisitor(site.id, input.user) : (returning ?? (await this.newVisitor(site.id)));
     const visitor = { visitorId, siteId: site.id, keyId };
     const conversation = await openConversation(db, visitor, character);
     return {
@@ -48,6 +54,25 @@ export class Sessions {
       conversationId: conversation.id,
       character: toCharacterView(character),
     };
+  }
+
+  /**
+   * A start that makes a new visitor counts in the address's new-visitor
+   * window (sessionsPerIp); one by a visitor the server knows (a valid token
+   * of this site, a verified user) only in a larger one that stops a loop
+   * (returningSessionsPerIp), so reloads and pages of several chats never
+   * crowd out the people behind the same address.
+   */
+  private async countStart(site: SiteAccess, ip: string, newVisitor: boolean): Promise<void> {
+    const [name, window] = newVisitor
+      ? (['sessionsPerIp', site.limits.sessionsPerIp] as const)
+      : (['returningSessionsPerIp', site.limits.returningSessionsPerIp] as const);
+    try {
+      await this.deps.rateLimits.consume(name, window, `${site.id}:${ip}`, 'Chat is busy on this network.');
+    } catch (error) {
+      if (!(error instanceof TipsyError) || error.retryAfterMs === undefined) throw error;
+      throw new TipsyError('RATE_LIMITED', busyNetwork(error.retryAfterMs), { retryAfterMs: error.retryAfterMs });
+    }
   }
 
   /** The character a page defines by its attributes, where its site allows that. */

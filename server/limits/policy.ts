@@ -7,11 +7,16 @@ const Window = (points: number, seconds: number) =>
 const Count = (value: number) => z.number().int().min(1).max(100_000).default(value);
 
 /**
- * Every limit, with its default. Why these numbers:
+ * Every limit, with its default (docs/limits.md has the model behind each). Why these numbers:
  * - messages: a person types at most a message every few seconds; 5 in 10 s
  *   allows a quick burst of short lines, 30 a minute a long lively chat;
- * - sessions per IP: a page load starts one or two; 30 in 10 minutes leaves
- *   room for an office behind one NAT and stops a script minting visitors;
+ * - new visitors per IP (sessionsPerIp): sized for a school of 300 behind
+ *   one address all opening the page within 10 minutes, twice over (private
+ *   windows, second devices); a script mints at most one visitor a second;
+ * - returning sessions per IP: starts by known visitors (one per chat on a
+ *   page, reloads, token refreshes): the same 300 each loading a page of four
+ *   chats; a loop with a valid token stops at 2 a second, well inside the
+ *   address's request budget, so its people can still chat;
  * - requests per IP: the widget makes a handful per minute; 300 is room for
  *   many tabs and visitors behind one address;
  * - socket connects per IP: reconnects with backoff make a few a minute;
@@ -26,7 +31,8 @@ const Count = (value: number) => z.number().int().min(1).max(100_000).default(va
 export const Limits = z.object({
   messageBurst: Window(5, 10),
   messageSustained: Window(30, 60),
-  sessionsPerIp: Window(30, 600),
+  sessionsPerIp: Window(600, 600),
+  returningSessionsPerIp: Window(1200, 600),
   requestsPerIp: Window(300, 60),
   socketConnectsPerIp: Window(60, 60),
   socketHandshakesPerIp: Window(60, 60),

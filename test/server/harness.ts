@@ -57,6 +57,7 @@ export const ROOMY_LIMITS: LimitsOverride = {
   messageBurst: roomy,
   messageSustained: roomy,
   sessionsPerIp: roomy,
+  returningSessionsPerIp: roomy,
   requestsPerIp: roomy,
   socketConnectsPerIp: roomy,
   socketHandshakesPerIp: roomy,

@@ -23,6 +23,12 @@ export const sameTarget = (a: ChatTarget | undefined, b: ChatTarget) => !!a && J
 const PAGE_SIZE = 30;
 
 /**
+ * Per server and site key, the start that is making this page's visitor, while it runs:
+ * a page of four chats makes one visitor between them, not one each.
+ */
+const firstStarts = new Map<string, Promise<void>>();
+
+/**
  * The visitor's standing with the server: the token (kept in localStorage per
  * server and site), the conversation and the character, and tRPC calls that
  * refresh an expired token once before giving up.
@@ -45,8 +51,39 @@ export class VisitorSession {
     this.token = loadVisitorToken(target.server, target.siteKey);
   }
 
-  /** Starts (or refreshes) the session; resolves true when the conversation is not the one held before. */
+  /**
+   * Starts (or refreshes) the session; resolves true when the conversation is not the one held before.
+   * Without a token, a start would make a new visitor: while one such start runs for this server and
+   * site, the page's other chats wait for its token and start as that visitor.
+   */
   async start(): Promise<boolean> {
+    const { server, siteKey, user } = this.target;
+    if (user) return this.#request(); // the server finds the user's visitor whatever else runs
+    const key = JSON.stringify([server, siteKey]);
+    this.token ??= loadVisitorToken(server, siteKey);
+    while (!this.token) {
+      const running = firstStarts.get(key);
+      if (!running) return this.#requestFirst(key);
+      await running;
+      // The first start's token (kept for the page even where storage is blocked); none if it failed: one of us goes next.
+      this.token = loadVisitorToken(server, siteKey);
+    }
+    return this.#request();
+  }
+
+  #requestFirst(key: string): Promise<boolean> {
+    const request = this.#request();
+    const settled = request.then(
+      () => undefined,
+      () => undefined,
+    );
+    firstStarts.set(key, settled);
+    // Registered before any waiter's: the entry is gone by the time a waiter looks again.
+    void settled.then(() => firstStarts.get(key) === settled && firstStarts.delete(key));
+    return request;
+  }
+
+  async #request(): Promise<boolean> {
     const { server, siteKey, character, user, characterDefinition } = this.target;
     const session = await this.api.session.start.mutate({ siteKey, character, visitorToken: this.token, user, characterDefinition });
     this.token = session.visitorToken;
