@@ -1,6 +1,6 @@
 /**
  * Who should store visitors' messages on SQLite: the main thread's group
- * commit (TIPSY_SQLITE_WRITER=main, the default) or a writer thread with its
+ * commit (TIPSY_SQLITE_WRITER=main) or a writer thread with its
  * own connection (worker). Both in the same run, each on a freshly started
  * server, alternating which goes first: the durable-writes closed-loop load
  * (BENCH_SOCKETS sockets × BENCH_WINDOW sends in flight for BENCH_SECONDS),

@@ -15,8 +15,11 @@ const EnvSchema = z.object({
   TIPSY_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Connections each process keeps open to Postgres (writes and reads share them). */
   TIPSY_DATABASE_POOL: z.coerce.number().int().min(1).max(200).default(10),
-  /** Who stores visitors' messages in a SQLite file: the main thread's group commit, or a writer thread of its own. */
-  TIPSY_SQLITE_WRITER: z.enum(['main', 'worker']).default('main'),
+  /**
+   * Who stores visitors' messages in a SQLite file: a writer thread of its own (more messages a
+   * second, shorter pauses: docs/performance.md, "A writer thread"), or the main thread's group commit.
+   */
+  TIPSY_SQLITE_WRITER: z.enum(['main', 'worker']).default('worker'),
   /** Signs visitor tokens. When unset, one is generated on first start and kept in the database. */
   TIPSY_SECRET: z.string().min(32, 'TIPSY_SECRET must be at least 32 characters').optional(),
   TIPSY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 60 * 60),

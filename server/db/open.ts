@@ -13,7 +13,7 @@ export interface DatabaseChoice {
   databaseUrl?: string;
   databasePool?: number;
   dbFile: string;
-  /** Who stores visitors' messages in a SQLite file: `main` (GroupCommit, the default) or `worker` (WorkerWrites); not for `:memory:`. */
+  /** Who stores visitors' messages in a SQLite file: `worker` (WorkerWrites, the configured default) or `main` (GroupCommit, also what a caller that says nothing gets); not for `:memory:`. */
   sqliteWriter?: 'main' | 'worker';
 }
 
