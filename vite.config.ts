@@ -4,13 +4,18 @@ import { relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, defineConfig, type InlineConfig, type Plugin, type ResolvedConfig } from 'vite';
 // CHAT_FILE: the chat's module, fetched on demand by the loader; it is imported next to the loader's own URL.
-import { CHAT_FILE, chatModuleVersion } from './server/http/chat-module.js';
+// localeFile: a language's strings, fetched the same way when the page speaks it.
+import { CHAT_FILE, chatModuleVersion, localeFile, localesVersion } from './server/http/chat-module.js';
+import { LOCALES, type TranslatedLocale } from './widget/i18n/locales.js';
 
 /**
  * Fully minified, for pages rather than bundlers: whitespace too (a library build keeps it by
  * default), and no comments (a library build keeps the pure annotations).
  */
 const MINIFIED = { comments: false, minify: { compress: true, mangle: true, codegen: true } } as const;
+
+/** The languages besides English, which is built in: each is built as a file of its own. */
+const TRANSLATED = LOCALES.filter((locale): locale is TranslatedLocale => locale !== 'en');
 
 /** Modules the chat needs only for what they export, not for what they run on import (see treeshake below). */
 const FREE_OF_SIDE_EFFECTS = /\/node_modules\/(@trpc|socket\.io-client)\/|\/engine\.io-client\/build\/esm\/transports\/polling-xhr\.js$/;
@@ -19,16 +24,20 @@ const FREE_OF_SIDE_EFFECTS = /\/node_modules\/(@trpc|socket\.io-client)\/|\/engi
  * Builds the widget into dist/ in one command, in two passes:
  *
  * 1. the chat (widget/chat/index.ts): one ES module, `tipsy-chat-panel.mjs`,
- *    which `<tipsy-chat>` imports when the visitor wants to talk;
+ *    which `<tipsy-chat>` imports when the visitor wants to talk; and beside
+ *    it each language's strings (widget/i18n/locales/*.ts), one small ES module
+ *    each, `tipsy-chat-locale-es.mjs`…, which `<tipsy-chat>` imports when the
+ *    page speaks that language;
  * 2. the loader (widget/loader.ts), what host pages load up front:
  *    `tipsy-chat.js`, a classic script for a `<script src>` tag on any site,
- *    and `tipsy-chat.mjs`, an ES module. It names the chat with a hash of its
- *    content, so the chat can be cached for good (server/http/static-files.ts).
+ *    and `tipsy-chat.mjs`, an ES module. It names the chat and the language
+ *    files with a hash of their content, so they can be cached for good
+ *    (server/http/static-files.ts).
  *
  * A classic script cannot be split into chunks, hence two builds.
  */
 export default defineConfig({
-  plugins: [minifyStyles(), chatTransports(), buildLoaderAfterChat(), customElementsManifest()],
+  plugins: [minifyStyles(), chatSocketIo(), nativeHelpers(), buildLoaderAfterChat(), customElementsManifest()],
   build: {
     // ES2022 keeps #private members native, so the minifier can shorten their names.
     target: 'es2022',
@@ -36,9 +45,10 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     lib: {
-      entry: 'widget/chat/index.ts',
+      // The language files import nothing at run time: each stays whole, sharing no chunk with the chat.
+      entry: { chat: 'widget/chat/index.ts', ...Object.fromEntries(TRANSLATED.map((locale) => [locale, `widget/i18n/locales/${locale}.ts`])) },
       formats: ['es'],
-      fileName: () => CHAT_FILE,
+      fileName: (_format, entry) => (entry === 'chat' ? CHAT_FILE : localeFile(entry)),
     },
     rolldownOptions: {
       output: MINIFIED,
@@ -53,7 +63,7 @@ export default defineConfig({
   },
 });
 
-/** Once the chat is written, builds the loader into the same folder, naming the chat's version. */
+/** Once the chat is written, builds the loader into the same folder, naming the chat's version and the language files'. */
 function buildLoaderAfterChat(): Plugin {
   let config: ResolvedConfig;
   return {
@@ -67,7 +77,13 @@ function buildLoaderAfterChat(): Plugin {
       if (chat?.type !== 'chunk') throw new Error(`${CHAT_FILE} was not built`);
       // server/http/static-files.ts hashes the file on disk the same way: only this version is cached for good.
       const version = chatModuleVersion(chat.code);
-      await build(loaderConfig(config, `${CHAT_FILE}?v=${version}`));
+      const locales = TRANSLATED.map((locale) => {
+        const file = localeFile(locale);
+        const strings = bundle[file];
+        if (strings?.type !== 'chunk') throw new Error(`${file} was not built`);
+        return [file, strings.code] as const;
+      });
+      await build(loaderConfig(config, `${CHAT_FILE}?v=${version}`, `${localeFile('*')}?v=${localesVersion(locales)}`));
     },
   };
 }
@@ -104,14 +120,22 @@ function customElementsManifest(): Plugin {
   };
 }
 
-function loaderConfig(chat: ResolvedConfig, chatModule: string): InlineConfig {
+function loaderConfig(chat: ResolvedConfig, chatModule: string, localeModule: string): InlineConfig {
   return {
     configFile: false,
     root: chat.root,
     mode: chat.mode,
     logLevel: chat.logLevel,
     plugins: [minifyStyles()],
-    define: { TIPSY_CHAT_MODULE: JSON.stringify(chatModule) },
+    define: {
+      TIPSY_CHAT_MODULE: JSON.stringify(chatModule),
+      TIPSY_LOCALE_FILE: JSON.stringify(localeModule),
+    },
+    resolve: {
+      // From source, a language's strings are imported as modules to bundle (widget/i18n/locale-imports.ts);
+      // the loader, a classic script that cannot be split, fetches the files built beside it instead.
+      alias: [{ find: /^\.\/locale-imports\.js$/, replacement: resolve(chat.root, 'widget/i18n/locale-urls.ts') }],
+    },
     build: {
       target: chat.build.target,
       outDir: chat.build.outDir,
@@ -137,20 +161,55 @@ function loaderConfig(chat: ResolvedConfig, chatModule: string): InlineConfig {
 }
 
 /**
+ * The chat's events are JSON both ways (server/protocol/events.ts): Socket.IO's parser never
+ * meets an attachment, so its search of every packet for binary values, and the code that packs
+ * and unpacks them, are left out. A binary packet would be refused as malformed.
+ */
+const TEXT_ONLY_PARSER = {
+  isBinary: 'export const isBinary = () => false; export const hasBinary = () => false;',
+  binary: 'const refuse = () => { throw new Error("binary packets are not used"); }; export const deconstructPacket = refuse, reconstructPacket = refuse;',
+};
+
+/**
  * Engine.IO's default transport table names every transport it has (XHR and
  * fetch polling, WebSocket, WebTransport), so all of them would be bundled.
  * The chat asks for fetch polling and WebSocket by name (widget/transport/socket.ts):
- * the table holds just those two.
+ * the table holds just those two. And the parser is text-only (TEXT_ONLY_PARSER).
  */
-function chatTransports(): Plugin {
+function chatSocketIo(): Plugin {
   return {
-    name: 'tipsy:chat-transports',
+    name: 'tipsy:chat-socket-io',
     enforce: 'pre',
     load(id) {
+      if (/\/socket\.io-parser\/build\/esm\/is-binary\.js$/.test(id)) return TEXT_ONLY_PARSER.isBinary;
+      if (/\/socket\.io-parser\/build\/esm\/binary\.js$/.test(id)) return TEXT_ONLY_PARSER.binary;
       if (!/\/engine\.io-client\/build\/esm\/transports\/index\.js$/.test(id)) return;
       return `import { Fetch } from './polling-fetch.js';
 import { WS } from './websocket.js';
 export const transports = { polling: Fetch, websocket: WS };`;
+    },
+  };
+}
+
+/**
+ * tRPC's client ships three copies of the transpiler's object-spread helpers (typeof,
+ * toPrimitive, toPropertyKey, defineProperty, objectSpread2), written for engines without
+ * object spread. The chat targets ES2022: each copy becomes the native one-liner it stands for
+ * (data objects only pass through them, so copying values is copying descriptors), and the
+ * helpers they needed fall away.
+ */
+function nativeHelpers(): Plugin {
+  const native: Record<string, string> = {
+    defineProperty: 'function _defineProperty(e, r, t) { return Object.defineProperty(e, r, { value: t, enumerable: !0, configurable: !0, writable: !0 }); }',
+    objectSpread2: 'function _objectSpread2(e, ...r) { return Object.assign(e, ...r); }',
+  };
+  const helper = /\/\/#region \\0@oxc-project\+runtime@[\d.]+\/helpers\/esm\/(\w+)\.js\n[\s\S]*?\/\/#endregion/g;
+  return {
+    name: 'tipsy:native-helpers',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/node_modules\/@trpc\/(client|server)\/dist\/[^/]+\.mjs$/.test(id) || !code.includes('@oxc-project+runtime')) return;
+      return { code: code.replace(helper, (region, name: string) => native[name] ?? region), map: null };
     },
   };
 }

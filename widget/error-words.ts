@@ -1,22 +1,16 @@
-import type { ErrorBody, ErrorCode } from '../server/protocol/errors.js';
+import type { ErrorBody } from '../server/protocol/errors.js';
+import { chatEn, type ErrorKey } from './i18n/strings.js';
 
-const WORDS: Record<ErrorCode, string> = {
-  INVALID_INPUT: 'That message could not be sent. Please check it and try again.',
-  UNAUTHORIZED: 'Your chat session has ended. Reload the page to start a new one.',
-  IDENTITY_REJECTED: 'We could not confirm who you are. Please sign in again.',
-  FORBIDDEN_ORIGIN: 'Chat is not enabled on this website.',
-  NOT_ALLOWED: 'This website does not allow that.',
-  NOT_FOUND: 'This conversation could not be found.',
-  RATE_LIMITED: 'You are sending messages too quickly. Please wait a moment.',
-  UNAVAILABLE: 'Cannot reach the chat right now. Retrying…',
-  INTERNAL: 'Something went wrong on our side. Please try again.',
-};
+/** English, where no locale's words are at hand. */
+const english = (key: ErrorKey): string => chatEn[key];
 
-/** Shown by <tipsy-chat> itself when the chat's code could not be downloaded (a network failure, a blocked request). */
-export const CHAT_LOAD_FAILED = 'The chat could not be loaded. Check your connection and try again.';
-
-/** Human words for an error; validation messages from the server are already human. */
-export function humanError(error: ErrorBody): string {
+/**
+ * Human words for an error, in the chat's language (`t`, from widget/i18n): each code of
+ * docs/protocol.md has its key (`error.RATE_LIMITED`). Validation messages from the server
+ * are already human, and said as they come.
+ */
+export function humanError(error: ErrorBody, t: (key: ErrorKey) => string = english): string {
   const ownWords = error.code === 'INVALID_INPUT' || error.code === 'NOT_ALLOWED';
-  return ownWords && error.message ? error.message : (WORDS[error.code] ?? WORDS.INTERNAL);
+  // A code this build has no words for (from a newer server) finds none, and reads as INTERNAL.
+  return ownWords && error.message ? error.message : t(`error.${error.code}`) || t('error.INTERNAL');
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { LOCALE_FILE } from '../../server/http/chat-module.js';
 
 export interface Size {
   raw: number;
@@ -23,12 +24,15 @@ export function sizeOfAll(paths: string[]): Size {
   return paths.map(sizeOf).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
 }
 
-/** The built widget in `dist`: the loaders a page embeds, and the chat's modules, fetched when it opens. */
-export function widgetFiles(dist: string): { loaders: { classic: string; module: string }; chat: string[] } {
+/**
+ * The built widget in `dist`: the loaders a page embeds, the chat's modules, fetched when it opens,
+ * and the language files (one fetched, besides the chat, only when the page speaks that language).
+ */
+export function widgetFiles(dist: string): { loaders: { classic: string; module: string }; chat: string[]; locales: string[] } {
   const loaders = { classic: join(dist, 'tipsy-chat.js'), module: join(dist, 'tipsy-chat.mjs') };
-  // Every other module in dist/ belongs to the chat (its entry and any chunk it imports).
-  const chat = readdirSync(dist)
-    .filter((name) => name.endsWith('.mjs') && name !== 'tipsy-chat.mjs')
-    .map((name) => join(dist, name));
-  return { loaders, chat };
+  const modules = readdirSync(dist).filter((name) => name.endsWith('.mjs') && name !== 'tipsy-chat.mjs');
+  // Every other module in dist/ belongs to the chat (its entry and any chunk it imports): the whole chat in English.
+  const chat = modules.filter((name) => !LOCALE_FILE.test(name)).map((name) => join(dist, name));
+  const locales = modules.filter((name) => LOCALE_FILE.test(name)).map((name) => join(dist, name));
+  return { loaders, chat, locales };
 }

@@ -3,8 +3,11 @@
  * host pages download more fails here, not in production.
  */
 import assert from 'node:assert/strict';
+import { basename } from 'node:path';
 import { describe, it } from 'node:test';
 import { sizeOf, sizeOfAll, widgetFiles } from '../../bench/lib/sizes.js';
+import { localeFile } from '../../server/http/chat-module.js';
+import { LOCALES } from '../../widget/i18n/locales.js';
 
 const KB = 1024;
 /**
@@ -14,14 +17,30 @@ const KB = 1024;
  */
 const BEFORE_INTERACTION = 8 * KB;
 const WHOLE_CHAT = 32 * KB;
+/** A language's strings, fetched besides the chat (and before it, for the launcher) when the page speaks it. */
+const LOCALE = 1.5 * KB;
 
-const { loaders, chat } = widgetFiles(new URL('../../dist/', import.meta.url).pathname);
+const { loaders, chat, locales } = widgetFiles(new URL('../../dist/', import.meta.url).pathname);
 const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
 
 describe('widget size budget', () => {
   it('builds the chat as its own module', () => {
     assert.ok(chat.some((path) => path.endsWith('/tipsy-chat-panel.mjs')), `no tipsy-chat-panel.mjs among ${chat.join(', ')}`);
   });
+
+  it('builds every language but English (built into the chat) as its own file, and counts none in the whole chat', () => {
+    const expected = LOCALES.filter((locale) => locale !== 'en').map(localeFile);
+    assert.deepEqual(locales.map((path) => basename(path)).sort(), expected.sort());
+    const counted = chat.filter((path) => expected.includes(basename(path)));
+    assert.deepEqual(counted, [], 'language files counted in the English chat');
+  });
+
+  for (const file of locales) {
+    it(`${basename(file)} stays within ${kb(LOCALE)} gzip`, () => {
+      const { gzip } = sizeOf(file);
+      assert.ok(gzip <= LOCALE, `${file} is ${kb(gzip)} gzip, over its ${kb(LOCALE)} budget`);
+    });
+  }
 
   for (const [name, loader] of Object.entries(loaders)) {
     it(`the ${name} loader stays within ${kb(BEFORE_INTERACTION)} gzip before the visitor acts`, () => {

@@ -6,6 +6,7 @@ import { adoptStyles } from '../adopt-styles.js';
 import { ChatController } from '../controllers/chat-controller.js';
 import { ScrollFollowController } from '../controllers/scroll-follow.js';
 import { humanError } from '../error-words.js';
+import { ChatLocale } from '../i18n/chat-locale.js';
 import type { AttachedChat } from '../tipsy-chat/chat-module.js';
 import { isLauncher, isPanelActive } from '../tipsy-chat/panel-state.js';
 import type { TipsyChat } from '../tipsy-chat/tipsy-chat.js';
@@ -27,6 +28,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   readonly #marker = document.createComment('');
   readonly #chat: ChatController;
   readonly #scrollFollow: ScrollFollowController;
+  /** The element's language, with the chat's English under it. */
+  readonly #words: ChatLocale;
   #draft = '';
   #wasOpen = false;
   #justOpened = false;
@@ -37,7 +40,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     this.#root = element.shadowRoot!;
     adoptStyles(this.#root, chatStyles);
     this.#root.prepend(this.#marker);
-    this.#chat = new ChatController(this, element);
+    this.#words = new ChatLocale(() => element.i18n);
+    this.#chat = new ChatController(this, element, this.#words);
     this.#scrollFollow = new ScrollFollowController(this, () => void this.#chat.loadOlder());
   }
 
@@ -82,8 +86,10 @@ export class ChatView extends UpdateCycle implements AttachedChat {
 
   #renderPanel() {
     const chat = this.#chat;
+    const words = this.#words;
+    const { t } = words;
     const launcherMode = isLauncher(this.#element);
-    const name = chat.character?.name ?? 'Chat';
+    const name = chat.character?.name ?? t('chat');
     const avatar = resolveHttpUrl(chat.character?.avatarUrl, this.#server);
     const canSend = chat.accepting && !chat.cooldown.active && this.#draft.trim().length > 0;
     const accent = chat.character?.accent;
@@ -91,7 +97,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
       class="panel"
       part="panel"
       role=${launcherMode ? 'dialog' : 'region'}
-      aria-label="Chat with ${name}"
+      aria-label=${t('chatWith', { name })}
+      dir=${words.state.rtl ? 'rtl' : nothing}
       data-connection=${chat.connection}
       style=${isAccent(accent) ? `--_character-accent: ${accent}` : nothing}
       @keydown=${this.#onPanelKey}
@@ -103,40 +110,42 @@ export class ChatView extends UpdateCycle implements AttachedChat {
           <div class="presence">${this.#presence()}</div>
         </div>
         ${launcherMode
-          ? html`<button class="icon-button" type="button" aria-label="Close chat" @click=${this.#onClose}>${closeIcon}</button>`
+          ? html`<button class="icon-button" type="button" aria-label=${t('closeChat')} @click=${this.#onClose}>${closeIcon}</button>`
           : nothing}
       </header>
       ${chat.error
         ? html`<div class="error" part="error" role="alert" data-code=${chat.error.code}>
             <span
-              >${humanError(chat.error)}${chat.cooldown.active ? ` You can send again in ${chat.cooldown.secondsLeft} s.` : ''}</span
+              >${humanError(chat.error, t)}${chat.cooldown.active
+                ? ` ${t('cooldown', { seconds: words.number(chat.cooldown.secondsLeft) })}`
+                : ''}</span
             >
-            <button class="icon-button" type="button" aria-label="Dismiss" @click=${() => chat.dismissError()}>${closeIcon}</button>
+            <button class="icon-button" type="button" aria-label=${t('dismiss')} @click=${() => chat.dismissError()}>${closeIcon}</button>
           </div>`
         : nothing}
       <div class="log" part="log" role="log" aria-live="polite" aria-relevant="additions">
-        ${chat.loadingOlder ? html`<div class="older">Loading earlier messages…</div>` : nothing}
-        ${repeat(chat.list.entries, (e) => e.key, (e) => renderEntry(e, (id) => chat.retry(id)))}
-        ${chat.characterTyping ? renderTyping(name) : nothing}
+        ${chat.loadingOlder ? html`<div class="older">${t('loadingOlder')}</div>` : nothing}
+        ${repeat(chat.list.entries, (e) => e.key, (e) => renderEntry(e, (id) => chat.retry(id), t))}
+        ${chat.characterTyping ? renderTyping(name, t) : nothing}
       </div>
       <form class="composer" @submit=${this.#onSubmit}>
-        <label class="visually-hidden" for="input">Message ${name}</label>
+        <label class="visually-hidden" for="input">${t('messageTo', { name })}</label>
         <textarea
           id="input"
           part="input"
           rows="1"
           maxlength=${BOUNDS.messageMaxChars}
-          placeholder=${this.#element.placeholder}
+          placeholder=${this.#element.getAttribute('placeholder') ?? t('placeholder')}
           .value=${this.#draft}
           ?disabled=${!chat.accepting}
           @input=${this.#onInput}
           @keydown=${this.#onInputKey}
         ></textarea>
         ${chat.answering && !this.#draft.trim()
-          ? html`<button class="send stop" part="stop" type="button" aria-label="Stop the reply" @click=${() => chat.stopReply()}>
+          ? html`<button class="send stop" part="stop" type="button" aria-label=${t('stop')} @click=${() => chat.stopReply()}>
               ${stopIcon}
             </button>`
-          : html`<button class="send" part="send" type="submit" aria-label="Send" ?disabled=${!canSend}>${sendIcon}</button>`}
+          : html`<button class="send" part="send" type="submit" aria-label=${t('send')} ?disabled=${!canSend}>${sendIcon}</button>`}
       </form>
     </section>`;
   }
@@ -147,11 +156,12 @@ export class ChatView extends UpdateCycle implements AttachedChat {
 
   #presence(): string {
     const { status, connection } = this.#chat;
-    if (status === 'starting') return 'Connecting…';
-    if (status === 'failed') return 'Unavailable';
-    if (this.#chat.characterTyping) return 'Typing…';
-    if (connection === 'fallback') return 'Limited connection: messages still go through';
-    return connection === 'online' ? 'Online' : 'Reconnecting…';
+    const { t } = this.#words;
+    if (status === 'starting') return t('connecting');
+    if (status === 'failed') return t('unavailable');
+    if (this.#chat.characterTyping) return t('typing');
+    if (connection === 'fallback') return t('limited');
+    return t(connection === 'online' ? 'online' : 'reconnecting');
   }
 
   readonly #onClose = (): void => this.#element.close();

@@ -16,7 +16,7 @@ export const chatStyles = `
   }
   :host(:not([mode='inline'])) .panel {
     position: fixed;
-    right: 20px;
+    inset-inline-end: 20px;
     bottom: 88px;
     z-index: var(--_z);
     width: var(--tipsy-panel-width, 380px);
@@ -139,13 +139,13 @@ export const chatStyles = `
   .message.character {
     align-self: flex-start;
     background: var(--tipsy-character-bubble, var(--_surface));
-    border-bottom-left-radius: 4px;
+    border-end-start-radius: 4px;
   }
   .message.user {
     align-self: flex-end;
     background: var(--tipsy-user-bubble, var(--_accent));
     color: var(--tipsy-user-bubble-text, var(--_accent-fg));
-    border-bottom-right-radius: 4px;
+    border-end-end-radius: 4px;
   }
   .message.pending {
     opacity: 0.7;
@@ -157,6 +157,44 @@ export const chatStyles = `
   .message.character.interrupted .meta,
   .message.character.failed {
     font-style: italic;
+  }
+  /* A character's Markdown (markdown-view.ts): text keeps the bubble's colour, so its contrast, in either theme. */
+  .text * {
+    margin: 0;
+  }
+  /* Between blocks and list items (inline elements take no vertical margin). */
+  .text * + * {
+    margin-top: 0.4em;
+  }
+  .text :is(ul, ol) {
+    padding-inline-start: 1.4em;
+  }
+  .text blockquote {
+    padding-inline-start: 0.6em;
+    border-inline-start: 3px solid var(--_muted);
+  }
+  .text a {
+    color: inherit;
+  }
+  .text :not(pre) > code,
+  .text pre {
+    padding: 0 0.2em;
+    border-radius: 4px;
+    /* A grey tint shows on light and dark bubbles alike. */
+    background: #8883;
+  }
+  .text pre {
+    padding: 4px 8px;
+    overflow-x: auto;
+  }
+  /* On a line of its own, at the line's end: a scrolled code line never runs under it. */
+  .text button {
+    display: block;
+    margin-inline-start: auto;
+    color: inherit;
+    background: none;
+    border: 1px solid;
+    border-radius: 6px;
   }
   .meta {
     display: block;

@@ -5,6 +5,7 @@ import type { CharacterView } from '../../server/protocol/character.js';
 import type { Message } from '../../server/protocol/message.js';
 import { isTransient } from '../error-kinds.js';
 import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
+import type { ChatWords } from '../i18n/chat-locale.js';
 import { outboxStore } from '../storage.js';
 import { errorBodyOf } from '../transport/api.js';
 import type { LiveConnection } from '../transport/live-connection.js';
@@ -29,6 +30,8 @@ export class ChatController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   /** Where tipsy-* events fire: the <tipsy-chat> element. */
   readonly #events: EventTarget;
+  /** For the words of the errors found here (the visitor sees them). */
+  readonly #words: ChatWords;
 
   status: SessionStatus = 'idle';
   connection: Connection = 'offline';
@@ -57,9 +60,10 @@ export class ChatController implements ReactiveController {
   #run = 0;
   #retryTimer?: ReturnType<typeof setTimeout>;
 
-  constructor(host: ReactiveControllerHost, events: EventTarget) {
+  constructor(host: ReactiveControllerHost, events: EventTarget, words: ChatWords) {
     this.#host = host;
     this.#events = events;
+    this.#words = words;
     host.addController(this);
   }
 
@@ -145,7 +149,8 @@ export class ChatController implements ReactiveController {
     const content = text.trim();
     if (!content || !this.accepting || !this.#outbox || this.cooldown.active) return false;
     if (content.length > BOUNDS.messageMaxChars) {
-      this.#report({ code: 'INVALID_INPUT', message: `A message can have at most ${BOUNDS.messageMaxChars} characters.` });
+      const max = this.#words.number(BOUNDS.messageMaxChars);
+      this.#report({ code: 'INVALID_INPUT', message: this.#words.t('tooLong', { max }) });
       return false;
     }
     const item = { clientMessageId: newClientId(), content, createdAt: new Date().toISOString() };

@@ -1,7 +1,8 @@
 /**
  * The element's own styles, present before the chat loads: the public
  * --tipsy-* custom properties (read here once, for the chat's styles too),
- * the theme, the bubble and the load-failure notice.
+ * the theme, the bubble and the load-failure notice. Sides are logical
+ * (inline-end, not right): right to left, the bubble sits bottom left.
  */
 export const launcherStyles = `
   :host {
@@ -57,7 +58,7 @@ export const launcherStyles = `
 
   .launcher {
     position: fixed;
-    right: 20px;
+    inset-inline-end: 20px;
     bottom: 20px;
     z-index: var(--_z);
     width: 56px;
@@ -96,7 +97,7 @@ export const launcherStyles = `
   }
   :host(:not([mode='inline'])) .notice {
     position: fixed;
-    right: 20px;
+    inset-inline-end: 20px;
     bottom: 88px;
     z-index: var(--_z);
     width: min(var(--tipsy-panel-width, 380px), calc(100vw - 40px));

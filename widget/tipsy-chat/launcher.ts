@@ -1,4 +1,4 @@
-import { CHAT_LOAD_FAILED } from '../error-words.js';
+import type { LauncherStrings } from '../i18n/strings.js';
 
 // Plain DOM, not Lit: this ships to every page before the visitor acts. No markup either
 // (innerHTML): pages that enforce Trusted Types refuse it.
@@ -17,6 +17,11 @@ function icon(d: string): SVGSVGElement {
   return svg;
 }
 
+/** Sets a node's text only if it changed: new text in the notice (an alert) is announced again. */
+function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 export interface LauncherActions {
   toggle(): void;
   /** The visitor shows interest (hover, focus, touch): fetch the chat before the click. */
@@ -25,6 +30,10 @@ export interface LauncherActions {
 }
 
 export interface LauncherState {
+  /** In the element's language (widget/i18n). */
+  words: LauncherStrings;
+  /** The language is written right to left: the bubble and the notice mirror. */
+  rtl: boolean;
   /** Launcher mode: the bubble shows. */
   launcher: boolean;
   open: boolean;
@@ -41,6 +50,8 @@ export interface LauncherState {
 export class LauncherView {
   readonly #button = document.createElement('button');
   readonly #notice = document.createElement('div');
+  readonly #noticeWords = document.createElement('span');
+  readonly #retry = document.createElement('button');
   readonly #chatIcon = icon(CHAT_PATH);
   readonly #closeIcon = icon(CLOSE_PATH);
 
@@ -59,23 +70,24 @@ export class LauncherView {
     notice.className = 'notice';
     notice.setAttribute('part', 'error');
     notice.setAttribute('role', 'alert');
-    const words = document.createElement('span');
-    words.textContent = CHAT_LOAD_FAILED;
-    const retry = document.createElement('button');
+    const retry = this.#retry;
     retry.type = 'button';
-    retry.textContent = 'Try again';
     retry.addEventListener('click', actions.retry);
-    notice.append(words, retry);
+    notice.append(this.#noticeWords, retry);
   }
 
-  render({ launcher, open, loading, failed }: LauncherState): void {
+  render({ words, rtl, launcher, open, loading, failed }: LauncherState): void {
     const root = this.#root;
     const button = this.#button;
     const notice = this.#notice;
+    // An empty dir inherits the page's direction.
+    button.dir = notice.dir = rtl ? 'rtl' : '';
+    setText(this.#noticeWords, words.loadFailed);
+    setText(this.#retry, words.tryAgain);
     if (launcher) {
       const shown = open ? this.#closeIcon : this.#chatIcon;
       if (shown.parentNode !== button) button.replaceChildren(shown);
-      button.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
+      button.setAttribute('aria-label', open ? words.closeChat : words.openChat);
       button.setAttribute('aria-expanded', String(open));
       button.setAttribute('aria-busy', String(loading));
       if (button.parentNode !== root) root.append(button);

@@ -4,6 +4,9 @@
  * the one place a value lives, so a page may set either and read either. A
  * missing attribute reads as the default; so does, where the values are
  * listed, any other value: `mode` and `theme` read only as one of theirs.
+ * `lang` is the standard attribute, watched here so a change re-resolves the
+ * widget's language (widget/i18n); `strings` holds JSON (an object set on the
+ * property is written as JSON).
  */
 export const STRING_PROPERTIES = {
   siteKey: ['site-key', ''],
@@ -12,6 +15,8 @@ export const STRING_PROPERTIES = {
   mode: ['mode', 'launcher', 'inline'],
   theme: ['theme', 'auto', 'light', 'dark'],
   placeholder: ['placeholder', 'Type a message…'],
+  lang: ['lang', ''],
+  strings: ['strings'],
   userId: ['user-id'],
   userHash: ['user-hash'],
   userName: ['user-name'],
@@ -56,9 +61,9 @@ export function defineStringProperties(target: { prototype: HTMLElement }): void
         const value = this.getAttribute(attribute);
         return values.length && value !== null && !values.includes(value) ? fallback : (value ?? fallback);
       },
-      set(this: HTMLElement, value: string | null | undefined) {
+      set(this: HTMLElement, value: string | object | null | undefined) {
         if (value == null) this.removeAttribute(attribute);
-        else this.setAttribute(attribute, value);
+        else this.setAttribute(attribute, typeof value == 'object' ? JSON.stringify(value) : value);
       },
       configurable: true,
     });

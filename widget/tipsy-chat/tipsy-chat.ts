@@ -1,6 +1,7 @@
 import { adoptStyles } from '../adopt-styles.js';
-import { CHAT_LOAD_FAILED } from '../error-words.js';
 import { TipsyCloseEvent, TipsyErrorEvent, TipsyOpenEvent } from '../events.js';
+import { ElementLocale, type LocaleState } from '../i18n/element-locale.js';
+import { launcherEn } from '../i18n/strings.js';
 import { ChatModuleLoader, type AttachedChat, type ImportChat } from './chat-module.js';
 import { LauncherView } from './launcher.js';
 import { launcherStyles } from './launcher.styles.js';
@@ -28,7 +29,9 @@ let chatModule: ChatModuleLoader | undefined;
  * @attr {'launcher' | 'inline'} mode - `launcher` (floating bubble, the default) or `inline` (fills its container)
  * @attr {boolean} open - whether the launcher's panel is open
  * @attr {'auto' | 'light' | 'dark'} theme - `auto` (the system's, the default), `light` or `dark`
- * @attr {string} placeholder - the composer's placeholder
+ * @attr {string} placeholder - the composer's placeholder (default: the language's)
+ * @attr {string} lang - the widget's language (`es`, `pt-BR`…; default: the closest ancestor's, the page's, else the browser's): en, es, fr, de, pt, ja, ar or he, else English
+ * @attr {string} strings - JSON of words to use instead of the language's, by key (`{"placeholder": "Ask Marlowe…"}`; docs/embedding.md)
  * @attr {string} user-id - the host site's signed-in user (with user-hash)
  * @attr {string} user-hash - hex HMAC-SHA256 of user-id under the site's identity secret, computed by the host's server
  * @attr {string} user-name - the signed-in user's display name
@@ -59,6 +62,8 @@ let chatModule: ChatModuleLoader | undefined;
  * @csspart send - the send button
  * @csspart stop - the button that stops the character's reply, shown instead of send while it answers
  * @csspart error - the panel's error notice, and the notice shown when the chat could not be fetched
+ * @csspart code-block - a code block in a character's message (it scrolls sideways)
+ * @csspart copy-button - the button that copies a code block's text
  *
  * @cssprop [--tipsy-accent=#c2410c] - the accent: the bubble, the visitor's messages, focus rings (else the character's own accent)
  * @cssprop [--tipsy-accent-contrast=#fff] - text on the accent
@@ -92,6 +97,8 @@ export class TipsyChat extends HTMLElement {
   declare mode: ChatMode;
   declare theme: ChatTheme;
   declare placeholder: string;
+  declare lang: string;
+  declare strings?: string;
   declare userId?: string;
   declare userHash?: string;
   declare userName?: string;
@@ -101,6 +108,10 @@ export class TipsyChat extends HTMLElement {
   declare characterPersona?: string;
 
   readonly #launcher: LauncherView;
+  readonly #locale = new ElementLocale(this, () => {
+    this.#refresh();
+    this.#chat?.update();
+  });
   #chat?: AttachedChat;
   #loading?: Promise<AttachedChat | undefined>;
   #loadFailed = false;
@@ -148,9 +159,18 @@ export class TipsyChat extends HTMLElement {
     return chat ? chat.send(text) : false;
   }
 
+  /**
+   * @internal What the widget speaks now: the locale, its direction and its words, for the chat module.
+   */
+  get i18n(): LocaleState {
+    return this.#locale.state;
+  }
+
   connectedCallback(): void {
     if (!this.#started) adoptEarlyProperties(this);
     this.#started = true;
+    // Resolved again: moved, it may now sit under another `lang`.
+    this.#locale.refresh();
     this.#chat?.connected();
     this.#refresh();
   }
@@ -166,6 +186,8 @@ export class TipsyChat extends HTMLElement {
       // Opening again after a failed fetch is a retry.
       if (value !== null) this.#loadFailed = false;
     }
+    // Attributes set before the element is in the page are read when it connects.
+    if (this.isConnected) this.#locale.refresh();
     this.#refresh();
     this.#chat?.update();
   }
@@ -175,7 +197,10 @@ export class TipsyChat extends HTMLElement {
     const active = isPanelActive(this);
     if (active && this.isConnected && !this.#loadFailed) void this.#loadChat();
     const waiting = active && !this.#chat;
+    const { strings, rtl } = this.#locale.state;
     this.#launcher.render({
+      words: strings,
+      rtl,
       launcher: isLauncher(this),
       open: this.isOpen,
       loading: waiting && !this.#loadFailed,
@@ -186,8 +211,10 @@ export class TipsyChat extends HTMLElement {
   /** Fetches the chat (once per page) and attaches it; resolves undefined when it could not be fetched. */
   #loadChat(): Promise<AttachedChat | undefined> {
     if (this.#chat) return Promise.resolve(this.#chat);
-    this.#loading ??= chatModule!.load(this).then(
-      (module) => {
+    // The chat waits for its words too, so it opens in the page's language (the locale's table
+    // is small, and usually fetched already: the launcher needs it).
+    this.#loading ??= Promise.all([chatModule!.load(this), this.#locale.ready]).then(
+      ([module]) => {
         this.#chat = module.attachChat(this);
         this.#loadFailed = false;
         if (this.isConnected) this.#chat.connected();
@@ -200,7 +227,7 @@ export class TipsyChat extends HTMLElement {
         if (isPanelActive(this)) {
           this.#loadFailed = true;
           this.#refresh();
-          this.dispatchEvent(new TipsyErrorEvent({ code: 'UNAVAILABLE', message: CHAT_LOAD_FAILED }));
+          this.dispatchEvent(new TipsyErrorEvent({ code: 'UNAVAILABLE', message: launcherEn.loadFailed }));
         }
         return undefined;
       },

@@ -1,0 +1,44 @@
+import { html, nothing } from 'lit/html.js';
+import type { Translate } from '../i18n/strings.js';
+import { parseMarkdown, type Block, type Inline, type List } from './markdown.js';
+
+/**
+ * A character's Markdown as lit-html templates: every piece of text is bound as text, links are
+ * only those markdown.ts let through. Each kind of block and inline has one template, so while a
+ * reply streams, lit updates the nodes already shown (same template, same place) instead of
+ * replacing them.
+ */
+export const renderMarkdown = (text: string, t: Translate) => parseMarkdown(text).map((node) => block(node, t));
+
+function inline(node: Inline): unknown {
+  if (typeof node === 'string') return node;
+  const c = typeof node.c === 'string' ? node.c : node.c.map(inline);
+  if (node.t === 'a') return html`<a href=${node.href} target="_blank" rel="noopener noreferrer">${c}</a>`;
+  return node.t === 'code' ? html`<code>${c}</code>` : node.t === 'em' ? html`<em>${c}</em>` : html`<strong>${c}</strong>`;
+}
+
+function block(node: Block, t: Translate): unknown {
+  if (node.t === 'p') return html`<p>${node.c.map(inline)}</p>`;
+  if (node.t === 'q') return html`<blockquote>${node.c.map((inner) => block(inner, t))}</blockquote>`;
+  if (node.t === 'pre')
+    return html`<pre part="code-block"><button part="copy-button" @click=${(event: Event) => copy(event, t('copied'))}>${t('copy')}</button><code>${node.c}</code></pre>`;
+  return list(node);
+}
+
+function list(node: List): unknown {
+  const items = node.c.map((item) => html`<li>${item.c.map(inline)}${item.sub ? list(item.sub) : nothing}</li>`);
+  return node.t === 'ol' ? html`<ol start=${node.start}>${items}</ol>` : html`<ul>${items}</ul>`;
+}
+
+/** Copies the code below the button, read when clicked (a block still streaming has grown since it rendered). */
+function copy(event: Event, copied: string): void {
+  const button = event.currentTarget as HTMLButtonElement;
+  const label = button.textContent;
+  navigator.clipboard.writeText(button.nextElementSibling!.textContent!).then(
+    () => {
+      button.textContent = copied;
+      setTimeout(() => (button.textContent = label), 2000);
+    },
+    () => {}, // not allowed here: nothing was copied, and the label stays as it was
+  );
+}
