@@ -12,6 +12,8 @@ import type { ErrorCode } from '../../server/protocol/errors.js';
 export const launcherEn = {
   openChat: 'Open chat',
   closeChat: 'Close chat',
+  /** The closed launcher's name while replies wait unread. */
+  openChatUnread: 'Open chat, {count} unread',
   loadFailed: 'The chat could not be loaded. Check your connection and try again.',
   tryAgain: 'Try again',
 } as const;
@@ -42,6 +44,10 @@ export const chatEn = {
   notSent: 'Not sent.',
   retry: 'Retry',
   isTyping: '{name} is typing',
+  /** Who sent a message, for screen readers (the character's is its name). */
+  you: 'You',
+  /** Marks a reply the visitor stopped. */
+  stopped: '(stopped)',
   /** A code block's copy button, and what it says for a moment once it copied. */
   copy: 'Copy',
   copied: 'Copied',

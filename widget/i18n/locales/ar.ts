@@ -3,6 +3,7 @@ import type { Strings } from '../strings.js';
 export default {
   openChat: 'فتح المحادثة',
   closeChat: 'إغلاق المحادثة',
+  openChatUnread: 'فتح الدردشة، {count} غير مقروءة',
   loadFailed: 'تعذّر تحميل المحادثة. تحقّق من اتصالك وحاول مجددًا.',
   tryAgain: 'حاول مجددًا',
   chat: 'محادثة',
@@ -26,6 +27,8 @@ export default {
   notSent: 'لم تُرسَل.',
   retry: 'إعادة المحاولة',
   isTyping: '{name} يكتب',
+  you: 'أنت',
+  stopped: '(تم الإيقاف)',
   copy: 'نسخ',
   copied: 'تم النسخ',
   'error.INVALID_INPUT': 'تعذّر إرسال الرسالة. يُرجى مراجعتها والمحاولة مجددًا.',

@@ -3,6 +3,7 @@ import type { Strings } from '../strings.js';
 export default {
   openChat: 'Chat öffnen',
   closeChat: 'Chat schließen',
+  openChatUnread: 'Chat öffnen, {count} ungelesen',
   loadFailed: 'Der Chat konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   tryAgain: 'Erneut versuchen',
   chat: 'Chat',
@@ -26,6 +27,8 @@ export default {
   notSent: 'Nicht gesendet.',
   retry: 'Wiederholen',
   isTyping: '{name} schreibt',
+  you: 'Du',
+  stopped: '(gestoppt)',
   copy: 'Kopieren',
   copied: 'Kopiert',
   'error.INVALID_INPUT': 'Die Nachricht konnte nicht gesendet werden. Bitte prüfen Sie sie und versuchen Sie es erneut.',

@@ -3,6 +3,7 @@ import type { Strings } from '../strings.js';
 export default {
   openChat: 'Abrir chat',
   closeChat: 'Cerrar chat',
+  openChatUnread: 'Abrir chat, {count} sin leer',
   loadFailed: 'No se pudo cargar el chat. Comprueba tu conexión e inténtalo de nuevo.',
   tryAgain: 'Reintentar',
   chat: 'Chat',
@@ -26,6 +27,8 @@ export default {
   notSent: 'No enviado.',
   retry: 'Reintentar',
   isTyping: '{name} está escribiendo',
+  you: 'Tú',
+  stopped: '(detenido)',
   copy: 'Copiar',
   copied: 'Copiado',
   'error.INVALID_INPUT': 'No se pudo enviar el mensaje. Revísalo e inténtalo de nuevo.',

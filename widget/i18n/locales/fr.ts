@@ -4,6 +4,7 @@ import type { Strings } from '../strings.js';
 export default {
   openChat: 'Ouvrir le chat',
   closeChat: 'Fermer le chat',
+  openChatUnread: 'Ouvrir le chat, {count} non lus',
   loadFailed: 'Le chat n’a pas pu être chargé. Vérifiez votre connexion et réessayez.',
   tryAgain: 'Réessayer',
   chat: 'Chat',
@@ -27,6 +28,8 @@ export default {
   notSent: 'Non envoyé.',
   retry: 'Réessayer',
   isTyping: '{name} écrit',
+  you: 'Vous',
+  stopped: '(arrêté)',
   copy: 'Copier',
   copied: 'Copié',
   'error.INVALID_INPUT': 'Ce message n’a pas pu être envoyé. Vérifiez-le et réessayez.',

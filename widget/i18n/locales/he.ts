@@ -3,6 +3,7 @@ import type { Strings } from '../strings.js';
 export default {
   openChat: 'פתיחת הצ׳אט',
   closeChat: 'סגירת הצ׳אט',
+  openChatUnread: 'פתיחת הצ׳אט, {count} שלא נקראו',
   loadFailed: 'לא ניתן היה לטעון את הצ׳אט. יש לבדוק את החיבור ולנסות שוב.',
   tryAgain: 'לנסות שוב',
   chat: 'צ׳אט',
@@ -26,6 +27,8 @@ export default {
   notSent: 'לא נשלחה.',
   retry: 'לנסות שוב',
   isTyping: '{name} מקליד/ה',
+  you: 'את/ה',
+  stopped: '(נעצר)',
   copy: 'העתקה',
   copied: 'הועתק',
   'error.INVALID_INPUT': 'לא ניתן היה לשלוח את ההודעה. יש לבדוק אותה ולנסות שוב.',

@@ -3,6 +3,7 @@ import type { Strings } from '../strings.js';
 export default {
   openChat: 'チャットを開く',
   closeChat: 'チャットを閉じる',
+  openChatUnread: 'チャットを開く（未読 {count} 件）',
   loadFailed: 'チャットを読み込めませんでした。接続を確認して、もう一度お試しください。',
   tryAgain: '再試行',
   chat: 'チャット',
@@ -26,6 +27,8 @@ export default {
   notSent: '送信されていません。',
   retry: '再送信',
   isTyping: '{name}が入力中',
+  you: 'あなた',
+  stopped: '（停止しました）',
   copy: 'コピー',
   copied: 'コピーしました',
   'error.INVALID_INPUT': 'メッセージを送信できませんでした。内容を確認して、もう一度お試しください。',

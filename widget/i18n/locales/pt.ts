@@ -3,6 +3,7 @@ import type { Strings } from '../strings.js';
 export default {
   openChat: 'Abrir chat',
   closeChat: 'Fechar chat',
+  openChatUnread: 'Abrir chat, {count} não lidas',
   loadFailed: 'Não foi possível carregar o chat. Verifique sua conexão e tente novamente.',
   tryAgain: 'Tentar novamente',
   chat: 'Chat',
@@ -26,6 +27,8 @@ export default {
   notSent: 'Não enviada.',
   retry: 'Tentar de novo',
   isTyping: '{name} está digitando',
+  you: 'Você',
+  stopped: '(interrompido)',
   copy: 'Copiar',
   copied: 'Copiado',
   'error.INVALID_INPUT': 'Não foi possível enviar a mensagem. Verifique-a e tente novamente.',
