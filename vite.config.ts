@@ -51,7 +51,8 @@ export default defineConfig({
       fileName: (_format, entry) => (entry === 'chat' ? CHAT_FILE : localeFile(entry)),
     },
     rolldownOptions: {
-      output: MINIFIED,
+      // The chat's own chunks: the Markdown renderer, fetched the first time a character writes Markdown.
+      output: { ...MINIFIED, chunkFileNames: 'tipsy-chat-[name]-[hash].mjs' },
       treeshake: {
         // Code these packages run on import that the chat does not use, kept only because the
         // packages do not say they are free of side effects: tRPC's other links, io() and its
@@ -168,7 +169,17 @@ function loaderConfig(chat: ResolvedConfig, chatModule: string, localeModule: st
 const TEXT_ONLY_PARSER = {
   isBinary: 'export const isBinary = () => false; export const hasBinary = () => false;',
   binary: 'const refuse = () => { throw new Error("binary packets are not used"); }; export const deconstructPacket = refuse, reconstructPacket = refuse;',
+  base64: 'const refuse = () => { throw new Error("binary packets are not used"); }; export const encode = refuse, decode = refuse;',
 };
+
+/**
+ * Engine.IO parses the server's URL with a long regular expression, kept for platforms without
+ * `URL`; every browser the chat supports has it. The fields Engine.IO reads, from `URL`.
+ */
+const URL_PARSER = `export function parse(source) {
+  const url = new URL(/^[a-z]+:\\/\\//i.test(source) ? source : "http://" + source);
+  return { source, protocol: url.protocol.slice(0, -1), host: url.hostname.replace(/^\\[|\\]$/g, ""), port: url.port, path: url.pathname, query: url.search.slice(1) };
+}`;
 
 /**
  * Engine.IO's default transport table names every transport it has (XHR and
@@ -183,6 +194,8 @@ function chatSocketIo(): Plugin {
     load(id) {
       if (/\/socket\.io-parser\/build\/esm\/is-binary\.js$/.test(id)) return TEXT_ONLY_PARSER.isBinary;
       if (/\/socket\.io-parser\/build\/esm\/binary\.js$/.test(id)) return TEXT_ONLY_PARSER.binary;
+      if (/\/engine\.io-parser\/build\/esm\/contrib\/base64-arraybuffer\.js$/.test(id)) return TEXT_ONLY_PARSER.base64;
+      if (/\/engine\.io-client\/build\/esm\/contrib\/parseuri\.js$/.test(id)) return URL_PARSER;
       if (!/\/engine\.io-client\/build\/esm\/transports\/index\.js$/.test(id)) return;
       return `import { Fetch } from './polling-fetch.js';
 import { WS } from './websocket.js';

@@ -13,13 +13,15 @@ const root = new URL('../', import.meta.url).pathname;
 console.log('Building the widget…');
 execSync('npx vite build --logLevel warn', { cwd: root, stdio: 'inherit' });
 
-const { loaders, chat } = widgetFiles(`${root}dist`);
+const { loaders, chat, onDemand, locales } = widgetFiles(`${root}dist`);
 const names = (paths: string[]) => paths.map((p) => basename(p)).join(' + ');
 const rows: { when: string; files: string; size: Size }[] = [
   { when: 'before interaction', files: names([loaders.classic]), size: sizeOf(loaders.classic) },
   { when: 'before interaction', files: names([loaders.module]), size: sizeOf(loaders.module) },
   { when: 'whole chat', files: names([loaders.classic, ...chat]), size: sizeOfAll([loaders.classic, ...chat]) },
   { when: 'whole chat', files: names([loaders.module, ...chat]), size: sizeOfAll([loaders.module, ...chat]) },
+  ...onDemand.map((file) => ({ when: 'when a character first writes Markdown', files: basename(file), size: sizeOf(file) })),
+  ...locales.map((file) => ({ when: 'when the page speaks that language', files: basename(file), size: sizeOf(file) })),
 ];
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;

@@ -30,6 +30,13 @@ export class TipsyMessageEvent extends CustomEvent<{ message: Message }> {
   }
 }
 
+/** How many of the character's replies arrived while the launcher's panel was closed: 0 once it opens. */
+export class TipsyUnreadEvent extends CustomEvent<{ count: number }> {
+  constructor(detail: TipsyUnreadEvent['detail']) {
+    super('tipsy-unread', { ...init, detail });
+  }
+}
+
 export class TipsyErrorEvent extends CustomEvent<ErrorBody> {
   constructor(error: ErrorBody) {
     super('tipsy-error', { ...init, detail: error });
@@ -43,6 +50,7 @@ export interface TipsyEventMap {
   'tipsy-close': TipsyCloseEvent;
   'tipsy-message': TipsyMessageEvent;
   'tipsy-error': TipsyErrorEvent;
+  'tipsy-unread': TipsyUnreadEvent;
 }
 
 // The events bubble and are composed, so a page hears them on any ancestor: on the element,

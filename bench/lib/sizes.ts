@@ -24,15 +24,19 @@ export function sizeOfAll(paths: string[]): Size {
   return paths.map(sizeOf).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
 }
 
+/** The chat's modules fetched only when needed: the Markdown renderer, the first time a character writes Markdown. */
+const ON_DEMAND = /^tipsy-chat-markdown-/;
+
 /**
  * The built widget in `dist`: the loaders a page embeds, the chat's modules, fetched when it opens,
- * and the language files (one fetched, besides the chat, only when the page speaks that language).
+ * the modules the chat fetches only when needed (`onDemand`), and the language files (one fetched,
+ * besides the chat, only when the page speaks that language).
  */
-export function widgetFiles(dist: string): { loaders: { classic: string; module: string }; chat: string[]; locales: string[] } {
+export function widgetFiles(dist: string): { loaders: { classic: string; module: string }; chat: string[]; onDemand: string[]; locales: string[] } {
   const loaders = { classic: join(dist, 'tipsy-chat.js'), module: join(dist, 'tipsy-chat.mjs') };
   const modules = readdirSync(dist).filter((name) => name.endsWith('.mjs') && name !== 'tipsy-chat.mjs');
+  const paths = (names: string[]) => names.map((name) => join(dist, name));
   // Every other module in dist/ belongs to the chat (its entry and any chunk it imports): the whole chat in English.
-  const chat = modules.filter((name) => !LOCALE_FILE.test(name)).map((name) => join(dist, name));
-  const locales = modules.filter((name) => LOCALE_FILE.test(name)).map((name) => join(dist, name));
-  return { loaders, chat, locales };
+  const chat = paths(modules.filter((name) => !LOCALE_FILE.test(name) && !ON_DEMAND.test(name)));
+  return { loaders, chat, onDemand: paths(modules.filter((name) => ON_DEMAND.test(name))), locales: paths(modules.filter((name) => LOCALE_FILE.test(name))) };
 }

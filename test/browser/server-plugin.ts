@@ -22,6 +22,8 @@ export interface BrowserTestEnv {
   limitedSiteKey: string;
   /** The same server behind a proxy the page can switch (see TEST_ROUTES.proxy). */
   proxiedServer: string;
+  /** A site that lets one new visitor per address start a session every 4 seconds. */
+  busySiteKey: string;
 }
 
 interface RunnerConfig {
@@ -45,8 +47,10 @@ export function tipsyServerPlugin() {
       const locked = await createSite(app.db, { name: 'Elsewhere', origins: ['https://elsewhere.example'] });
       const limited = await createSite(app.db, { name: 'Strict', origins: [pageOrigin] });
       await updateSite(app.db, limited.siteId, { limits: { messageBurst: { points: 2, seconds: 3 } } });
+      const busy = await createSite(app.db, { name: 'Busy', origins: [pageOrigin] });
+      await updateSite(app.db, busy.siteId, { limits: { sessionsPerIp: { points: 1, seconds: 4 } } });
       await updateSite(app.db, site.siteId, { allowPageCharacters: true });
-      for (const siteId of [site.siteId, locked.siteId, limited.siteId]) {
+      for (const siteId of [site.siteId, locked.siteId, limited.siteId, busy.siteId]) {
         await upsertCharacter(app.db, siteId, {
           slug: 'barkeep',
           name: 'Barkeep <b>Bob</b>',
@@ -65,6 +69,7 @@ export function tipsyServerPlugin() {
         lockedSiteKey: locked.publishableKey,
         identitySecret: site.identitySecret,
         limitedSiteKey: limited.publishableKey,
+        busySiteKey: busy.publishableKey,
       };
     },
     async serverStop() {

@@ -11,10 +11,10 @@ import { widgetFiles } from '../../bench/lib/sizes.js';
 
 const OLDEST = ['chrome91', 'edge91', 'firefox90', 'safari15'];
 
-const { loaders, chat, locales } = widgetFiles(new URL('../../dist/', import.meta.url).pathname);
+const { loaders, chat, onDemand, locales } = widgetFiles(new URL('../../dist/', import.meta.url).pathname);
 
 describe('widget browser baseline', () => {
-  for (const file of [loaders.classic, loaders.module, ...chat, ...locales]) {
+  for (const file of [loaders.classic, loaders.module, ...chat, ...onDemand, ...locales]) {
     it(`${file.split('/').pop()} runs as it is in ${OLDEST.join(', ')}`, () => {
       const code = readFileSync(file, 'utf8');
       // Lowered for those browsers, the code changes only if it uses something they cannot run.

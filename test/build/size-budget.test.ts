@@ -19,8 +19,10 @@ const BEFORE_INTERACTION = 8 * KB;
 const WHOLE_CHAT = 32 * KB;
 /** A language's strings, fetched besides the chat (and before it, for the launcher) when the page speaks it. */
 const LOCALE = 1.5 * KB;
+/** The Markdown renderer, fetched the first time a character writes Markdown. */
+const MARKDOWN = 1.5 * KB;
 
-const { loaders, chat, locales } = widgetFiles(new URL('../../dist/', import.meta.url).pathname);
+const { loaders, chat, onDemand, locales } = widgetFiles(new URL('../../dist/', import.meta.url).pathname);
 const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
 
 describe('widget size budget', () => {
@@ -33,6 +35,12 @@ describe('widget size budget', () => {
     assert.deepEqual(locales.map((path) => basename(path)).sort(), expected.sort());
     const counted = chat.filter((path) => expected.includes(basename(path)));
     assert.deepEqual(counted, [], 'language files counted in the English chat');
+  });
+
+  it(`builds the Markdown renderer as a module of its own, fetched when needed, within ${kb(MARKDOWN)} gzip`, () => {
+    assert.equal(onDemand.length, 1, `modules fetched on demand: ${onDemand.join(', ')}`);
+    const { gzip } = sizeOf(onDemand[0]!);
+    assert.ok(gzip <= MARKDOWN, `${onDemand[0]} is ${kb(gzip)} gzip, over its ${kb(MARKDOWN)} budget`);
   });
 
   for (const file of locales) {

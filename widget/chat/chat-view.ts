@@ -11,6 +11,7 @@ import type { AttachedChat } from '../tipsy-chat/chat-module.js';
 import { isLauncher, isPanelActive } from '../tipsy-chat/panel-state.js';
 import type { TipsyChat } from '../tipsy-chat/tipsy-chat.js';
 import { DEFAULT_SERVER, resolveHttpUrl } from '../transport/server-url.js';
+import { textOn } from './accent-contrast.js';
 import { chatStyles } from './chat.styles.js';
 import { closeIcon, sendIcon, stopIcon } from './icons.js';
 import { renderEntry, renderTyping } from './message-view.js';
@@ -33,6 +34,13 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   #draft = '';
   #wasOpen = false;
   #justOpened = false;
+  /** What the polite live region says: set once per finished reply, typing start or cooldown, never per streamed word. */
+  #announcement = '';
+  readonly #streaming = new Set<string>();
+  #wasTyping = false;
+  #wasCooling = false;
+  /** The page's own overflow while the full-screen panel locks its scroll; undefined when not locked. */
+  #pageOverflow?: string;
 
   constructor(element: TipsyChat) {
     super();
@@ -49,6 +57,19 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     this.requestUpdate();
   }
 
+  readonly #rerender = () => this.requestUpdate();
+
+  override connected(): void {
+    super.connected();
+    for (const type of ['resize', 'scroll']) visualViewport?.addEventListener(type, this.#onViewport);
+  }
+
+  override disconnected(): void {
+    super.disconnected();
+    for (const type of ['resize', 'scroll']) visualViewport?.removeEventListener(type, this.#onViewport);
+    this.#lockPageScroll(false);
+  }
+
   async send(text: string): Promise<boolean> {
     await this.updateComplete;
     return this.#chat.send(text);
@@ -58,6 +79,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     const el = this.#element;
     this.#justOpened = el.isOpen && !this.#wasOpen;
     this.#wasOpen = el.isOpen;
+    if (this.#justOpened) this.#announcement = '';
+    this.#announce();
     if (!isPanelActive(el) || !el.siteKey) return;
     void this.#chat.start({
       server: this.#server,
@@ -81,6 +104,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
 
   protected updated(): void {
     this.#scrollFollow.observe(this.#root.querySelector<HTMLElement>('.log'));
+    // Full screen (narrow viewport, see chat.styles.ts): the page behind must not scroll.
+    this.#lockPageScroll(isLauncher(this.#element) && this.#element.isOpen && innerWidth <= 480);
     if (this.#justOpened && isLauncher(this.#element)) this.#root.querySelector('textarea')?.focus();
   }
 
@@ -93,6 +118,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     const avatar = resolveHttpUrl(chat.character?.avatarUrl, this.#server);
     const canSend = chat.accepting && !chat.cooldown.active && this.#draft.trim().length > 0;
     const accent = chat.character?.accent;
+    const viewport = visualViewport ? `--_vv-top:${visualViewport.offsetTop}px;--_vv-height:${visualViewport.height}px;` : '';
     return html`<section
       class="panel"
       part="panel"
@@ -100,21 +126,22 @@ export class ChatView extends UpdateCycle implements AttachedChat {
       aria-label=${t('chatWith', { name })}
       dir=${words.state.rtl ? 'rtl' : nothing}
       data-connection=${chat.connection}
-      style=${isAccent(accent) ? `--_character-accent: ${accent}` : nothing}
+      style=${viewport + (isAccent(accent) ? `--_character-accent:${accent};--_accent-fg:var(--tipsy-accent-contrast,${textOn(accent)})` : '')}
       @keydown=${this.#onPanelKey}
     >
-      <header class="header" part="header">
+      <div class="header" part="header">
         ${avatar ? html`<img class="avatar" src=${avatar} alt="" />` : html`<span class="avatar"></span>`}
         <div class="title">
           <div class="name">${name}</div>
           <div class="presence">${this.#presence()}</div>
         </div>
         ${launcherMode
-          ? html`<button class="icon-button" type="button" aria-label=${t('closeChat')} @click=${this.#onClose}>${closeIcon}</button>`
+          ? html`<button class="icon-button" type="button" aria-label=${t('closeChat')} @click=${this.#close}>${closeIcon}</button>`
           : nothing}
-      </header>
+      </div>
       ${chat.error
-        ? html`<div class="error" part="error" role="alert" data-code=${chat.error.code}>
+        ? // A cooldown is announced once, politely (#announce): the countdown ticking in an alert would be read every second.
+          html`<div class="error" part="error" role=${chat.cooldown.active ? nothing : 'alert'} data-code=${chat.error.code}>
             <span
               >${humanError(chat.error, t)}${chat.cooldown.active
                 ? ` ${t('cooldown', { seconds: words.number(chat.cooldown.secondsLeft) })}`
@@ -123,11 +150,12 @@ export class ChatView extends UpdateCycle implements AttachedChat {
             <button class="icon-button" type="button" aria-label=${t('dismiss')} @click=${() => chat.dismissError()}>${closeIcon}</button>
           </div>`
         : nothing}
-      <div class="log" part="log" role="log" aria-live="polite" aria-relevant="additions">
+      <div class="log" part="log">
         ${chat.loadingOlder ? html`<div class="older">${t('loadingOlder')}</div>` : nothing}
-        ${repeat(chat.list.entries, (e) => e.key, (e) => renderEntry(e, (id) => chat.retry(id), t))}
-        ${chat.characterTyping ? renderTyping(name, t) : nothing}
+        ${repeat(chat.list.entries, (e) => e.key, (e) => renderEntry(e, (id) => chat.retry(id), t, name, this.#rerender))}
+        ${chat.characterTyping ? renderTyping() : nothing}
       </div>
+      <div class="visually-hidden" role="status">${this.#announcement}</div>
       <form class="composer" @submit=${this.#onSubmit}>
         <label class="visually-hidden" for="input">${t('messageTo', { name })}</label>
         <textarea
@@ -142,7 +170,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
           @keydown=${this.#onInputKey}
         ></textarea>
         ${chat.answering && !this.#draft.trim()
-          ? html`<button class="send stop" part="stop" type="button" aria-label=${t('stop')} @click=${() => chat.stopReply()}>
+          ? html`<button class="send stop" part="stop" type="button" aria-label=${t('stop')} @click=${this.#stop}>
               ${stopIcon}
             </button>`
           : html`<button class="send" part="send" type="submit" aria-label=${t('send')} ?disabled=${!canSend}>${sendIcon}</button>`}
@@ -155,16 +183,51 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   }
 
   #presence(): string {
-    const { status, connection } = this.#chat;
-    const { t } = this.#words;
-    if (status === 'starting') return t('connecting');
-    if (status === 'failed') return t('unavailable');
-    if (this.#chat.characterTyping) return t('typing');
-    if (connection === 'fallback') return t('limited');
-    return t(connection === 'online' ? 'online' : 'reconnecting');
+    return this.#words.t(this.#chat.statusKey);
   }
 
-  readonly #onClose = (): void => this.#element.close();
+  /** Sets what the live region says: a reply once finished, the character starting to type, a cooldown starting. */
+  #announce(): void {
+    const chat = this.#chat;
+    const { t } = this.#words;
+    const name = chat.character?.name ?? t('chat');
+    let said = '';
+    if (chat.characterTyping && !this.#wasTyping) said = t('isTyping', { name });
+    this.#wasTyping = chat.characterTyping;
+    const cooling = chat.cooldown.active;
+    if (cooling && !this.#wasCooling) said = `${chat.error ? humanError(chat.error, t) : ''} ${t('cooldown', { seconds: this.#words.number(chat.cooldown.secondsLeft) })}`;
+    this.#wasCooling = cooling;
+    for (const entry of chat.list.entries) {
+      if (entry.status === 'streaming') this.#streaming.add(entry.key);
+      else if (this.#streaming.delete(entry.key)) said = `${name}: ${entry.content}`;
+    }
+    if (said) this.#announcement = said;
+  }
+
+  #lockPageScroll(lock: boolean): void {
+    const style = document.documentElement.style;
+    if (lock && this.#pageOverflow === undefined) {
+      this.#pageOverflow = style.overflow;
+      style.overflow = 'hidden';
+    } else if (!lock && this.#pageOverflow !== undefined) {
+      style.overflow = this.#pageOverflow;
+      this.#pageOverflow = undefined;
+    }
+  }
+
+  readonly #onViewport = (): void => this.requestUpdate();
+
+  /** Closes the panel and gives focus back to the bubble that opened it. */
+  readonly #close = (): void => {
+    this.#element.close();
+    this.#root.querySelector<HTMLElement>('[part~=launcher]')?.focus();
+  };
+
+  /** The stop button is replaced by send: focus goes to the composer, not to the page. */
+  readonly #stop = (): void => {
+    this.#chat.stopReply();
+    this.#root.querySelector('textarea')?.focus();
+  };
 
   readonly #onInput = (event: Event): void => {
     this.#draft = (event.target as HTMLTextAreaElement).value;
@@ -179,7 +242,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   };
 
   readonly #onPanelKey = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && isLauncher(this.#element)) this.#element.close();
+    if (event.key === 'Escape' && isLauncher(this.#element)) this.#close();
   };
 
   readonly #onSubmit = (event: SubmitEvent): void => {

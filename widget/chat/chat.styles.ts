@@ -31,13 +31,24 @@ export const chatStyles = `
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
   }
+  /* Full screen on phones: over the bubble (hidden, the panel has its own close button), inside the
+     safe area, and as tall as the visual viewport (chat-view.ts), so the keyboard never hides the composer. */
   @media (max-width: 480px) {
     :host(:not([mode='inline'])) .panel {
       inset: 0;
+      top: var(--_vv-top, 0);
       width: auto;
-      height: auto;
+      height: var(--_vv-height, auto);
       max-height: none;
       border-radius: 0;
+      padding: env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);
+    }
+    :host([open]) [part~='launcher'] {
+      display: none;
+    }
+    /* Below 16px, iOS zooms the page in on focus. */
+    .composer textarea {
+      font-size: 16px;
     }
   }
   @keyframes rise {
@@ -82,7 +93,13 @@ export const chatStyles = `
   }
   .presence {
     font-size: 0.8em;
-    opacity: 0.85;
+  }
+  /* Rings in a colour that contrasts with what is behind them, whatever the accent. */
+  .panel :focus-visible {
+    outline-color: var(--_fg);
+  }
+  .header :focus-visible {
+    outline-color: currentColor;
   }
   .icon-button {
     border: 0;
@@ -147,9 +164,6 @@ export const chatStyles = `
     color: var(--tipsy-user-bubble-text, var(--_accent-fg));
     border-end-end-radius: 4px;
   }
-  .message.pending {
-    opacity: 0.7;
-  }
   .message.failed {
     background: color-mix(in srgb, var(--_danger) 15%, var(--_bg));
     color: var(--_fg);
@@ -200,12 +214,11 @@ export const chatStyles = `
     display: block;
     font-size: 0.75em;
     margin-top: 2px;
-    opacity: 0.75;
   }
   .retry {
     border: 0;
     background: none;
-    color: var(--_danger);
+    color: inherit;
     text-decoration: underline;
     cursor: pointer;
     font: inherit;
@@ -258,11 +271,15 @@ export const chatStyles = `
     min-height: 40px;
     max-height: 140px;
     padding: 9px 12px;
-    border: 1px solid var(--_border);
+    border: 1px solid var(--_muted);
     border-radius: 12px;
     background: var(--_bg);
     color: var(--_fg);
     font: inherit;
+  }
+  ::placeholder {
+    color: var(--_muted);
+    opacity: 1;
   }
   .send {
     flex: none;

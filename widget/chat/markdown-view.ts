@@ -1,6 +1,15 @@
-import { html, nothing } from 'lit/html.js';
+import type { html as litHtml, nothing as litNothing } from 'lit/html.js';
 import type { Translate } from '../i18n/strings.js';
 import { parseMarkdown, type Block, type Inline, type List } from './markdown.js';
+
+/**
+ * lit-html's tag and `nothing`, handed over by the chat: this module is fetched on its own
+ * (markdown-loader.ts), and a copy of lit-html of its own would be downloaded twice.
+ */
+export interface LitParts {
+  html: typeof litHtml;
+  nothing: typeof litNothing;
+}
 
 /**
  * A character's Markdown as lit-html templates: every piece of text is bound as text, links are
@@ -8,26 +17,28 @@ import { parseMarkdown, type Block, type Inline, type List } from './markdown.js
  * reply streams, lit updates the nodes already shown (same template, same place) instead of
  * replacing them.
  */
-export const renderMarkdown = (text: string, t: Translate) => parseMarkdown(text).map((node) => block(node, t));
+export function markdownRenderer({ html, nothing }: LitParts): (text: string, t: Translate) => unknown[] {
+  function inline(node: Inline): unknown {
+    if (typeof node === 'string') return node;
+    const c = typeof node.c === 'string' ? node.c : node.c.map(inline);
+    if (node.t === 'a') return html`<a href=${node.href} target="_blank" rel="noopener noreferrer">${c}</a>`;
+    return node.t === 'code' ? html`<code>${c}</code>` : node.t === 'em' ? html`<em>${c}</em>` : html`<strong>${c}</strong>`;
+  }
 
-function inline(node: Inline): unknown {
-  if (typeof node === 'string') return node;
-  const c = typeof node.c === 'string' ? node.c : node.c.map(inline);
-  if (node.t === 'a') return html`<a href=${node.href} target="_blank" rel="noopener noreferrer">${c}</a>`;
-  return node.t === 'code' ? html`<code>${c}</code>` : node.t === 'em' ? html`<em>${c}</em>` : html`<strong>${c}</strong>`;
-}
+  function block(node: Block, t: Translate): unknown {
+    if (node.t === 'p') return html`<p>${node.c.map(inline)}</p>`;
+    if (node.t === 'q') return html`<blockquote>${node.c.map((inner) => block(inner, t))}</blockquote>`;
+    if (node.t === 'pre')
+      return html`<pre part="code-block"><button part="copy-button" @click=${(event: Event) => copy(event, t('copied'))}>${t('copy')}</button><code>${node.c}</code></pre>`;
+    return list(node);
+  }
 
-function block(node: Block, t: Translate): unknown {
-  if (node.t === 'p') return html`<p>${node.c.map(inline)}</p>`;
-  if (node.t === 'q') return html`<blockquote>${node.c.map((inner) => block(inner, t))}</blockquote>`;
-  if (node.t === 'pre')
-    return html`<pre part="code-block"><button part="copy-button" @click=${(event: Event) => copy(event, t('copied'))}>${t('copy')}</button><code>${node.c}</code></pre>`;
-  return list(node);
-}
+  function list(node: List): unknown {
+    const items = node.c.map((item) => html`<li>${item.c.map(inline)}${item.sub ? list(item.sub) : nothing}</li>`);
+    return node.t === 'ol' ? html`<ol start=${node.start}>${items}</ol>` : html`<ul>${items}</ul>`;
+  }
 
-function list(node: List): unknown {
-  const items = node.c.map((item) => html`<li>${item.c.map(inline)}${item.sub ? list(item.sub) : nothing}</li>`);
-  return node.t === 'ol' ? html`<ol start=${node.start}>${items}</ol>` : html`<ul>${items}</ul>`;
+  return (text, t) => parseMarkdown(text).map((node) => block(node, t));
 }
 
 /** Copies the code below the button, read when clicked (a block still streaming has grown since it rendered). */

@@ -1,18 +1,22 @@
 /** A character's Markdown: the parser's tree, its rendering, streaming, cost, the copy button and the styles. */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { html, render } from 'lit/html.js';
+import { html, nothing, render } from 'lit/html.js';
 import type { ChatEntry } from '../controllers/message-list.js';
 import { adoptStyles } from '../adopt-styles.js';
 import { launcherStyles } from '../tipsy-chat/launcher.styles.js';
 import { chatStyles } from './chat.styles.js';
 import { parseInline, parseMarkdown } from './markdown.js';
-import { renderMarkdown } from './markdown-view.js';
+import { loadMarkdown } from './markdown-loader.js';
+import { markdownRenderer } from './markdown-view.js';
 import { renderEntry } from './message-view.js';
 import { chatEn, launcherEn } from '../i18n/strings.js';
 import { translator } from '../i18n/translate.js';
 
 const t = translator(() => ({ ...launcherEn, ...chatEn }));
+const renderMarkdown = markdownRenderer({ html, nothing });
+// renderEntry shows a character's Markdown once the renderer module is here.
+before(() => loadMarkdown());
 
 /** A bubble as the chat shows it, in a shadow root with the chat's real styles. */
 function chatRoot(theme: 'light' | 'dark' = 'light') {

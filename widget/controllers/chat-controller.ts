@@ -4,8 +4,10 @@ import { BOUNDS } from '../../server/protocol/bounds.js';
 import type { CharacterView } from '../../server/protocol/character.js';
 import type { Message } from '../../server/protocol/message.js';
 import { isTransient } from '../error-kinds.js';
+import type { ShownError } from '../error-words.js';
 import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
 import type { ChatWords } from '../i18n/chat-locale.js';
+import type { StringKey } from '../i18n/strings.js';
 import { outboxStore } from '../storage.js';
 import { errorBodyOf } from '../transport/api.js';
 import type { LiveConnection } from '../transport/live-connection.js';
@@ -18,6 +20,8 @@ import { startLiveSync, type Connection } from './live-sync.js';
 import { MessageList } from './message-list.js';
 import { Outbox, type OutboxItem } from './outbox.js';
 import { TypingNotifier } from './typing-notifier.js';
+
+const NETWORK_EVENTS = ['online', 'offline'];
 
 export type SessionStatus = 'idle' | 'starting' | 'ready' | 'failed';
 
@@ -39,7 +43,7 @@ export class ChatController implements ReactiveController {
   characterTyping = false;
   hasOlder = false;
   loadingOlder = false;
-  error?: ErrorBody;
+  error?: ShownError;
   /** While the server asks us to wait: sending is disabled and the view counts down. */
   readonly cooldown = new Cooldown(
     () => this.#host.requestUpdate(),
@@ -59,6 +63,12 @@ export class ChatController implements ReactiveController {
   /** Bumped by stop(), so work started before it does not touch the state after it. */
   #run = 0;
   #retryTimer?: ReturnType<typeof setTimeout>;
+  /** The browser said it is offline: shown at once, long before the socket's ping notices. */
+  #offline = !navigator.onLine;
+  /** The start was refused by the session limit: nothing can be written until it is retried. */
+  #busy = false;
+  /** The page's owner was told (once per element) why the site key cannot start a chat. */
+  #warned = false;
 
   constructor(host: ReactiveControllerHost, events: EventTarget, words: ChatWords) {
     this.#host = host;
@@ -76,12 +86,28 @@ export class ChatController implements ReactiveController {
   }
 
   hostConnected(): void {
+    for (const type of NETWORK_EVENTS) addEventListener(type, this.#onNetwork);
     // Moved in the DOM after a disconnect: let the next update start the session again.
     this.#host.requestUpdate();
   }
 
   hostDisconnected(): void {
+    for (const type of NETWORK_EVENTS) removeEventListener(type, this.#onNetwork);
     this.stop();
+  }
+
+  /**
+   * The one status the header shows, by priority: unavailable > offline > reconnecting > limited >
+   * typing > online (so "limited" never stands beside "cannot reach", nor "online" while down).
+   */
+  get statusKey(): 'offline' | 'connecting' | 'unavailable' | 'limited' | 'reconnecting' | 'typing' | 'online' {
+    const { status, connection } = this;
+    // Refused for good (or held by the session limit) outranks offline; anything still trying does not.
+    if (this.#offline && this.accepting) return 'offline';
+    if (status !== 'ready') return status === 'starting' ? 'connecting' : 'unavailable';
+    if (connection === 'fallback') return 'limited';
+    // Dropped, or refused for good (its error is shown): never online.
+    return connection !== 'online' ? 'reconnecting' : this.characterTyping ? 'typing' : 'online';
   }
 
   /** Starts (or restarts, for another site, character or user) the session. */
@@ -118,6 +144,19 @@ export class ChatController implements ReactiveController {
       const body = errorBodyOf(error);
       this.#setStatus('failed');
       this.#report(body);
+      if (!this.#warned && (body.code === 'UNAUTHORIZED' || body.code === 'FORBIDDEN_ORIGIN')) {
+        // The visitor sees neutral words; the page's owner learns here (once per element) what to fix.
+        this.#warned = true;
+        console.warn(
+          `Tipsy Chat: ${body.message} (${body.code}, site key ${target.siteKey}, page ${location.origin}). ` +
+            "Check the site-key attribute and the site's origins.",
+        );
+      }
+      // The start was limited (new visitors per network), not the visitor's sending: say so, hold the composer.
+      if ((this.#busy = body.code === 'RATE_LIMITED')) {
+        const minutes = this.#words.number(Math.ceil((body.retryAfterMs ?? 1) / 60_000));
+        this.error = { ...body, words: this.#words.t('busy', { minutes }) };
+      }
       if (isTransient(body.code)) this.#retryStartLater(target, body.retryAfterMs);
     }
   }
@@ -137,11 +176,12 @@ export class ChatController implements ReactiveController {
     this.connection = 'offline';
     this.characterTyping = false;
     this.error = undefined;
+    this.#busy = false;
   }
 
   /** Whether the visitor can write now: the session is up, coming up, or being retried (queued meanwhile). */
   get accepting(): boolean {
-    return this.status === 'ready' || this.status === 'starting' || (this.status === 'failed' && this.#retryTimer !== undefined);
+    return this.status === 'ready' || this.status === 'starting' || (this.status === 'failed' && this.#retryTimer !== undefined && !this.#busy);
   }
 
   /** Sends a message (shown at once, stored when the server can); false when it cannot be taken now. */
@@ -164,6 +204,8 @@ export class ChatController implements ReactiveController {
   /** Stops the character's reply: what it said so far stays. */
   stopReply(): void {
     if (!this.#session?.conversationId) return;
+    // The server stores a stopped reply as complete: only this client knows it was stopped.
+    this.list.stopStreaming();
     if (this.#live?.online) this.#live.stopGeneration(this.#session.conversationId);
     else void this.#session.stopOverHttp().catch((error: unknown) => this.#report(errorBodyOf(error)));
   }
@@ -206,6 +248,15 @@ export class ChatController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
+  /** The browser went offline or came back: say so at once; once back, retry what waits. */
+  readonly #onNetwork = (event: Event): void => {
+    this.#offline = event.type === 'offline';
+    this.#host.requestUpdate();
+    if (this.#offline) return;
+    this.#outbox?.wake();
+    if (this.#retryTimer) this.#retryStart(this.#session!.target);
+  };
+
   /** The session now points at another conversation: start over with it. */
   #restart(): void {
     const target = this.#session?.target;
@@ -219,12 +270,15 @@ export class ChatController implements ReactiveController {
   /** The server could not answer: try again when it said, or with backoff up to every 30 s. */
   #retryStartLater(target: ChatTarget, afterMs?: number): void {
     const delay = afterMs ?? backoff(this.#startAttempts++, 1000, 30_000);
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      if (this.status !== 'failed' || !sameTarget(this.#session?.target, target)) return;
-      this.status = 'idle';
-      void this.start(target);
-    }, delay);
+    this.#retryTimer = setTimeout(() => this.#retryStart(target), delay);
+  }
+
+  #retryStart(target: ChatTarget): void {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    if (this.status !== 'failed' || !sameTarget(this.#session?.target, target)) return;
+    this.status = 'idle';
+    void this.start(target);
   }
 
   /** Opens this chat's outbox: messages an earlier page (or tab) left unsent show as pending at once. */
@@ -261,6 +315,8 @@ export class ChatController implements ReactiveController {
       list: this.list,
       connection: (state) => {
         this.connection = state;
+        // Joined: the network is back, whatever the browser's events said.
+        if (state === 'online') this.#offline = false;
         this.#host.requestUpdate();
       },
       characterTyping: (typing) => {

@@ -2,7 +2,8 @@ import type { ErrorBody } from '../../server/protocol/errors.js';
 import type { MessageStreamEvent } from '../../server/protocol/events.js';
 import type { Message, SenderType } from '../../server/protocol/message.js';
 
-export type EntryStatus = 'sent' | 'pending' | 'failed' | 'streaming' | 'interrupted';
+/** `stopped`: a reply the visitor stopped here (the server stores it complete, as far as it got). */
+export type EntryStatus = 'sent' | 'pending' | 'failed' | 'streaming' | 'interrupted' | 'stopped';
 
 /** One line of the conversation as the visitor sees it. */
 export interface ChatEntry {
@@ -29,9 +30,16 @@ export interface ChatEntry {
  */
 export class MessageList {
   entries: ChatEntry[] = [];
+  /** Replies the visitor stopped while they streamed: they end as `stopped` rather than `sent`. */
+  readonly #stopped = new Set<string | undefined>();
 
   clear(): void {
     this.entries = [];
+  }
+
+  /** The visitor pressed Stop: the replies streaming now end marked as stopped. */
+  stopStreaming(): void {
+    for (const e of this.entries) if (e.status === 'streaming') this.#stopped.add(e.id);
   }
 
   addPending(clientMessageId: string, content: string, createdAt = new Date().toISOString()): ChatEntry {
@@ -53,7 +61,8 @@ export class MessageList {
       this.#upsert(existing, { ...fromMessage(message, existing), status: 'streaming', nextSeq: chunks });
       return false;
     }
-    const status = message.status === 'interrupted' ? 'interrupted' : message.status === 'failed' ? 'failed' : 'sent';
+    const ended = this.#stopped.has(message.id) ? 'stopped' : 'sent';
+    const status = message.status === 'interrupted' ? 'interrupted' : message.status === 'failed' ? 'failed' : ended;
     this.#upsert(existing, { ...fromMessage(message, existing), status });
     return true;
   }

@@ -29,6 +29,8 @@ export const chatEn = {
   reconnecting: 'Reconnecting…',
   limited: 'Limited connection: messages still go through',
   unavailable: 'Unavailable',
+  /** The browser said it went offline: shown at once, before the socket notices. */
+  offline: 'Offline',
   loadingOlder: 'Loading earlier messages…',
   /** The composer's accessible name. */
   messageTo: 'Message {name}',
@@ -38,6 +40,8 @@ export const chatEn = {
   dismiss: 'Dismiss',
   /** After a rate-limit error, counting down; abbreviated units say it without plural forms. */
   cooldown: 'You can send again in {seconds} s.',
+  /** A new visitor's start refused by the per-network session limit; retried by itself. */
+  busy: 'Chat is busy right now. Try again in {minutes} min.',
   tooLong: 'A message can have at most {max} characters.',
   sending: 'Sending…',
   interrupted: '(interrupted)',
@@ -52,7 +56,7 @@ export const chatEn = {
   copy: 'Copy',
   copied: 'Copied',
   'error.INVALID_INPUT': 'That message could not be sent. Please check it and try again.',
-  'error.UNAUTHORIZED': 'Your chat session has ended. Reload the page to start a new one.',
+  'error.UNAUTHORIZED': 'Chat is unavailable right now.',
   'error.IDENTITY_REJECTED': 'We could not confirm who you are. Please sign in again.',
   'error.FORBIDDEN_ORIGIN': 'Chat is not enabled on this website.',
   'error.NOT_ALLOWED': 'This website does not allow that.',

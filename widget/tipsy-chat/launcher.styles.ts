@@ -18,10 +18,11 @@ export const launcherStyles = `
     --_danger: var(--tipsy-danger, #b91c1c);
     --_radius: var(--tipsy-radius, 16px);
     --_z: var(--tipsy-z-index, 2147483000);
-    font-family: var(--tipsy-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    font-size: var(--tipsy-font-size, 15px);
-    line-height: 1.45;
-    color: var(--_fg);
+    /* !important: inherited properties reach the text, and a page's !important rule on * matches the host. */
+    font: normal var(--tipsy-font-size, 15px) / 1.45 var(--tipsy-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif) !important;
+    color: var(--_fg) !important;
+    letter-spacing: normal !important;
+    text-transform: none !important;
   }
   @supports (color: light-dark(#000, #fff)) {
     /* light-dark() follows color-scheme: the system's by default, or the theme attribute's. */
@@ -43,7 +44,7 @@ export const launcherStyles = `
   :host([mode='inline']) {
     display: block;
     height: 100%;
-    min-height: 320px;
+    min-height: 240px;
   }
   *,
   *::before,
@@ -59,7 +60,8 @@ export const launcherStyles = `
   .launcher {
     position: fixed;
     inset-inline-end: 20px;
-    bottom: 20px;
+    /* --_lift: set on the element when floating launchers come before it. */
+    bottom: calc(20px + var(--_lift, 0px));
     z-index: var(--_z);
     width: 56px;
     height: 56px;
@@ -83,6 +85,24 @@ export const launcherStyles = `
     width: 26px;
     height: 26px;
   }
+  .badge {
+    position: absolute;
+    top: -4px;
+    inset-inline-end: -4px;
+    padding: 0 7px;
+    border-radius: 11px;
+    background: var(--_danger);
+    color: var(--_bg);
+    font: 700 12px/22px system-ui, sans-serif;
+  }
+  /* Above its own bubble, and over the bubbles stacked above that. */
+  @media (min-width: 481px) {
+    :host(:not([mode='inline'])) .panel:not(#_) {
+      bottom: calc(88px + var(--_lift, 0px));
+      max-height: calc(100vh - 110px - var(--_lift, 0px));
+      z-index: calc(var(--_z) + 1);
+    }
+  }
 
   .notice {
     display: flex;
@@ -98,7 +118,7 @@ export const launcherStyles = `
   :host(:not([mode='inline'])) .notice {
     position: fixed;
     inset-inline-end: 20px;
-    bottom: 88px;
+    bottom: calc(88px + var(--_lift, 0px));
     z-index: var(--_z);
     width: min(var(--tipsy-panel-width, 380px), calc(100vw - 40px));
     box-shadow: 0 12px 40px rgb(0 0 0 / 0.22);

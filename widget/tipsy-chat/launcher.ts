@@ -22,6 +22,26 @@ function setText(node: Node, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
+let audio: AudioContext | undefined;
+
+/**
+ * A short soft chime, made by an oscillator (no sound file to fetch). Only once the visitor has
+ * used the page: before that, browsers keep audio suspended (and a page that plays sound
+ * unasked is rude). Where the browser cannot tell, no chime.
+ */
+export function chime(): void {
+  if (!navigator.userActivation?.hasBeenActive) return;
+  const context = (audio ??= new AudioContext());
+  const now = context.currentTime;
+  // A quiet sine at 440 Hz (the default) that fades out at once.
+  const tone = new OscillatorNode(context);
+  const volume = new GainNode(context, { gain: 0.06 });
+  volume.gain.setTargetAtTime(0, now, 0.1);
+  tone.connect(volume).connect(context.destination);
+  tone.start();
+  tone.stop(now + 0.6);
+}
+
 export interface LauncherActions {
   toggle(): void;
   /** The visitor shows interest (hover, focus, touch): fetch the chat before the click. */
@@ -37,6 +57,8 @@ export interface LauncherState {
   /** Launcher mode: the bubble shows. */
   launcher: boolean;
   open: boolean;
+  /** The character's replies that arrived while the panel was closed. */
+  unread: number;
   /** The chat is being fetched for an open panel. */
   loading: boolean;
   /** The chat could not be fetched, and the visitor is waiting for it. */
@@ -54,6 +76,8 @@ export class LauncherView {
   readonly #retry = document.createElement('button');
   readonly #chatIcon = icon(CHAT_PATH);
   readonly #closeIcon = icon(CLOSE_PATH);
+  /** The unread count, for the eye: the button's name says it in words. */
+  readonly #badge = document.createElement('span');
 
   readonly #root: ShadowRoot;
 
@@ -67,6 +91,10 @@ export class LauncherView {
     button.addEventListener('click', actions.toggle);
     for (const type of ['pointerenter', 'focus', 'touchstart']) button.addEventListener(type, actions.prefetch, { passive: true });
 
+    this.#badge.className = 'badge';
+    this.#badge.setAttribute('part', 'badge');
+    this.#badge.setAttribute('aria-hidden', 'true');
+
     notice.className = 'notice';
     notice.setAttribute('part', 'error');
     notice.setAttribute('role', 'alert');
@@ -76,7 +104,7 @@ export class LauncherView {
     notice.append(this.#noticeWords, retry);
   }
 
-  render({ words, rtl, launcher, open, loading, failed }: LauncherState): void {
+  render({ words, rtl, launcher, open, unread, loading, failed }: LauncherState): void {
     const root = this.#root;
     const button = this.#button;
     const notice = this.#notice;
@@ -87,7 +115,15 @@ export class LauncherView {
     if (launcher) {
       const shown = open ? this.#closeIcon : this.#chatIcon;
       if (shown.parentNode !== button) button.replaceChildren(shown);
-      button.setAttribute('aria-label', open ? words.closeChat : words.openChat);
+      const badge = this.#badge;
+      if (unread && !open) {
+        setText(badge, unread > 9 ? '9+' : String(unread));
+        button.append(badge);
+      } else badge.remove();
+      button.setAttribute(
+        'aria-label',
+        open ? words.closeChat : unread ? words.openChatUnread.replace('{count}', String(unread)) : words.openChat,
+      );
       button.setAttribute('aria-expanded', String(open));
       button.setAttribute('aria-busy', String(loading));
       if (button.parentNode !== root) root.append(button);

@@ -33,8 +33,8 @@ type ValuesOf<P extends keyof typeof STRING_PROPERTIES> = (typeof STRING_PROPERT
 export type ChatMode = ValuesOf<'mode'>;
 export type ChatTheme = ValuesOf<'theme'>;
 
-/** Every attribute the element reacts to: the string ones and `open`. */
-export const OBSERVED_ATTRIBUTES = ['open', ...Object.values(STRING_PROPERTIES).map(([attribute]) => attribute)];
+/** Every attribute the element reacts to: the string ones, `open` and `sound`. */
+export const OBSERVED_ATTRIBUTES = ['open', 'sound', ...Object.values(STRING_PROPERTIES).map(([attribute]) => attribute)];
 
 /**
  * Hands values a page set on the element before `<tipsy-chat>` was defined to

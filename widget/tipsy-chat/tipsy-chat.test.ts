@@ -164,7 +164,7 @@ describe('<tipsy-chat>', () => {
     await typeAndSend(el, 'Tell me about the harbour');
     await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'streaming', 'streaming', { interval: 5 });
     $(el, '[part~=stop]')!.click();
-    await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'sent', 'kept');
+    await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'stopped', 'kept');
     const kept = bubbles(el, 'character')[0]!.querySelector('.text')!.textContent!;
     // The simulated guide's replies run to twenty-odd words; stopped after the first, far fewer are kept.
     expect(kept.split(' ').length).to.be.within(1, 12);

@@ -1,9 +1,10 @@
 import { adoptStyles } from '../adopt-styles.js';
-import { TipsyCloseEvent, TipsyErrorEvent, TipsyOpenEvent } from '../events.js';
+import { TipsyCloseEvent, TipsyErrorEvent, TipsyOpenEvent, TipsyUnreadEvent, type TipsyMessageEvent } from '../events.js';
 import { ElementLocale, type LocaleState } from '../i18n/element-locale.js';
 import { launcherEn } from '../i18n/strings.js';
+import { retryImportLater } from '../transport/retry-import.js';
 import { ChatModuleLoader, type AttachedChat, type ImportChat } from './chat-module.js';
-import { LauncherView } from './launcher.js';
+import { chime, LauncherView } from './launcher.js';
 import { launcherStyles } from './launcher.styles.js';
 import { isLauncher, isPanelActive } from './panel-state.js';
 import { adoptEarlyProperties, defineStringProperties, OBSERVED_ATTRIBUTES, type ChatMode, type ChatTheme } from './properties.js';
@@ -11,6 +12,16 @@ import { adoptEarlyProperties, defineStringProperties, OBSERVED_ATTRIBUTES, type
 export type { ChatMode, ChatTheme };
 
 let chatModule: ChatModuleLoader | undefined;
+
+/**
+ * Floating launchers stack up: each sits one bubble (56 px) and a gap above the one before it
+ * in document order. The first keeps no lift, so a page with one launcher sees its element untouched.
+ */
+function restack(): void {
+  [...document.querySelectorAll('tipsy-chat')]
+    .filter(isLauncher)
+    .forEach((el, i) => el.style.setProperty('--_lift', i ? `${i * 68}px` : ''));
+}
 
 // One tag per line: the build turns them into dist/custom-elements.json, and
 // test/build/custom-elements-manifest.test.ts wants one for every attribute, part, event
@@ -39,14 +50,17 @@ let chatModule: ChatModuleLoader | undefined;
  * @attr {string} character-avatar - the page character's avatar, an http(s) URL (with character-name)
  * @attr {string} character-greeting - the page character's opening line (with character-name)
  * @attr {string} character-persona - how the page character speaks and behaves (with character-name)
+ * @attr {boolean} sound - a soft chime when a reply arrives while the panel is closed (once the visitor has used the page)
  *
  * @fires {TipsyReadyEvent} tipsy-ready - the session started and history is shown: `{ conversationId, character }`
  * @fires {TipsyOpenEvent} tipsy-open - the launcher's panel opened
  * @fires {TipsyCloseEvent} tipsy-close - the launcher's panel closed
  * @fires {TipsyMessageEvent} tipsy-message - a message was stored, the visitor's or the character's: `{ message }`
  * @fires {TipsyErrorEvent} tipsy-error - something failed: `{ code, message }`, the codes of docs/protocol.md
+ * @fires {TipsyUnreadEvent} tipsy-unread - the count of replies that arrived while the panel was closed changed: `{ count }` (0 when opened)
  *
  * @csspart launcher - the floating bubble that opens and closes the panel (launcher mode)
+ * @csspart badge - the bubble's count of unread replies
  * @csspart panel - the chat panel
  * @csspart header - the panel's header: the character's avatar, name and presence
  * @csspart log - the scrolling list of messages
@@ -115,8 +129,11 @@ export class TipsyChat extends HTMLElement {
   #chat?: AttachedChat;
   #loading?: Promise<AttachedChat | undefined>;
   #loadFailed = false;
+  #loadFailures = 0;
   /** Set at the first connection: attributes the element was created with are not changes to announce. */
   #started = false;
+  /** The character's replies that arrived live while the panel was closed. */
+  #unread = 0;
 
   constructor() {
     super();
@@ -129,6 +146,12 @@ export class TipsyChat extends HTMLElement {
         this.#loadFailed = false;
         this.#refresh();
       },
+    });
+    // The chat announces each message stored live (never history) on this element.
+    this.addEventListener('tipsy-message', (event: TipsyMessageEvent) => {
+      if (isPanelActive(this) || event.detail.message.sender_type !== 'character') return;
+      if (this.hasAttribute('sound')) chime();
+      this.#setUnread(this.#unread + 1);
     });
   }
 
@@ -177,6 +200,7 @@ export class TipsyChat extends HTMLElement {
 
   disconnectedCallback(): void {
     this.#chat?.disconnected();
+    restack();
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -186,13 +210,22 @@ export class TipsyChat extends HTMLElement {
       // Opening again after a failed fetch is a retry.
       if (value !== null) this.#loadFailed = false;
     }
+    // Shown (opened, or made inline), the replies are read.
+    if (this.#unread && isPanelActive(this)) this.#setUnread(0);
     // Attributes set before the element is in the page are read when it connects.
     if (this.isConnected) this.#locale.refresh();
     this.#refresh();
     this.#chat?.update();
   }
 
+  #setUnread(count: number): void {
+    this.#unread = count;
+    this.dispatchEvent(new TipsyUnreadEvent({ count }));
+    this.#refresh();
+  }
+
   #refresh(): void {
+    restack();
     // After a failed fetch, only the visitor's retry (or reopening) fetches again, never a loop.
     const active = isPanelActive(this);
     if (active && this.isConnected && !this.#loadFailed) void this.#loadChat();
@@ -203,6 +236,7 @@ export class TipsyChat extends HTMLElement {
       rtl,
       launcher: isLauncher(this),
       open: this.isOpen,
+      unread: this.#unread,
       loading: waiting && !this.#loadFailed,
       failed: waiting && this.#loadFailed,
     });
@@ -228,6 +262,11 @@ export class TipsyChat extends HTMLElement {
           this.#loadFailed = true;
           this.#refresh();
           this.dispatchEvent(new TipsyErrorEvent({ code: 'UNAVAILABLE', message: launcherEn.loadFailed }));
+          // Tried again by itself once the network or the server is back: the visitor need not click.
+          retryImportLater(this.#loadFailures++, () => {
+            this.#loadFailed = false;
+            this.#refresh();
+          });
         }
         return undefined;
       },
