@@ -1,16 +1,17 @@
 /**
- * `npm run screenshot`: runs the real server and the demo page in Chromium,
- * holds a short conversation in both widgets, and saves docs/screenshot.png.
+ * `npm run screenshot`: runs the real server and the demo page in Chromium and
+ * saves the pictures the docs show: the demo with two conversations
+ * (docs/screenshot.png), and the chat on a phone, in dark, right to left and
+ * with Markdown (docs/screenshot-*.png).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildServer } from '../app.js';
 import { loadConfig } from '../config.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
-
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -21,11 +22,115 @@ const freePort = () =>
     probe.on('error', reject);
   });
 
+/** Sends a message from a chat and waits for the character's answer to finish streaming. */
+async function talk(chat: Locator, text: string): Promise<void> {
+  await chat.locator('textarea').fill(text);
+  await chat.locator('textarea').press('Enter');
+  await chat.locator('[part~=message-character]:not(.greeting)').first().waitFor();
+  await chat.locator('[part~=message-character][data-status=streaming]').waitFor({ state: 'detached' });
+}
+
+/** The floating chat of the demo page, with attributes set before it opens, then opened. */
+async function openFloating(page: Page, attributes: Record<string, string>): Promise<Locator> {
+  await page.evaluate((set) => {
+    const chat = document.querySelector('tipsy-chat:not([mode=inline])')!;
+    for (const [name, value] of Object.entries(set)) chat.setAttribute(name, value);
+  }, attributes);
+  const chat = page.locator('tipsy-chat:not([mode=inline])');
+  await chat.locator('button[part=launcher]').click();
+  return chat;
+}
+
+const MARKDOWN_GREETING = [
+  "**Tonight's specials**, from the bar:",
+  '',
+  '1. *Smoke & Mirrors*: mezcal, grapefruit, a pinch of salt',
+  '2. *Harbour Light*: gin, elderflower, tonic',
+  '',
+  '> Ask for the off-menu one. I dare you.',
+  '',
+  'Our hours are on [the website](https://example.com/hours). To book, text `TABLE 4` to the bar:',
+  '',
+  '```',
+  'TABLE 4 @ 21:00',
+  '```',
+].join('\n');
+
+interface Shot {
+  file: string;
+  viewport: { width: number; height: number };
+  scale?: number;
+  take(page: Page): Promise<void>;
+}
+
+const SHOTS: Shot[] = [
+  {
+    file: 'docs/screenshot.png',
+    viewport: { width: 1280, height: 860 },
+    async take(page) {
+      // One after the other: a chat that opens takes the keyboard's focus.
+      await talk(page.locator('tipsy-chat[character=juniper]'), 'Where does the tour start?');
+      await talk(await openFloating(page, {}), 'Something smoky with mezcal, please!');
+      await page.evaluate(() => window.scrollTo(0, 360));
+    },
+  },
+  {
+    file: 'docs/screenshot-phone.png',
+    viewport: { width: 390, height: 760 },
+    scale: 2,
+    async take(page) {
+      await talk(await openFloating(page, {}), 'Something smoky with mezcal, please!');
+    },
+  },
+  {
+    file: 'docs/screenshot-dark.png',
+    viewport: { width: 900, height: 760 },
+    async take(page) {
+      await talk(await openFloating(page, { theme: 'dark' }), 'What would you pour on a rainy night?');
+    },
+  },
+  {
+    file: 'docs/screenshot-rtl.png',
+    viewport: { width: 900, height: 760 },
+    async take(page) {
+      await talk(await openFloating(page, { lang: 'he' }), 'מה אתה ממליץ לשתות הערב?');
+    },
+  },
+  {
+    file: 'docs/screenshot-markdown.png',
+    viewport: { width: 900, height: 760 },
+    async take(page) {
+      // A character the page defines, whose greeting is Markdown: what a model's reply looks like.
+      const chat = await openFloating(page, {
+        character: 'menu-card',
+        'character-name': 'Marlowe',
+        'character-avatar': '/demo/avatars/marlowe.svg',
+        'character-persona': 'Marlowe is the bartender of a speakeasy.',
+        'character-greeting': MARKDOWN_GREETING,
+      });
+      await chat.locator('[part~=greeting] pre').waitFor();
+    },
+  },
+];
+
+async function shoot(browser: Browser, url: string, shot: Shot): Promise<void> {
+  const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: shot.scale ?? 1 });
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await shot.take(page);
+    await page.waitForTimeout(400); // the panel's own transitions
+    await page.screenshot({ path: shot.file });
+    console.log(`Saved ${shot.file}`);
+  } finally {
+    await context.close();
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'tipsy-shot-'));
-const port = await freePort();
 const server = await buildServer({
   ...loadConfig({}),
-  port,
+  port: await freePort(),
   dbFile: join(dir, 'tipsy.db'),
   simulatedDelayMs: 10,
   logLevel: 'warn',
@@ -33,21 +138,10 @@ const server = await buildServer({
 const url = (await server.listen()).replace('127.0.0.1', 'localhost');
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
-  await page.goto(url);
-  const inline = page.locator('tipsy-chat[character=juniper]');
-  await inline.locator('textarea').fill('Where does the tour start?');
-  await inline.locator('textarea').press('Enter');
-  await page.locator('tipsy-chat:not([mode=inline])').locator('button[part=launcher]').click();
-  const launcher = page.locator('tipsy-chat:not([mode=inline])');
-  await launcher.locator('textarea').fill('Something smoky with mezcal, please!');
-  await launcher.locator('textarea').press('Enter');
-  await launcher.locator('[part~=message-character]:not(.greeting)').first().waitFor();
-  await inline.locator('[part~=message-character]:not(.greeting)').first().waitFor();
-  await page.waitForTimeout(1500);
-  await page.evaluate(() => window.scrollTo(0, 360));
-  await page.screenshot({ path: 'docs/screenshot.png' });
-  console.log('Saved docs/screenshot.png');
+  for (const [i, shot] of SHOTS.entries()) {
+    process.stdout.write(`[${i + 1}/${SHOTS.length}] `);
+    await shoot(browser, url, shot);
+  }
 } finally {
   await browser.close();
   await server.close();
