@@ -214,7 +214,9 @@ export const transports = { polling: Fetch, websocket: WS };`;
 function nativeHelpers(): Plugin {
   const native: Record<string, string> = {
     defineProperty: 'function _defineProperty(e, r, t) { return Object.defineProperty(e, r, { value: t, enumerable: !0, configurable: !0, writable: !0 }); }',
-    objectSpread2: 'function _objectSpread2(e, ...r) { return Object.assign(e, ...r); }',
+    // Defined, not assigned: an own "__proto__" key (JSON.parse makes them) stays a plain key, as in a spread.
+    objectSpread2:
+      'function _objectSpread2(e, ...r) { for (const s of r) if (s != null) for (const k of Reflect.ownKeys(s)) Object.prototype.propertyIsEnumerable.call(s, k) && Object.defineProperty(e, k, { value: s[k], enumerable: !0, configurable: !0, writable: !0 }); return e; }',
   };
   const helper = /\/\/#region \\0@oxc-project\+runtime@[\d.]+\/helpers\/esm\/(\w+)\.js\n[\s\S]*?\/\/#endregion/g;
   return {

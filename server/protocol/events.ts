@@ -60,9 +60,10 @@ export interface InterServerEvents {
   count_sockets: (rooms: string[], answer: (counts: number[]) => void) => void;
   /**
    * A process back from a Redis outage could not publish to these rooms meanwhile (`null`: to
-   * rooms it cannot name): the others send their sockets in them to catch up from history.
+   * rooms it cannot name): the others send their sockets in them to catch up from history, and
+   * answer, so that a request lost on the way is asked again.
    */
-  resync_rooms: (rooms: string[] | null) => void;
+  resync_rooms: (rooms: string[] | null, done: () => void) => void;
 }
 
 /** What the server learns from a socket's handshake: the verified visitor. */

@@ -27,6 +27,12 @@ export class MissedBroadcasts {
     return this.everyRoom || this.rooms.size > 0;
   }
 
+  /** Rooms asked for that the others did not all confirm: asked for again next time. */
+  failedToAsk(rooms: string[] | null): void {
+    if (rooms === null) this.everyRoom = true;
+    else for (const room of rooms) this.failed(`${this.channelPrefix}${room}#`);
+  }
+
   /** What to ask the others to resync (`null`: every room), and forget it. */
   take(): string[] | null {
     const taken = this.everyRoom ? null : [...this.rooms];

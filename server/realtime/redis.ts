@@ -61,18 +61,29 @@ export async function linkThroughRedis(io: TipsyServer, url: string, prefix: str
 
   let resync: Resync | undefined;
   const roomResyncs = new Set<Resync>();
-  const resyncRooms = (rooms: string[] | null) => {
+  const resyncRooms = (rooms: string[] | null, done: () => void) => {
     const started = resyncConversationSockets(io, RESYNC_SPREAD_MS, rooms ?? undefined);
     roomResyncs.add(started);
     setTimeout(() => roomResyncs.delete(started), RESYNC_SPREAD_MS + 1000).unref();
+    done();
   };
   // What this process could not publish, the others' sockets missed; their own resync may have
   // come and gone before it was stored (processes come back from an outage at different times).
   const missed = new MissedBroadcasts(`${prefix}:socket.io#/#`);
-  const askOthersToResync = () => {
-    if (missed.any && !watch.away) io.serverSideEmit('resync_rooms', missed.take());
-  };
   let askLater: NodeJS.Timeout | undefined;
+  let closed = false;
+  const askOthersLater = () => {
+    askLater ??= setTimeout(() => ((askLater = undefined), askOthersToResync()), RESYNC_SPREAD_MS).unref();
+  };
+  const askOthersToResync = () => {
+    if (!missed.any || watch.away || closed) return;
+    const rooms = missed.take();
+    // Every other process answers; a request lost on the way (or unanswered) is asked again later.
+    io.serverSideEmitWithAck('resync_rooms', rooms).catch(() => {
+      missed.failedToAsk(rooms);
+      askOthersLater();
+    });
+  };
   const watch = new RedisWatch(connections, log, () => {
     // Pub/sub kept nothing for us while we were gone: the widgets here catch up from history.
     resync?.stop();
@@ -86,7 +97,7 @@ export async function linkThroughRedis(io: TipsyServer, url: string, prefix: str
   logFailures(publisher, 'publish', watch, (channel) => {
     missed.failed(String(channel));
     // A publish can fail with no outage declared (one command timing out): the others still hear of it.
-    askLater ??= setTimeout(() => ((askLater = undefined), askOthersToResync()), RESYNC_SPREAD_MS).unref();
+    askOthersLater();
   });
   for (const method of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']) logFailures(subscriber, method, watch);
   io.adapter(
@@ -110,6 +121,7 @@ export async function linkThroughRedis(io: TipsyServer, url: string, prefix: str
     quiet: (other) => watch.quiet(other),
     async close() {
       watch.close();
+      closed = true;
       clearTimeout(askLater);
       resync?.stop();
       for (const started of roomResyncs) started.stop();

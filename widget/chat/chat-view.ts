@@ -17,6 +17,10 @@ import { closeIcon, sendIcon, stopIcon } from './icons.js';
 import { renderEntry, renderTyping } from './message-view.js';
 import { UpdateCycle } from './update-cycle.js';
 
+/** How many chats hold the page's scroll (full-screen panels), and the page's own overflow before the first did. */
+let pageScrollLocks = 0;
+let pageOverflow = '';
+
 /**
  * The chat inside a `<tipsy-chat>`: renders the panel into the element's
  * shadow root (next to the element's own bubble) and runs the session while
@@ -39,8 +43,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   readonly #streaming = new Set<string>();
   #wasTyping = false;
   #wasCooling = false;
-  /** The page's own overflow while the full-screen panel locks its scroll; undefined when not locked. */
-  #pageOverflow?: string;
+  /** Whether this chat's full-screen panel holds the page's scroll lock. */
+  #locksPage = false;
 
   constructor(element: TipsyChat) {
     super();
@@ -205,14 +209,14 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   }
 
   #lockPageScroll(lock: boolean): void {
+    if (lock === this.#locksPage) return;
+    this.#locksPage = lock;
     const style = document.documentElement.style;
-    if (lock && this.#pageOverflow === undefined) {
-      this.#pageOverflow = style.overflow;
+    // One lock for the page, however many chats hold it: the page's own value is kept once, and back when the last lets go.
+    if (lock && pageScrollLocks++ === 0) {
+      pageOverflow = style.overflow;
       style.overflow = 'hidden';
-    } else if (!lock && this.#pageOverflow !== undefined) {
-      style.overflow = this.#pageOverflow;
-      this.#pageOverflow = undefined;
-    }
+    } else if (!lock && --pageScrollLocks === 0) style.overflow = pageOverflow;
   }
 
   readonly #onViewport = (): void => this.requestUpdate();

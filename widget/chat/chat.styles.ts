@@ -18,7 +18,8 @@ export const chatStyles = `
     position: fixed;
     inset-inline-end: 20px;
     bottom: 88px;
-    z-index: var(--_z);
+    /* Over every bubble, other chats' included. */
+    z-index: calc(var(--_z) + 1);
     width: var(--tipsy-panel-width, 380px);
     height: var(--tipsy-panel-height, 580px);
     max-height: calc(100vh - 110px);

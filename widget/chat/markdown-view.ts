@@ -29,7 +29,7 @@ export function markdownRenderer({ html, nothing }: LitParts): (text: string, t:
     if (node.t === 'p') return html`<p>${node.c.map(inline)}</p>`;
     if (node.t === 'q') return html`<blockquote>${node.c.map((inner) => block(inner, t))}</blockquote>`;
     if (node.t === 'pre')
-      return html`<pre part="code-block"><button part="copy-button" @click=${(event: Event) => copy(event, t('copied'))}>${t('copy')}</button><code>${node.c}</code></pre>`;
+      return html`<pre part="code-block"><button part="copy-button" .textContent=${t('copy')} @click=${(event: Event) => copy(event, t('copy'), t('copied'))}></button><code>${node.c}</code></pre>`;
     return list(node);
   }
 
@@ -41,15 +41,19 @@ export function markdownRenderer({ html, nothing }: LitParts): (text: string, t:
   return (text, t) => parseMarkdown(text).map((node) => block(node, t));
 }
 
-/** Copies the code below the button, read when clicked (a block still streaming has grown since it rendered). */
-function copy(event: Event, copied: string): void {
+/**
+ * Copies the code below the button, read when clicked (a block still streaming has grown since it
+ * rendered). The button's label is a property, not a part of the template, so changing it here
+ * leaves lit-html's own nodes alone.
+ */
+function copy(event: Event, label: string, copied: string): void {
   const button = event.currentTarget as HTMLButtonElement;
-  const label = button.textContent;
-  navigator.clipboard.writeText(button.nextElementSibling!.textContent!).then(
+  // Not offered here (a page over plain http): nothing is copied, and the label stays as it was.
+  navigator.clipboard?.writeText(button.nextElementSibling!.textContent!).then(
     () => {
       button.textContent = copied;
       setTimeout(() => (button.textContent = label), 2000);
     },
-    () => {}, // not allowed here: nothing was copied, and the label stays as it was
+    () => {},
   );
 }

@@ -147,10 +147,9 @@ export class ChatController implements ReactiveController {
       if (!this.#warned && (body.code === 'UNAUTHORIZED' || body.code === 'FORBIDDEN_ORIGIN')) {
         // The visitor sees neutral words; the page's owner learns here (once per element) what to fix.
         this.#warned = true;
-        console.warn(
-          `Tipsy Chat: ${body.message} (${body.code}, site key ${target.siteKey}, page ${location.origin}). ` +
-            "Check the site-key attribute and the site's origins.",
-        );
+        // Only a publishable key is named: a secret one pasted by mistake must not reach the console too.
+        const key = target.siteKey.startsWith('pk_') ? `site key ${target.siteKey}` : 'a site-key that is not a publishable key (pk_…): if it is a secret key, rotate it';
+        console.warn(`Tipsy Chat: ${body.message} (${body.code}, ${key}, page ${location.origin}). Check the site-key attribute and the site's origins.`);
       }
       // The start was limited (new visitors per network), not the visitor's sending: say so, hold the composer.
       if ((this.#busy = body.code === 'RATE_LIMITED')) {
@@ -254,7 +253,8 @@ export class ChatController implements ReactiveController {
     this.#host.requestUpdate();
     if (this.#offline) return;
     this.#outbox?.wake();
-    if (this.#retryTimer) this.#retryStart(this.#session!.target);
+    // A start refused by the session limit waits out its window: coming online changes nothing there.
+    if (this.#retryTimer && !this.#busy) this.#retryStart(this.#session!.target);
   };
 
   /** The session now points at another conversation: start over with it. */

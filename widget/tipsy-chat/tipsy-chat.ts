@@ -130,6 +130,8 @@ export class TipsyChat extends HTMLElement {
   #loading?: Promise<AttachedChat | undefined>;
   #loadFailed = false;
   #loadFailures = 0;
+  /** Stops the pending retry of a chat module that failed to download. */
+  #cancelRetry?: () => void;
   /** Set at the first connection: attributes the element was created with are not changes to announce. */
   #started = false;
   /** The character's replies that arrived live while the panel was closed. */
@@ -200,6 +202,7 @@ export class TipsyChat extends HTMLElement {
 
   disconnectedCallback(): void {
     this.#chat?.disconnected();
+    this.#cancelRetry?.();
     restack();
   }
 
@@ -263,7 +266,8 @@ export class TipsyChat extends HTMLElement {
           this.#refresh();
           this.dispatchEvent(new TipsyErrorEvent({ code: 'UNAVAILABLE', message: launcherEn.loadFailed }));
           // Tried again by itself once the network or the server is back: the visitor need not click.
-          retryImportLater(this.#loadFailures++, () => {
+          this.#cancelRetry?.();
+          this.#cancelRetry = retryImportLater(this.#loadFailures++, () => {
             this.#loadFailed = false;
             this.#refresh();
           });
