@@ -7,7 +7,6 @@ import { isTransient } from '../error-kinds.js';
 import type { ShownError } from '../error-words.js';
 import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
 import type { ChatWords } from '../i18n/chat-locale.js';
-import type { StringKey } from '../i18n/strings.js';
 import { outboxStore } from '../storage.js';
 import { errorBodyOf } from '../transport/api.js';
 import type { LiveConnection } from '../transport/live-connection.js';
