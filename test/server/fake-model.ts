@@ -34,7 +34,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, model: string, 
   const words = model === 'long' ? Array.from({ length: 60 }, (_, i) => `word${i} `) : ownWords;
   for (const [i, word] of words.entries()) {
     if (res.destroyed) return;
-    if (model === 'error-mid' && i === 3) return void req.socket.destroy();
+    // A reset discards what the client's kernel holds unread: give a busy server a moment to read the first words.
+    if (model === 'error-mid' && i === 3) return void setTimeout(() => req.socket.destroy(), 100);
     if (model === 'hang' && i === 2) return; // never another word, never the end
     chunk(res, word);
     await sleep(model === 'long' ? 40 : 5);

@@ -85,7 +85,7 @@ describe('replies from an OpenAI-compatible model', () => {
       const { message, stored, took, typing } = await ask(character);
       assert.equal(message.status, status);
       assert.equal(stored.status, status);
-      if (partial) assert.match(message.content, /^Well, hello/);
+      if (partial) assert.match(message.content, /^Well,/); // what had arrived, however much of it the server had read
       else assert.match(message.content, /could not answer/);
       assert.ok(took < 3000, `took ${took} ms`);
       assert.equal(typing.at(-1), false, 'the typing indicator is cleared');
