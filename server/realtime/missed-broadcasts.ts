@@ -17,10 +17,8 @@ export class MissedBroadcasts {
   /** A publish on `channel` failed. Requests and answers between processes are not broadcasts: ignored. */
   failed(channel: string): void {
     if (!channel.startsWith(this.channelPrefix)) return;
-    const room = channel.slice(this.channelPrefix.length, -1);
     // A broadcast to several rooms (or to all) publishes on the bare prefix: its rooms are unknown here.
-    if (room === '' || this.rooms.size >= MAX_ROOMS) this.everyRoom = true;
-    else this.rooms.add(room);
+    this.#missed(channel.slice(this.channelPrefix.length, -1) || null);
   }
 
   get any(): boolean {
@@ -29,8 +27,13 @@ export class MissedBroadcasts {
 
   /** Rooms asked for that the others did not all confirm: asked for again next time. */
   failedToAsk(rooms: string[] | null): void {
-    if (rooms === null) this.everyRoom = true;
-    else for (const room of rooms) this.failed(`${this.channelPrefix}${room}#`);
+    for (const room of rooms ?? [null]) this.#missed(room);
+  }
+
+  /** `null`: rooms not known. */
+  #missed(room: string | null): void {
+    if (room === null || this.rooms.size >= MAX_ROOMS) this.everyRoom = true;
+    else this.rooms.add(room);
   }
 
   /** What to ask the others to resync (`null`: every room), and forget it. */

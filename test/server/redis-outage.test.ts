@@ -194,100 +194,102 @@ describe('when Redis goes away for 10 s under load', { skip, timeout: 90_000 }, 
   it('does the same when the network to Redis goes silent (a partition: nothing reset, nothing answered)', () => outageUnderLoad('silent'));
 });
 
+/** Waits for `done`, failing after `withinMs`. */
+async function until(what: string, done: () => boolean, withinMs: number): Promise<void> {
+  for (const started = Date.now(); !done(); await sleep(50)) assert.ok(Date.now() - started < withinMs, `${what} within ${withinMs} ms`);
+}
+
+/**
+ * Server A on Redis itself, server B (same database and site) through a forwarder the test
+ * cuts, B's log captured; with `cutBeforeB`, B starts while Redis is away from it.
+ */
+async function withServerBehindForwarder(
+  work: (servers: { a: Harness; b: Harness; forwarder: RedisForwarder; logB: LogLine[] }) => Promise<void>,
+  { cutBeforeB = false } = {},
+): Promise<void> {
+  const forwarder = await startRedisForwarder(REDIS_URL);
+  const logB = logCapture();
+  const redisPrefix = `tipsy-test-${randomUUID().slice(0, 8)}`;
+  let a: Harness | undefined;
+  let b: Harness | undefined;
+  try {
+    a = await startHarness({ config: { redisUrl: REDIS_URL, redisPrefix } });
+    if (cutBeforeB) await forwarder.cut();
+    b = await startHarness({ config: { redisUrl: forwarder.url, redisPrefix, logLevel: 'warn' }, database: a.database, site: a.site, build: { logStream: logB.stream } });
+    await work({ a, b, forwarder, logB: logB.lines });
+  } finally {
+    await b?.stop();
+    await a?.close();
+    await forwarder.close();
+  }
+}
+
 describe('a server cut off from Redis alone', { skip, timeout: 30_000 }, () => {
-  it("sends the other servers' tabs to catch up on what it stored meanwhile, once it is back", async () => {
+  it("sends the other servers' tabs to catch up on what it stored meanwhile, once it is back", () =>
     // Only B's link is cut: A never goes away, so nothing but B's return can tell A's tabs what they missed.
-    const forwarder = await startRedisForwarder(REDIS_URL);
-    const logB = logCapture();
-    const redisPrefix = `tipsy-test-${randomUUID().slice(0, 8)}`;
-    let a: Harness | undefined;
-    let b: Harness | undefined;
-    const until = async (what: string, done: () => boolean, withinMs: number) => {
-      for (const started = Date.now(); !done(); await sleep(50)) assert.ok(Date.now() - started < withinMs, `${what} within ${withinMs} ms`);
-    };
-    try {
-      a = await startHarness({ config: { redisUrl: REDIS_URL, redisPrefix } });
-      b = await startHarness({ config: { redisUrl: forwarder.url, redisPrefix, logLevel: 'warn' }, database: a.database, site: a.site, build: { logStream: logB.stream } });
+    withServerBehindForwarder(async ({ a, b, forwarder, logB }) => {
       const { visitorToken, conversationId } = await a.session();
       const onA = await LiveTab.open(a, visitorToken, conversationId);
       const onB = await LiveTab.open(b, visitorToken, conversationId);
 
       await forwarder.cut('refused');
-      await until('B notices', () => logB.lines.some((l) => l.msg.startsWith('redis is away')), 5000);
+      await until('B notices', () => logB.some((l) => l.msg.startsWith('redis is away')), 5000);
       for (let i = 0; i < 3; i++) {
         const ack = await onB.socket.emitWithAck('send_message', { conversationId, content: `while B was alone ${i}`, clientMessageId: `alone-${i}` });
         assert.ok(ack.ok, JSON.stringify(ack));
       }
-      const stored = async () => a!.app.db.selectFrom('messages').select('seq').where('conversation_id', '=', conversationId).execute();
       await sleep(1500); // the replies B starts are stored too, and published into the void
       await forwarder.restore();
-      await until('B is back', () => logB.lines.some((l) => l.msg.startsWith('redis is back')), 5000);
+      await until('B is back', () => logB.some((l) => l.msg.startsWith('redis is back')), 5000);
 
       // A's tab heard none of it live; B's return sends it to rejoin and fetch it from history.
       await until("A's tab is sent to catch up", () => onA.resyncs > 0, 6000);
       await onA.ready();
       await onB.ready();
       await sleep(500); // a reply still streaming when B came back arrives live
-      const seqs = (await stored()).map((r) => r.seq).sort((x, y) => x - y);
+      const rows = await a.app.db.selectFrom('messages').select('seq').where('conversation_id', '=', conversationId).execute();
+      const seqs = rows.map((r) => r.seq).sort((x, y) => x - y);
       assert.ok(seqs.length >= 3, `stored ${seqs.length}`);
       for (const tab of [onA, onB]) assert.deepEqual([...tab.held.keys()].sort((x, y) => x - y), seqs);
       onA.close();
       onB.close();
-    } finally {
-      await b?.stop();
-      await a?.close();
-      await forwarder.close();
-    }
-  });
+    }));
 });
 
 describe('a server started while Redis is away', { skip, timeout: 30_000 }, () => {
-  it('joins the others by itself once Redis is there', async () => {
-    const forwarder = await startRedisForwarder(REDIS_URL);
-    const log = logCapture();
-    const redisPrefix = `tipsy-test-${randomUUID().slice(0, 8)}`;
-    let a: Harness | undefined;
-    let b: Harness | undefined;
-    try {
-      a = await startHarness({ config: { redisUrl: REDIS_URL, redisPrefix } });
-      await forwarder.cut();
-      b = await startHarness({ config: { redisUrl: forwarder.url, redisPrefix, logLevel: 'warn' }, database: a.database, site: a.site, build: { logStream: log.stream } });
-      // Longer than ioredis would keep retrying a command by default: the adapter's subscriptions must outlast it.
-      await sleep(3000);
-      await forwarder.restore();
-      const restoredAt = Date.now();
+  it('joins the others by itself once Redis is there', () =>
+    withServerBehindForwarder(
+      async ({ a, b, forwarder, logB }) => {
+        // Longer than ioredis would keep retrying a command by default: the adapter's subscriptions must outlast it.
+        await sleep(3000);
+        await forwarder.restore();
+        const restoredAt = Date.now();
 
-      const { visitorToken, conversationId } = await a.session();
-      const onA = await LiveTab.open(a, visitorToken, conversationId);
-      const onB = await LiveTab.open(b, visitorToken, conversationId);
-      const liveBothWays = async () => {
-        for (const [from, to] of [[onA, onB], [onB, onA]] as const) {
-          const content = `hello ${randomUUID()}`;
-          const heard = new Promise<boolean>((resolve) => {
-            const timer = setTimeout(() => resolve(false), 300);
-            to.socket.on('receive_message', (m) => m.content === content && (clearTimeout(timer), resolve(true)));
-          });
-          await from.ready();
-          await to.ready();
-          await from.socket.emitWithAck('send_message', { conversationId, content });
-          if (!(await heard)) return false;
+        const { visitorToken, conversationId } = await a.session();
+        const onA = await LiveTab.open(a, visitorToken, conversationId);
+        const onB = await LiveTab.open(b, visitorToken, conversationId);
+        const liveBothWays = async () => {
+          for (const [from, to] of [[onA, onB], [onB, onA]] as const) {
+            const content = `hello ${randomUUID()}`;
+            const heard = new Promise<boolean>((resolve) => {
+              const timer = setTimeout(() => resolve(false), 300);
+              to.socket.on('receive_message', (m) => m.content === content && (clearTimeout(timer), resolve(true)));
+            });
+            await from.ready();
+            await to.ready();
+            await from.socket.emitWithAck('send_message', { conversationId, content });
+            if (!(await heard)) return false;
+          }
+          return true;
+        };
+        let joinedAfterMs: number | undefined;
+        while (joinedAfterMs === undefined && Date.now() - restoredAt < RECOVERY_BOUND_MS + 3000) {
+          if (await liveBothWays()) joinedAfterMs = Date.now() - restoredAt;
         }
-        return true;
-      };
-      let joinedAfterMs: number | undefined;
-      while (joinedAfterMs === undefined && Date.now() - restoredAt < RECOVERY_BOUND_MS + 3000) {
-        if (await liveBothWays()) joinedAfterMs = Date.now() - restoredAt;
-      }
-      console.log('started while Redis was away: live both ways', joinedAfterMs, 'ms after it came; log:', JSON.stringify(log.lines.map((l) => l.msg)));
-      assert.ok(joinedAfterMs !== undefined && joinedAfterMs <= RECOVERY_BOUND_MS, `not live both ways (${joinedAfterMs} ms)`);
-      assert.deepEqual(
-        log.lines.map((l) => l.msg.split(':')[0]),
-        ['redis is away', 'redis is back'],
-      );
-    } finally {
-      await b?.stop();
-      await a?.close();
-      await forwarder.close();
-    }
-  });
+        console.log('started while Redis was away: live both ways', joinedAfterMs, 'ms after it came; log:', JSON.stringify(logB.map((l) => l.msg)));
+        assert.ok(joinedAfterMs !== undefined && joinedAfterMs <= RECOVERY_BOUND_MS, `not live both ways (${joinedAfterMs} ms)`);
+        assert.deepEqual(logB.map((l) => l.msg.split(':')[0]), ['redis is away', 'redis is back']);
+      },
+      { cutBeforeB: true },
+    ));
 });

@@ -11,6 +11,9 @@ export interface LitParts {
   nothing: typeof litNothing;
 }
 
+/** How many messages' trees are kept: more than a chat shows at once. */
+const PARSED_KEPT = 200;
+
 /**
  * A character's Markdown as lit-html templates: every piece of text is bound as text, links are
  * only those markdown.ts let through. Each kind of block and inline has one template, so while a
@@ -38,7 +41,18 @@ export function markdownRenderer({ html, nothing }: LitParts): (text: string, t:
     return node.t === 'ol' ? html`<ol start=${node.start}>${items}</ol>` : html`<ul>${items}</ul>`;
   }
 
-  return (text, t) => parseMarkdown(text).map((node) => block(node, t));
+  // Every render of the chat renders every message again: a message's tree is parsed once, and only
+  // the reply still streaming (its text new each time) is parsed anew.
+  const parsed = new Map<string, Block[]>();
+  return (text, t) => {
+    let tree = parsed.get(text);
+    if (!tree) {
+      tree = parseMarkdown(text);
+      parsed.set(text, tree);
+      if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+    }
+    return tree.map((node) => block(node, t));
+  };
 }
 
 /**
