@@ -147,9 +147,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
         ? // A cooldown is announced once, politely (#announce): the countdown ticking in an alert would be read every second.
           html`<div class="error" part="error" role=${chat.cooldown.active ? nothing : 'alert'} data-code=${chat.error.code}>
             <span
-              >${humanError(chat.error, t)}${chat.cooldown.active
-                ? ` ${t('cooldown', { seconds: words.number(chat.cooldown.secondsLeft) })}`
-                : ''}</span
+              >${this.#errorText()}</span
             >
             <button class="icon-button" type="button" aria-label=${t('dismiss')} @click=${() => chat.dismissError()}>${closeIcon}</button>
           </div>`
@@ -190,6 +188,14 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     return this.#words.t(this.#chat.statusKey);
   }
 
+  /** The error notice's words, with the countdown while sending waits: shown, and spoken once when the wait begins. */
+  #errorText(): string {
+    const { error, cooldown } = this.#chat;
+    const { t } = this.#words;
+    const words = error ? humanError(error, t) : '';
+    return cooldown.active ? `${words} ${t('cooldown', { seconds: this.#words.number(cooldown.secondsLeft) })}`.trim() : words;
+  }
+
   /** Sets what the live region says: a reply once finished, the character starting to type, a cooldown starting. */
   #announce(): void {
     const chat = this.#chat;
@@ -199,7 +205,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     if (chat.characterTyping && !this.#wasTyping) said = t('isTyping', { name });
     this.#wasTyping = chat.characterTyping;
     const cooling = chat.cooldown.active;
-    if (cooling && !this.#wasCooling) said = `${chat.error ? humanError(chat.error, t) : ''} ${t('cooldown', { seconds: this.#words.number(chat.cooldown.secondsLeft) })}`;
+    if (cooling && !this.#wasCooling) said = this.#errorText();
     this.#wasCooling = cooling;
     for (const entry of chat.list.entries) {
       if (entry.status === 'streaming') this.#streaming.add(entry.key);
