@@ -57,6 +57,12 @@ export interface CharactersTable {
   /** JSON responder settings; null = the site's. */
   responder: string | null;
   origin: Generated<'site' | 'page'>;
+  /** JSON array of alternate greetings (characters/character-book.ts). */
+  alternate_greetings: Generated<string>;
+  /** JSON lorebook (CharacterBook); null: none. */
+  character_book: string | null;
+  /** JSON: the imported card's other fields, kept for export; null: none. */
+  card: string | null;
   created_at: Iso;
 }
 

@@ -6,6 +6,7 @@ import * as messageSequence from './2026-11-27-04-message-sequence.js';
 import * as characterDetails from './2026-11-27-05-character-details.js';
 import * as streamingIndex from './2026-11-27-06-streaming-index.js';
 import * as storeMessageFunction from './2026-12-03-01-store-message-function.js';
+import * as characterCards from './2026-12-03-02-character-cards.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-05-character-details': characterDetails,
   '2026-11-27-06-streaming-index': streamingIndex,
   '2026-12-03-01-store-message-function': storeMessageFunction,
+  '2026-12-03-02-character-cards': characterCards,
 };
