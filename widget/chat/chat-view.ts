@@ -6,6 +6,7 @@ import { adoptStyles } from '../adopt-styles.js';
 import { ChatController } from '../controllers/chat-controller.js';
 import { ScrollFollowController } from '../controllers/scroll-follow.js';
 import { humanError } from '../error-words.js';
+import type { TipsyMessageEvent } from '../events.js';
 import { ChatLocale } from '../i18n/chat-locale.js';
 import type { AttachedChat } from '../tipsy-chat/chat-module.js';
 import { isLauncher, isPanelActive } from '../tipsy-chat/panel-state.js';
@@ -66,11 +67,13 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   override connected(): void {
     super.connected();
     for (const type of ['resize', 'scroll']) visualViewport?.addEventListener(type, this.#onViewport);
+    this.#element.addEventListener('tipsy-message', this.#onMessage);
   }
 
   override disconnected(): void {
     super.disconnected();
     for (const type of ['resize', 'scroll']) visualViewport?.removeEventListener(type, this.#onViewport);
+    this.#element.removeEventListener('tipsy-message', this.#onMessage);
     this.#lockPageScroll(false);
   }
 
@@ -213,6 +216,13 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     }
     if (said) this.#announcement = said;
   }
+
+  /** A reply that arrives whole, never streamed here (sent over HTTP, caught up after a reconnect), is announced once too. */
+  readonly #onMessage = ({ detail: { message } }: TipsyMessageEvent): void => {
+    if (message.sender_type !== 'character' || this.#streaming.has(message.id)) return; // a streamed one: #announce says it
+    this.#announcement = `${this.#chat.character?.name ?? this.#words.t('chat')}: ${message.content}`;
+    this.requestUpdate();
+  };
 
   #lockPageScroll(lock: boolean): void {
     if (lock === this.#locksPage) return;

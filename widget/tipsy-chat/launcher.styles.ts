@@ -56,6 +56,11 @@ export const launcherStyles = `
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
+  /* The bubble sits on the host page, whose colours are unknown: a dark ring on a light band contrasts with any of them, whatever the accent. */
+  .launcher:focus-visible {
+    outline: 2px solid #1c1917;
+    box-shadow: 0 0 0 2px #fff, 0 6px 20px rgb(0 0 0 / 0.25);
+  }
 
   .launcher {
     position: fixed;
