@@ -306,4 +306,21 @@ export const chatStyles = `
     clip: rect(0 0 0 0);
     white-space: nowrap;
   }
+  /* Last, to win over the rules above. A short window (at 400 % zoom, 1280 × 720 becomes 320 × 180): header and composer slim down so messages keep the room. */
+  @media (max-height: 300px) {
+    .header {
+      padding-block: 4px;
+    }
+    .avatar {
+      width: 24px;
+      height: 24px;
+    }
+    .composer {
+      padding-block: 4px;
+    }
+    .composer textarea {
+      min-height: 32px;
+      padding-block: 5px;
+    }
+  }
 `;
