@@ -27,6 +27,8 @@ import { ReplySlots } from './limits/reply-slots.js';
 import { SharedReplySlots } from './limits/shared-reply-slots.js';
 import { registerStaticFiles } from './http/static-files.js';
 import { registerHealth } from './http/health.js';
+import { registerAvatars } from './http/avatars.js';
+import { readAvatar } from './characters/avatars.js';
 import { roomBroadcaster } from './realtime/broadcast.js';
 import { AccessSweeper } from './realtime/access-sweeper.js';
 import { linkThroughRedis } from './realtime/redis.js';
@@ -126,6 +128,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
       demoSiteKey: demo?.publishableKey,
     });
   }
+  registerAvatars(app, (siteId, file) => readAvatar(db, siteId, file));
   registerHealth(app, {
     database: () => sql`select 1`.execute(db),
     redis: redis && (() => redis.limits.ping()),

@@ -2,15 +2,14 @@ import type { AccessChanges } from '../auth/access-changes.js';
 import { insertKey, listKeys, revokeKey, rotateKey, siteOfSecretKey, type IssuedKey, type KeyInfo } from '../auth/keys.js';
 import type { SiteRules } from '../auth/site-rules.js';
 import { getSite, rotateIdentitySecret, updateSite, type SiteInfo } from '../auth/sites.js';
-import { cardFromJson, characterFromCard, exportCard, parseCard, type CardFormat, type CharacterCardV2 } from '../characters/cards.js';
+import { exportStoredCharacter, importCharacterCard, type CardFormat, type CardSource, type CardSpec, type CharacterCard } from '../characters/cards.js';
 import type { CharacterInput } from '../characters/inputs.js';
 import {
   createCharacter,
   deleteCharacter,
-  findCharacter,
   listCharacters,
-  toCharacterRecord,
   updateCharacter,
+  type CharacterChanges,
   type CharacterRecord,
 } from '../characters/store.js';
 import { deleteVisitorData, listConversations, readTranscript, type ConversationList } from '../chat/transcripts.js';
@@ -19,9 +18,9 @@ import type { SiteKeyKind } from '../db/tables.js';
 import type { HistoryPage } from '../protocol/message.js';
 
 export type SiteChanges = Parameters<typeof updateSite>[2];
-export type CharacterChanges = Parameters<typeof updateCharacter>[3];
-/** A Character Card V2 as it arrived: its JSON value, or a PNG (or JSON text) with the card inside. */
-export type CardSource = { card: unknown } | { bytes: Buffer };
+export type { CharacterChanges };
+/** A character card (V2 or V3) as it arrived: its JSON value, or a file (PNG, CHARX or JSON text) with the card inside. */
+export type { CardSource };
 export type VisitorRef = { visitorId: string } | { userId: string };
 
 /**
@@ -103,15 +102,17 @@ export class AdminService {
     return updated;
   }
 
-  /** Adds a character from a Character Card V2. The card is read as it arrived, never re-serialised: its depth is bounded first (cards.ts). */
+  /**
+   * Adds a character from a Character Card V2 or V3, with its lorebook, alternate greetings and avatar;
+   * the card is kept for export. Its depth and size are bounded before anything walks it (cards/card-schema.ts).
+   */
   importCharacter(siteId: string, source: CardSource, slug?: string): Promise<CharacterRecord> {
-    const card = 'bytes' in source ? parseCard(source.bytes) : cardFromJson(source.card ?? null);
-    return createCharacter(this.db, siteId, characterFromCard(card, slug));
+    return importCharacterCard(this.db, siteId, source, slug);
   }
 
-  /** A character as a Character Card V2: JSON, or a PNG (a plain square in its accent) with the card inside. */
-  async exportCharacter(siteId: string, slug: string, format: CardFormat): Promise<{ card: CharacterCardV2; png?: Buffer }> {
-    return exportCard(toCharacterRecord(await findCharacter(this.db, siteId, slug)), format);
+  /** A character as a Character Card V3 (or V2): JSON, or a PNG (its avatar, or a plain square in its accent) with the card inside. */
+  exportCharacter(siteId: string, slug: string, format: CardFormat, spec?: CardSpec): Promise<{ card: CharacterCard; png?: Buffer }> {
+    return exportStoredCharacter(this.db, siteId, slug, format, { spec });
   }
 
   /** Deletes the character and every conversation with it. */

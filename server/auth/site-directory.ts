@@ -14,6 +14,8 @@ export interface SiteAccess {
   limits: Limits;
   /** Whether pages may define characters by attributes. */
   allowPageCharacters: boolean;
+  /** Whether visitors may start new conversations (conversation.create). */
+  allowNewConversations: boolean;
   /** The site's default responder settings (JSON), for characters without their own. */
   responder: string | null;
 }
@@ -123,6 +125,7 @@ export class SiteDirectory {
       origins: site.origins,
       limits: limitsWithin(this.operatorLimits, site.limits),
       allowPageCharacters: site.allowPageCharacters,
+      allowNewConversations: site.allowNewConversations,
       responder: site.responder,
     };
   }

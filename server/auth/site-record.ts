@@ -12,6 +12,8 @@ export interface SiteRecord {
   limits: LimitsOverride | undefined;
   /** Whether pages may define characters by attributes. */
   allowPageCharacters: boolean;
+  /** Whether visitors may start new conversations. */
+  allowNewConversations: boolean;
   /** The site's default responder settings, as stored (JSON); null = the server's. */
   responder: string | null;
   createdAt: string;
@@ -21,7 +23,7 @@ export interface SiteRecord {
 export async function readSiteRecord(db: Db, siteId: string): Promise<SiteRecord | undefined> {
   const site = await db
     .selectFrom('sites')
-    .select(['id', 'name', 'limits', 'allow_page_characters', 'responder', 'created_at'])
+    .select(['id', 'name', 'limits', 'allow_page_characters', 'allow_new_conversations', 'responder', 'created_at'])
     .where('id', '=', siteId)
     .executeTakeFirst();
   if (!site) return undefined;
@@ -32,6 +34,7 @@ export async function readSiteRecord(db: Db, siteId: string): Promise<SiteRecord
     origins: origins.map((o) => o.origin),
     limits: parseStoredJson(LimitsOverride, site.limits),
     allowPageCharacters: site.allow_page_characters === 1,
+    allowNewConversations: site.allow_new_conversations === 1,
     responder: site.responder,
     createdAt: site.created_at,
   };

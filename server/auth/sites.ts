@@ -34,6 +34,8 @@ export interface SiteInfo {
   limits: LimitsOverride;
   /** Whether pages may define characters by attributes. */
   allowPageCharacters: boolean;
+  /** Whether visitors may start new conversations with a character. */
+  allowNewConversations: boolean;
   /** The site's default model for its characters (API key shown only as a hint); null = the server's. */
   responder: ResponderSettings | null;
   createdAt: string;
@@ -78,6 +80,7 @@ export async function getSite(db: Db, siteId: string): Promise<SiteInfo> {
     origins: site.origins,
     limits: site.limits ?? {},
     allowPageCharacters: site.allowPageCharacters,
+    allowNewConversations: site.allowNewConversations,
     responder: redactResponderSettings(parseResponderSettings(site.responder)) ?? null,
     createdAt: site.createdAt,
   };
@@ -97,6 +100,7 @@ export async function updateSite(
     origins?: readonly string[];
     limits?: LimitsOverride | null;
     allowPageCharacters?: boolean;
+    allowNewConversations?: boolean;
     responder?: ResponderSettings | null;
   },
 ): Promise<SiteInfo> {
@@ -107,6 +111,9 @@ export async function updateSite(
     if (changes.name !== undefined) await tx.updateTable('sites').set({ name: changes.name }).where('id', '=', siteId).execute();
     if (changes.allowPageCharacters !== undefined) {
       await tx.updateTable('sites').set({ allow_page_characters: changes.allowPageCharacters ? 1 : 0 }).where('id', '=', siteId).execute();
+    }
+    if (changes.allowNewConversations !== undefined) {
+      await tx.updateTable('sites').set({ allow_new_conversations: changes.allowNewConversations ? 1 : 0 }).where('id', '=', siteId).execute();
     }
     if (changes.responder !== undefined) {
       const current = await tx.selectFrom('sites').select('responder').where('id', '=', siteId).executeTakeFirst();

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { TipsyError } from '../errors.js';
+import { assertJsonBounds } from '../json-bounds.js';
 import { ACCENT_PATTERN } from '../protocol/character.js';
 import { hasControls, LineText, MultilineText, Text } from '../text.js';
+import { AlternateGreetings, CharacterBook } from './character-book.js';
 import { ResponderSettings } from './responders/settings.js';
 
 /**
@@ -34,6 +37,25 @@ export const CharacterName = LineText.trim().min(1).max(80);
 /** Long fields keep their line breaks; other control characters are removed. */
 const Greeting = MultilineText.trim().min(1).max(1000);
 
+/**
+ * A lorebook as given: its extensions may hold anything, so its depth and size
+ * are bounded before it is walked or stored (JSON.stringify would overflow on a
+ * deep enough one).
+ */
+export const LorebookInput = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    try {
+      assertJsonBounds(value, { maxDepth: 32, maxNodes: 100_000 }, 'The lorebook');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof TipsyError ? error.message : 'The lorebook is too large.' });
+    }
+  })
+  .pipe(CharacterBook);
+
+/** A V3 nickname: the name `{{char}}` stands for. */
+export const Nickname = LineText.trim().min(1).max(80);
+
 export const CharacterInput = z.object({
   slug: CharacterSlug,
   name: CharacterName,
@@ -44,6 +66,10 @@ export const CharacterInput = z.object({
   examples: MultilineText.max(8000).optional(),
   accent: Accent.optional(),
   responder: ResponderSettings.optional(),
+  /** Greetings a conversation may open with instead of `greeting`. */
+  alternateGreetings: AlternateGreetings.optional(),
+  /** A lorebook (Character Card V2/V3 `character_book`); null: none. */
+  characterBook: LorebookInput.nullable().optional(),
 });
 
 /** A character defined by a page's attributes (when its site allows it). */
@@ -56,7 +82,7 @@ export const PageCharacterInput = z.object({
 export type PageCharacterInput = z.infer<typeof PageCharacterInput>;
 export type CharacterInput = z.infer<typeof CharacterInput>;
 
-/** Only the fields to change; `null` clears the avatar or the greeting. */
+/** Only the fields to change; `null` clears an optional one (avatar, greeting, accent, responder, lorebook, nickname). */
 export const CharacterUpdateInput = z.object({
   slug: CharacterSlug,
   name: CharacterInput.shape.name.optional(),
@@ -66,6 +92,11 @@ export const CharacterUpdateInput = z.object({
   examples: CharacterInput.shape.examples,
   accent: Accent.nullable().optional(),
   responder: ResponderSettings.nullable().optional(),
+  alternateGreetings: AlternateGreetings.optional(),
+  /** `null` removes the lorebook. */
+  characterBook: LorebookInput.nullable().optional(),
+  /** `null` removes it. */
+  nickname: Nickname.nullable().optional(),
 });
 
 /** A slug from a name: "Captain Grog!" → "captain-grog". */

@@ -4,6 +4,10 @@ import type { CharacterRow } from '../db/tables.js';
 import { newId, nowIso } from '../ids.js';
 import { notFound, TipsyError } from '../errors.js';
 import type { CharacterView } from '../protocol/character.js';
+import { avatarOfCharacter, dropAvatar } from './avatars.js';
+import type { CharacterBook } from './character-book.js';
+import { alternateGreetingsOf, characterBookOf, nicknameOf } from './character-extras.js';
+import { readKeptCard } from './cards/kept-card.js';
 import type { CharacterInput } from './inputs.js';
 import {
   mergeResponderSettings,
@@ -26,6 +30,12 @@ export interface CharacterRecord {
   accent: string | null;
   responder: ResponderSettings | null;
   origin: 'site' | 'page';
+  /** Greetings a conversation may open with instead of `greeting`. */
+  alternateGreetings: string[];
+  /** Its lorebook; null: none. */
+  characterBook: CharacterBook | null;
+  /** The name `{{char}}` stands for in its card (V3 `nickname`); null: its name. */
+  nickname: string | null;
   createdAt: string;
 }
 
@@ -55,14 +65,23 @@ const columnsOf = (def: CharacterDefinition) => ({
   examples: def.examples ?? '',
   accent: def.accent ?? null,
   responder: def.responder ? JSON.stringify(def.responder) : null,
+  alternate_greetings: JSON.stringify(def.alternateGreetings ?? []),
+  character_book: def.characterBook ? JSON.stringify(def.characterBook) : null,
 });
 
-const newRow = (siteId: string, def: CharacterDefinition) => ({
+/** What an import stores beside the definition: the card as it came, and its lorebook's own JSON. */
+export interface ImportedColumns {
+  card: string;
+  characterBookJson: string | null;
+}
+
+const newRow = (siteId: string, def: CharacterDefinition, imported?: ImportedColumns) => ({
   id: newId(),
   site_id: siteId,
   slug: def.slug,
   created_at: nowIso(),
   ...columnsOf(def),
+  ...(imported && { card: imported.card, character_book: imported.characterBookJson }),
 });
 
 /** Creates the character, or updates the one with the same slug. */
@@ -81,32 +100,39 @@ export async function listCharacters(db: Db, siteId: string): Promise<CharacterR
 
 /** Creates a character; a slug the site already uses is refused. */
 export async function createCharacter(db: Db, siteId: string, def: CharacterDefinition): Promise<CharacterRecord> {
+  return toCharacterRecord(await createCharacterRow(db, siteId, def));
+}
+
+/** Creates a character (from a card: with the card kept) and gives its row. */
+export async function createCharacterRow(db: Db, siteId: string, def: CharacterDefinition, imported?: ImportedColumns): Promise<CharacterRow> {
   const inserted = await db
     .insertInto('characters')
-    .values(newRow(siteId, def))
+    .values(newRow(siteId, def, imported))
     .onConflict((oc) => oc.columns(['site_id', 'slug']).doNothing())
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
     throw new TipsyError('INVALID_INPUT', `This site already has a character "${def.slug}".`);
   }
-  return toCharacterRecord(await findCharacter(db, siteId, def.slug));
+  return findCharacter(db, siteId, def.slug);
+}
+
+/** The fields an update may change; `null` clears an optional one. */
+export interface CharacterChanges {
+  name?: string;
+  avatarUrl?: string | null;
+  greeting?: string | null;
+  persona?: string;
+  examples?: string;
+  accent?: string | null;
+  responder?: ResponderSettings | null;
+  alternateGreetings?: string[];
+  characterBook?: CharacterBook | null;
+  /** Kept in the card (V3 `nickname`); null removes it. */
+  nickname?: string | null;
 }
 
 /** Changes the given fields of a character; `null` clears an optional one. */
-export async function updateCharacter(
-  db: Db,
-  siteId: string,
-  slug: string,
-  changes: {
-    name?: string;
-    avatarUrl?: string | null;
-    greeting?: string | null;
-    persona?: string;
-    examples?: string;
-    accent?: string | null;
-    responder?: ResponderSettings | null;
-  },
-): Promise<CharacterRecord> {
+export async function updateCharacter(db: Db, siteId: string, slug: string, changes: CharacterChanges): Promise<CharacterRecord> {
   const set = {
     ...(changes.name !== undefined && { name: changes.name }),
     ...(changes.avatarUrl !== undefined && { avatar_url: changes.avatarUrl }),
@@ -114,15 +140,32 @@ export async function updateCharacter(
     ...(changes.persona !== undefined && { persona: changes.persona }),
     ...(changes.examples !== undefined && { examples: changes.examples }),
     ...(changes.accent !== undefined && { accent: changes.accent }),
+    ...(changes.alternateGreetings !== undefined && { alternate_greetings: JSON.stringify(changes.alternateGreetings) }),
+    ...(changes.characterBook !== undefined && { character_book: changes.characterBook && JSON.stringify(changes.characterBook) }),
   };
-  if (changes.responder !== undefined) {
-    const current = await db.selectFrom('characters').select('responder').where('site_id', '=', siteId).where('slug', '=', slug).executeTakeFirst();
-    Object.assign(set, { responder: mergeResponderSettings(changes.responder, current?.responder ?? null) });
+  const needsRow = changes.responder !== undefined || changes.nickname !== undefined || changes.avatarUrl !== undefined;
+  const current = needsRow ? await findCharacter(db, siteId, slug) : undefined;
+  if (current && changes.responder !== undefined) {
+    Object.assign(set, { responder: mergeResponderSettings(changes.responder, current.responder) });
   }
+  if (current && changes.nickname !== undefined) Object.assign(set, { card: withNickname(current.card, changes.nickname) });
   if (Object.keys(set).length) {
     await db.updateTable('characters').set(set).where('site_id', '=', siteId).where('slug', '=', slug).execute();
   }
+  // An avatar taken from a card is served only while it is the character's avatar.
+  if (current && changes.avatarUrl !== undefined && changes.avatarUrl !== current.avatar_url && (await avatarOfCharacter(db, current))) {
+    await dropAvatar(db, current.id);
+  }
   return toCharacterRecord(await findCharacter(db, siteId, slug));
+}
+
+/** The kept card with its nickname set or removed (a character made here gets a card of its own to hold it). */
+function withNickname(cardJson: string | null, nickname: string | null): string {
+  const kept = readKeptCard(cardJson) ?? { top: {}, data: {}, bookAt: null, imported: {} };
+  const data = { ...kept.data };
+  if (nickname) data.nickname = nickname;
+  else delete data.nickname;
+  return JSON.stringify({ ...kept, data });
 }
 
 /** Deletes a character and, with it, every conversation with it. */
@@ -142,6 +185,9 @@ export function toCharacterRecord(row: CharacterRow): CharacterRecord {
     accent: row.accent,
     responder: redactResponderSettings(parseResponderSettings(row.responder)) ?? null,
     origin: row.origin,
+    alternateGreetings: alternateGreetingsOf(row),
+    characterBook: characterBookOf(row),
+    nickname: nicknameOf(row),
     createdAt: row.created_at,
   };
 }

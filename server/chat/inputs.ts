@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PageCharacterInput } from '../characters/inputs.js';
 import { TipsyError } from '../errors.js';
 import { BOUNDS } from '../protocol/bounds.js';
-import { Id, SendMessagePayload, StopGenerationPayload } from '../protocol/payloads.js';
+import { ChooseSwipePayload, Id, RegeneratePayload, SendMessagePayload, StopGenerationPayload } from '../protocol/payloads.js';
 import { LineText, Text } from '../text.js';
 
 export { clip, LineText, MultilineText, Text } from '../text.js';
@@ -25,6 +25,16 @@ export const DisplayName = LineText.trim().min(1).max(100);
 export const SendMessageInput = SendMessagePayload;
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 export const StopInput = StopGenerationPayload;
+
+/** `message.regenerate` and `message.chooseSwipe` take the socket's payloads too. */
+export const RegenerateInput = RegeneratePayload;
+export type RegenerateInput = z.infer<typeof RegenerateInput>;
+export const ChooseSwipeInput = ChooseSwipePayload;
+export type ChooseSwipeInput = z.infer<typeof ChooseSwipeInput>;
+
+/** `conversation.create` and `conversation.list`: one of the visitor's conversations names the character. */
+export const ConversationInput = z.object({ conversationId: Id });
+export type ConversationInput = z.infer<typeof ConversationInput>;
 
 /** A history cursor: a message's `seq`, as a string. */
 export const Cursor = z.string().regex(/^\d{1,15}$/, 'A cursor is a nextCursor or a message seq.');

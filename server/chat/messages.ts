@@ -23,6 +23,7 @@ export function toMessage(row: MessageRow): Message {
     ...(row.client_message_id ? { client_message_id: row.client_message_id } : {}),
     ...(row.status !== 'complete' ? { status: row.status } : {}),
     ...(row.status === 'streaming' ? { chunks: row.chunks } : {}),
+    ...(row.swipe_count > 1 ? { swipe: { index: row.swipe_index, count: row.swipe_count } } : {}),
   };
 }
 

@@ -11,7 +11,9 @@ import type { ReplySlot } from '../limits/reply-slots.js';
 import type { Message } from '../protocol/message.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
 import type { ConversationTurns, Turn } from './conversation-turns.js';
-import { historyPage, toMessage } from './messages.js';
+import { historyPage } from './messages.js';
+import { latestVisitorMessage, verifiedName } from './reply-context.js';
+import { dropEmptyVersion, type NewVersion } from './message-versions.js';
 import { beginReply, finishReply, saveReplyProgress } from './reply-store.js';
 
 const CONTEXT_MESSAGES = 20;
@@ -24,6 +26,17 @@ const STOPPED = 'stopped by the visitor';
 export const REPLY_SAVE_INTERVAL_MS = 250;
 
 /**
+ * A reply to write: to `trigger`, the visitor's latest message; or, for a
+ * regenerate, the new `version` of the conversation's last message, stored
+ * already (streaming, empty) and kept alive by `heartbeat` until it runs, so
+ * the stale-reply sweep leaves it alone while it waits its turn.
+ */
+interface ReplyJob {
+  trigger: Message;
+  version?: NewVersion & { heartbeat: ReturnType<typeof setInterval> };
+}
+
+/**
  * Runs character replies: one at a time per conversation (so replies never
  * interleave), stored from the first moment, streamed to the room, and closed
  * as complete, or as interrupted when cut short.
@@ -31,7 +44,7 @@ export const REPLY_SAVE_INTERVAL_MS = 250;
 export class ReplyRunner {
   private readonly chains = new Map<string, Promise<void>>();
   /** Per conversation, the reply waiting its turn (not yet running): newer messages join it. */
-  private readonly waiting = new Map<string, { trigger: Message }>();
+  private readonly waiting = new Map<string, ReplyJob>();
   private readonly stopping = new AbortController();
   /** Per conversation, the reply streaming now (in this process), so the visitor can stop it. */
   private readonly running = new Map<string, AbortController>();
@@ -82,15 +95,31 @@ export class ReplyRunner {
    * answers the conversation's latest visitor message, whichever process stored it.
    */
   enqueue(conversation: ConversationRow, trigger: Message, slot: ReplySlot): void {
-    const id = conversation.id;
-    const waiting = this.waiting.get(id);
-    if (waiting) {
+    const waiting = this.waiting.get(conversation.id);
+    if (waiting && !waiting.version) {
       waiting.trigger = trigger;
       slot.release();
       return;
     }
-    const job = { trigger };
-    this.waiting.set(id, job);
+    const job: ReplyJob = { trigger };
+    this.waiting.set(conversation.id, job);
+    this.chain(conversation, job, slot);
+  }
+
+  /**
+   * Queues the writing of a new version of the conversation's last message
+   * (stored already by beginVersion), in the site's `slot`, like a reply: in
+   * the conversation's turn, streamed, stoppable, held to the same deadlines.
+   * Messages sent meanwhile do not join it: their reply comes after.
+   */
+  regenerate(conversation: ConversationRow, version: NewVersion, slot: ReplySlot): void {
+    const { id } = version.message;
+    const heartbeat = setInterval(() => void saveReplyProgress(this.db, id, '', 0).catch(() => undefined), REPLY_SAVE_INTERVAL_MS);
+    this.chain(conversation, { trigger: version.message, version: { ...version, heartbeat } }, slot);
+  }
+
+  private chain(conversation: ConversationRow, job: ReplyJob, slot: ReplySlot): void {
+    const id = conversation.id;
     const previous = this.chains.get(id) ?? Promise.resolve();
     const next = previous
       .then(() => this.runInTurn(conversation, job, slot))
@@ -103,17 +132,32 @@ export class ReplyRunner {
     this.chains.set(id, next);
   }
 
-  private async runInTurn(conversation: ConversationRow, job: { trigger: Message }, slot: ReplySlot): Promise<void> {
-    const turn = this.turns && (await this.turns.take(conversation.id, this.stopping.signal));
-    if (this.turns && !turn) return; // shutting down, or the turn never came (logged)
-    let answered: number | undefined;
+  private async runInTurn(conversation: ConversationRow, job: ReplyJob, slot: ReplySlot): Promise<void> {
+    let settled = false;
     try {
-      await slot.acquire(this.stopping.signal);
-      this.waiting.delete(conversation.id);
-      answered = await this.run(conversation, job.trigger, turn);
+      const turn = this.turns && (await this.turns.take(conversation.id, this.stopping.signal));
+      if (this.turns && !turn) return; // shutting down, or the turn never came (logged)
+      let answered: number | undefined;
+      try {
+        await slot.acquire(this.stopping.signal);
+        if (this.waiting.get(conversation.id) === job) this.waiting.delete(conversation.id);
+        ({ answered, settled } = await this.run(conversation, job, turn));
+      } finally {
+        await turn?.end(answered);
+      }
     } finally {
-      await turn?.end(answered);
+      // A new version that never ran (shutdown, no turn) goes back to the version shown before.
+      if (job.version) {
+        clearInterval(job.version.heartbeat);
+        if (!settled) await this.dropVersion(job.version);
+      }
     }
+  }
+
+  /** Drops a new version that said nothing: the message shows the version it showed before, and the room hears it. */
+  private async dropVersion(version: NewVersion): Promise<void> {
+    const restored = await dropEmptyVersion(this.db, version.message, version.previousIndex);
+    if (restored) this.broadcaster.message(restored);
   }
 
   /**
@@ -141,21 +185,28 @@ export class ReplyRunner {
     return { character, responder: this.responders.for(character, site?.responder ?? null) };
   }
 
-  /** Runs one reply; returns the seq of the visitor message it answered, if it answered one. */
-  private async run(conversation: ConversationRow, trigger: Message, turn?: Turn): Promise<number | undefined> {
-    if (this.stopping.signal.aborted) return;
+  /**
+   * Runs one reply; returns the seq of the visitor message it answered, if it
+   * answered one, and whether a regenerate's version was settled here (written, or dropped).
+   */
+  private async run(conversation: ConversationRow, job: ReplyJob, turn?: Turn): Promise<{ answered?: number; settled: boolean }> {
+    if (this.stopping.signal.aborted) return { settled: false };
     const { db, broadcaster } = this;
     const conversationId = conversation.id;
-    if (turn) {
+    const version = job.version;
+    let trigger = job.trigger;
+    if (turn && !version) {
       // Another process may have stored later messages, or answered them already while this one waited.
       const latest = await latestVisitorMessage(db, conversationId);
       if (latest && latest.seq > trigger.seq) trigger = latest;
-      if (trigger.seq <= turn.answeredSeq) return;
+      if (trigger.seq <= turn.answeredSeq) return { settled: false };
     }
     const { character, responder } = await this.responderFor(conversation.character_id);
-    if (responder.silent) return;
-    // The context ends with the message being answered, however many came after it.
-    const { messages } = await historyPage(db, conversationId, { before: String(trigger.seq + 1), limit: CONTEXT_MESSAGES });
+    if (responder.silent) return { settled: false };
+    const userName = await verifiedName(db, conversation.visitor_id);
+    // The context ends with the message being answered, however many came after it. A new version's
+    // context is everything before the message it replaces (which moved to the end): never that one.
+    const { messages } = await historyPage(db, conversationId, { before: String(version ? version.message.seq : trigger.seq + 1), limit: CONTEXT_MESSAGES });
     const history = messages.filter((m) => m.status !== 'streaming');
     const visitorStop = new AbortController();
     this.running.set(conversationId, visitorStop);
@@ -167,26 +218,39 @@ export class ReplyRunner {
     ]);
 
     // The reply is stored from its first words (so it takes its place then), saved as it grows.
-    let reply: Message | undefined;
+    // A new version is stored already: its row is saved from the start, which is also its heartbeat.
+    let reply: Message | undefined = version?.message;
+    let said = false;
     let text = '';
     let chunks = 0;
     let failure: unknown;
     let saver: ReturnType<typeof setInterval> | undefined;
+    const startSaving = (id: string) => {
+      saver = setInterval(() => void saveReplyProgress(db, id, text, chunks).catch(() => undefined), REPLY_SAVE_INTERVAL_MS);
+    };
+    if (version) {
+      clearInterval(version.heartbeat);
+      startSaving(version.message.id);
+    }
     broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: true });
     try {
-      for await (const delta of withDeadlines((s) => responder.reply({ character, history, signal: s }), this.deadlines, signal)) {
+      for await (const delta of withDeadlines((s) => responder.reply({ character, history, signal: s, userName }), this.deadlines, signal)) {
         if (!delta) continue;
         text += delta;
-        if (!reply) {
+        if (!said) {
           // Leading whitespace waits for words; then the reply is stored with them, so a crash keeps them.
           if (!text.trim()) continue;
-          reply = await beginReply(db, conversationId, text);
-          const id = reply.id;
-          saver = setInterval(() => void saveReplyProgress(db, id, text, chunks).catch(() => undefined), REPLY_SAVE_INTERVAL_MS);
+          said = true;
+          if (reply) {
+            await saveReplyProgress(db, reply.id, text, 1);
+          } else {
+            reply = await beginReply(db, conversationId, text);
+            startSaving(reply.id);
+          }
           broadcaster.stream({ conversation_id: conversationId, message_id: reply.id, message_seq: reply.seq, seq: chunks++, delta: text });
           continue;
         }
-        broadcaster.stream({ conversation_id: conversationId, message_id: reply.id, message_seq: reply.seq, seq: chunks++, delta });
+        broadcaster.stream({ conversation_id: conversationId, message_id: reply!.id, message_seq: reply!.seq, seq: chunks++, delta });
       }
     } catch (error) {
       failure = error;
@@ -205,28 +269,21 @@ export class ReplyRunner {
     }
     // What happened decides how the reply is kept: whole, cut short, or not at all.
     const status = stopped || !failure ? 'complete' : text.trim() ? 'interrupted' : shuttingDown ? undefined : 'failed';
-    if (!status) return;
-    const answered = trigger.seq;
+    const answered = version ? undefined : trigger.seq;
+    if (version && !text.trim() && status !== 'failed') {
+      // A new version that said nothing is not kept: the message shows the version it showed before.
+      await this.dropVersion(version);
+      return { settled: true };
+    }
+    if (!status) return { answered, settled: false };
     if (status === 'failed') {
       reply ??= await beginReply(db, conversationId, COULD_NOT_ANSWER);
       text = COULD_NOT_ANSWER;
     }
-    if (!reply) return answered;
-    const stored = await finishReply(db, reply.id, text.trim(), chunks, status);
+    if (!reply) return { answered, settled: true };
+    // A new version is written only where it still stands (a sweep may have closed it after a stall).
+    const stored = await finishReply(db, reply.id, text.trim(), chunks, status, version ? reply.seq : undefined);
     if (stored) broadcaster.message(stored);
-    return answered;
+    return { answered, settled: true };
   }
-}
-
-/** The conversation's latest message from the visitor, whichever process stored it. */
-async function latestVisitorMessage(db: Db, conversationId: string): Promise<Message | undefined> {
-  const row = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .where('sender_type', '=', 'user')
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row && toMessage(row);
 }

@@ -38,24 +38,25 @@ export async function saveReplyProgress(db: Db, id: string, content: string, chu
     .execute();
 }
 
-/** Closes a reply; one that said nothing at all is removed. Returns the stored message, if any. */
+/**
+ * Closes a reply; one that said nothing at all is removed. Returns the stored message, if any.
+ * With `atSeq` (a new version of a message), only while the message still stands at that seq.
+ */
 export async function finishReply(
   db: Db,
   id: string,
   content: string,
   chunks: number,
   status: 'complete' | 'interrupted' | 'failed',
+  atSeq?: number,
 ): Promise<Message | null> {
   if (!content.trim()) {
     await db.deleteFrom('messages').where('id', '=', id).execute();
     return null;
   }
-  const row = await db
-    .updateTable('messages')
-    .set({ content, chunks, status, updated_at: nowIso() })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+  let update = db.updateTable('messages').set({ content, chunks, status, updated_at: nowIso() }).where('id', '=', id);
+  if (atSeq !== undefined) update = update.where('seq', '=', atSeq);
+  const row = await update.returningAll().executeTakeFirst();
   return row ? toMessage(row) : null;
 }
 

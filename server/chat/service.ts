@@ -7,8 +7,13 @@ import type { Db } from '../db/database.js';
 import type { ConversationRow } from '../db/tables.js';
 import type { Writes } from '../db/writes.js';
 import type { HistoryPage, Message } from '../protocol/message.js';
-import { requireOwnConversation } from './conversations.js';
-import type { HistoryInput, SendMessageInput } from './inputs.js';
+import { requireOwnConversation, startConversation, summariesOf } from './conversations.js';
+import { beginVersion, chooseVersion } from './message-versions.js';
+import { getCharacterById } from '../characters/store.js';
+import { BOUNDS } from '../protocol/bounds.js';
+import { clip } from '../text.js';
+import type { ChooseSwipeInput, HistoryInput, RegenerateInput, SendMessageInput } from './inputs.js';
+import type { ConversationList } from '../protocol/conversation.js';
 import { conversationGone, historyPage, newMessageRow, toMessage } from './messages.js';
 import type { ReplyRunner } from './replies.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
@@ -112,5 +117,79 @@ export class ChatService {
       await refund();
       throw error;
     }
+  }
+
+  /**
+   * A new version of the conversation's last message (a character's finished
+   * reply), streamed like a reply. Counted as a send: the same message windows
+   * and reply places; refused (NOT_ALLOWED) when the message cannot change.
+   */
+  async regenerate(visitor: Sender, input: RegenerateInput, checked?: ConversationRow): Promise<Message> {
+    const { db, sites, rateLimits, replySlots, replies, broadcaster } = this.deps;
+    if (!replies.accepting) throw new TipsyError('UNAVAILABLE', 'The chat server is restarting. Please try again in a moment.');
+    const conversation = checked ?? (await requireOwnConversation(db, visitor, input.conversationId));
+    if (!(await replies.willReply(conversation))) throw new TipsyError('NOT_ALLOWED', 'This character does not answer.');
+    const limits = await sites.limitsFor(visitor.siteId);
+    const refund = await rateLimits.consumeAll(
+      [
+        ['messageBurst', limits.messageBurst],
+        ['messageSustained', limits.messageSustained],
+      ],
+      visitor.visitorId,
+      TOO_FAST,
+    );
+    let slot: ReplySlot | undefined;
+    try {
+      slot = await replySlots.reserve(visitor.siteId, visitor, {
+        inFlight: limits.repliesInFlight,
+        queue: limits.replyQueue,
+        perIp: limits.repliesPerIp,
+        perVisitor: limits.repliesPerVisitor,
+      });
+      const started = await beginVersion(db, conversation.id);
+      // The room hears of the move at once (same id, new seq, streaming and empty); the words follow as a stream.
+      broadcaster.message(started.message);
+      replies.regenerate(conversation, started, slot);
+      return started.message;
+    } catch (error) {
+      slot?.release();
+      await refund();
+      throw error;
+    }
+  }
+
+  /** Shows another version of the conversation's last message, at a new seq, and tells the room. */
+  async chooseSwipe(visitor: VisitorIdentity, input: ChooseSwipeInput, checked?: ConversationRow): Promise<Message> {
+    const conversation = checked ?? (await requireOwnConversation(this.deps.db, visitor, input.conversationId));
+    const { message, changed } = await chooseVersion(this.deps.db, conversation.id, input.messageId, input.index);
+    if (changed) this.deps.broadcaster.message(message);
+    return message;
+  }
+
+  /** A new conversation with the character of the visitor's conversation `conversationId`, where the site allows it. */
+  async createConversation(visitor: VisitorIdentity, conversationId: string): Promise<{ conversationId: string }> {
+    const { db, sites, rateLimits } = this.deps;
+    const from = await requireOwnConversation(db, visitor, conversationId);
+    const site = await sites.findById(visitor.siteId);
+    if (!site?.allowNewConversations) throw new TipsyError('NOT_ALLOWED', 'This site does not allow starting a new conversation.');
+    await rateLimits.consume('conversationsPerVisitor', site.limits.conversationsPerVisitor, visitor.visitorId, 'You are starting new conversations too quickly. Please wait a moment.');
+    const character = await getCharacterById(db, from.character_id);
+    return { conversationId: (await startConversation(db, visitor, character)).id };
+  }
+
+  /** The visitor's conversations with the character of `conversationId`, newest activity first. */
+  async listConversations(visitor: VisitorIdentity, conversationId: string): Promise<ConversationList> {
+    const { db } = this.deps;
+    const from = await requireOwnConversation(db, visitor, conversationId);
+    const rows = await summariesOf(db, visitor, from.character_id, BOUNDS.conversationListMax);
+    return {
+      conversations: rows.map((row) => ({
+        id: row.id,
+        created_at: row.created_at,
+        last_message_at: row.last_message_at,
+        preview: clip(row.last_content ?? '', BOUNDS.conversationPreviewChars),
+        messages: Number(row.message_count ?? 0),
+      })),
+    };
   }
 }

@@ -15,8 +15,11 @@ import { parseInput, type SessionStartInput } from './inputs.js';
 
 export interface SessionStarted {
   visitorToken: string;
+  /** The visitor's most recently active conversation with the character (the first is made on first use). */
   conversationId: string;
   character: CharacterView;
+  /** Whether the site lets visitors start a new conversation (`conversation.create`). */
+  newConversations: boolean;
 }
 
 type VerifiedUser = NonNullable<SessionStartInput['user']>;
@@ -53,6 +56,7 @@ export class Sessions {
       visitorToken: await tokens.issue(visitor),
       conversationId: conversation.id,
       character: toCharacterView(character),
+      newConversations: site.allowNewConversations,
     };
   }
 

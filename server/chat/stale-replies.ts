@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
 import type { Log } from '../log.js';
 import { interruptStaleReplies } from './reply-store.js';
+import { dropEmptyVersion } from './message-versions.js';
 
 /**
  * Finds replies left `streaming` by a process that died (their text stopped
@@ -52,7 +53,9 @@ export class StaleReplySweeper {
       // Anyone still watching those conversations gets the reply as it ended, and no more typing.
       for (const message of swept) {
         this.broadcaster.typing({ conversation_id: message.conversation_id, sender_type: 'character', typing: false });
-        this.broadcaster.message(message);
+        // A new version of a message that never said a word is dropped: the message shows an earlier one again.
+        const shown = message.swipe && !message.content.trim() ? ((await dropEmptyVersion(this.db, message)) ?? message) : message;
+        this.broadcaster.message(shown);
       }
       if (swept.length) this.log.warn({ count: swept.length }, 'marked replies of a stopped process as interrupted');
     } catch (error) {

@@ -9,8 +9,11 @@ import type { MessageRow } from './tables.js';
 
 export type Executor = Pick<Db, 'updateTable' | 'insertInto' | 'selectFrom' | 'deleteFrom' | 'executeQuery' | 'getExecutor'>;
 
-/** A row before it has its number. */
-export type NewMessageRow = Omit<MessageRow, 'seq'>;
+/** A row before it has its number; a new message has one version (the columns' defaults). */
+export type NewMessageRow = Omit<MessageRow, 'seq' | 'swipe_index' | 'swipe_count'>;
+
+/** A new row as stored: its number taken, one version. */
+export const asStored = (row: NewMessageRow, seq: number): MessageRow => ({ ...row, seq, swipe_index: 0, swipe_count: 1 });
 
 /** A stored message: ours (`created`), or the copy already stored under its clientMessageId. */
 export interface StoredRow {
@@ -23,8 +26,8 @@ export class ConversationGone extends Error {}
 
 type Builder = Pick<Db, 'selectFrom' | 'insertInto' | 'updateTable'>;
 
-/** A row's columns, named one by one (a prepared query binds each as its own parameter). */
-const columnsOf = (row: MessageRow) => ({
+/** A new row's columns, named one by one (a prepared query binds each as its own parameter); the version columns keep their defaults. */
+const columnsOf = (row: NewMessageRow & { seq: number }) => ({
   id: row.id,
   conversation_id: row.conversation_id,
   seq: row.seq,
@@ -44,14 +47,15 @@ const columnsOf = (row: MessageRow) => ({
 export const storeMessageQueries = {
   findRetry: (db: Builder, v: { conversationId: string; clientMessageId: string }) =>
     db.selectFrom('messages').selectAll().where('conversation_id', '=', v.conversationId).where('client_message_id', '=', v.clientMessageId),
-  takeNextSeq: (db: Builder, v: { conversationId: string }) =>
+  /** Also stamps the conversation's activity (`at`), in the same statement: nothing more per message. */
+  takeNextSeq: (db: Builder, v: { conversationId: string; at: string }) =>
     db
       .updateTable('conversations')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: v.at }))
       .where('id', '=', v.conversationId)
       .returning('last_seq'),
   /** A visitor's message: a copy already stored under its clientMessageId (another process's, a moment ago) wins. */
-  insertUnlessRetried: (db: Builder, row: MessageRow) =>
+  insertUnlessRetried: (db: Builder, row: NewMessageRow & { seq: number }) =>
     db
       .insertInto('messages')
       .values(columnsOf(row))
@@ -67,7 +71,7 @@ export const storeMessageQueries = {
 
 // Every message sent runs these: built once (prepared-query.ts).
 const takeNextSeq = preparedQuery(storeMessageQueries.takeNextSeq);
-const insertRow = preparedQuery((db, row: MessageRow) => db.insertInto('messages').values(columnsOf(row)));
+const insertRow = preparedQuery((db, row: NewMessageRow & { seq: number }) => db.insertInto('messages').values(columnsOf(row)));
 const insertUnlessRetried = preparedQuery(storeMessageQueries.insertUnlessRetried);
 const giveBackSeq = preparedQuery(storeMessageQueries.giveBackSeq);
 const findRetry = preparedQuery(storeMessageQueries.findRetry);
@@ -77,17 +81,24 @@ const findRetry = preparedQuery(storeMessageQueries.findRetry);
  * orders the writers: SQLite's write lock in one process, the conversation's
  * row lock (held to commit) across processes on Postgres, where a second
  * writer waits, then reads the number the first committed. A rollback gives
- * the number back, so `seq` has neither gaps nor repeats.
+ * the number back, so storing leaves neither gaps nor repeats; a message that
+ * changes moves to a new number and leaves its old one unused (chat/message-versions.ts).
+ * The same statement stamps the conversation's latest activity (`at`).
  */
-async function nextSeq(tx: Executor, conversationId: string): Promise<number> {
-  const [row] = await takeNextSeq(tx, { conversationId });
+export async function nextSeq(tx: Executor, conversationId: string, at: string): Promise<number> {
+  const [row] = await takeNextSeq(tx, { conversationId, at });
   if (!row) throw new ConversationGone();
   return row.last_seq;
 }
 
+/** Gives back the number nextSeq took, in the same transaction, when nothing was stored with it after all. */
+export async function giveBackNextSeq(tx: Executor, conversationId: string): Promise<void> {
+  await giveBackSeq(tx, { conversationId });
+}
+
 /** Inserts a row at the conversation's next `seq`; run it inside a transaction. */
 export async function insertMessageRow(tx: Executor, row: NewMessageRow): Promise<MessageRow> {
-  const stored = { ...row, seq: await nextSeq(tx, row.conversation_id) };
+  const stored = asStored(row, await nextSeq(tx, row.conversation_id, row.created_at));
   await insertRow(tx, stored);
   return stored;
 }
@@ -105,7 +116,7 @@ export async function storeMessageRow(tx: Executor, row: NewMessageRow): Promise
     const [existing] = await findRetry(tx, { conversationId, clientMessageId });
     if (existing) return { row: existing, created: false };
   }
-  const stored = { ...row, seq: await nextSeq(tx, conversationId) };
+  const stored = asStored(row, await nextSeq(tx, conversationId, row.created_at));
   const [inserted] = await insertUnlessRetried(tx, stored);
   if (inserted) return { row: stored, created: true };
   // Another process stored this clientMessageId after our look: it committed before we got the row lock,

@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from './database.js';
-import { ConversationGone, type NewMessageRow, type StoredRow } from './message-rows.js';
+import { asStored, ConversationGone, type NewMessageRow, type StoredRow } from './message-rows.js';
 import type { MessageRow } from './tables.js';
 
 /** The one statement, written once: no query to build per message. */
@@ -21,5 +21,5 @@ export async function storePostgresMessage(db: Db, row: NewMessageRow): Promise<
   const stored = rows[0]?.stored;
   if (!stored) throw new ConversationGone();
   // Ours: only its number came back. A copy stored before: its whole row.
-  return stored.created ? { row: { ...row, seq: stored.row.seq! }, created: true } : { row: stored.row as MessageRow, created: false };
+  return stored.created ? { row: asStored(row, stored.row.seq!), created: true } : { row: stored.row as MessageRow, created: false };
 }

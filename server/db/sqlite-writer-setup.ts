@@ -51,7 +51,7 @@ function compiled(query: Compilable<unknown>): WriterStatement {
 
 /** message-rows.ts's queries, compiled from the same builders (the SQLite writer test checks the SQL matches what storeMessageRow runs). */
 function messageStatements(db: Db): WriterStatements {
-  const conversation = standIns<{ conversationId: string; clientMessageId: string }>();
+  const conversation = standIns<{ conversationId: string; clientMessageId: string; at: string }>();
   const row = standIns<MessageRow>();
   return {
     findRetry: compiled(storeMessageQueries.findRetry(db, conversation)),

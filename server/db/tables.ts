@@ -19,6 +19,8 @@ export interface SitesTable {
   responder: string | null;
   /** 1 when pages may define characters by attributes. */
   allow_page_characters: Generated<number>;
+  /** 1 when visitors may start new conversations (the default). */
+  allow_new_conversations: Generated<number>;
   created_at: Iso;
 }
 
@@ -66,6 +68,17 @@ export interface CharactersTable {
   created_at: Iso;
 }
 
+/** A character's avatar taken from its card, served by the chat server (characters/avatars.ts). */
+export interface CharacterAvatarsTable {
+  character_id: string;
+  site_id: string;
+  /** `<sha256 hex>.<ext>`: the last part of the path it is served at. */
+  file: string;
+  content_type: string;
+  bytes: Buffer;
+  created_at: Iso;
+}
+
 export interface VisitorsTable {
   id: string;
   site_id: string;
@@ -82,7 +95,11 @@ export interface ConversationsTable {
   character_id: string;
   /** The last message's `seq`: the next message takes last_seq + 1. */
   last_seq: Generated<number>;
+  /** 1, 2, 3… per visitor and character: unique, so concurrent first starts make one conversation. */
+  number: Generated<number>;
   created_at: Iso;
+  /** When a message last took a seq in it (stamped by the same UPDATE); created_at until then. */
+  last_message_at: Iso;
 }
 
 /** `failed`: the character could not answer at all; the content says so. */
@@ -102,6 +119,24 @@ export interface MessagesTable {
   created_at: Iso;
   /** Last write of a streaming reply: a heartbeat, so a dead process's replies can be found. */
   updated_at: Iso | null;
+  /** The version shown (0-based) and how many the message has (chat/swipes.ts); 0 of 1 for most. */
+  swipe_index: Generated<number>;
+  swipe_count: Generated<number>;
+}
+
+/**
+ * A character message's versions. The message's own row holds the version
+ * shown; a version's row here is written when the message moves away from it
+ * (to another version, or a new one), so every version not shown is here as it ended.
+ */
+export interface MessageVersionsTable {
+  message_id: string;
+  /** 0-based, as Message.swipe.index. */
+  idx: number;
+  content: string;
+  status: MessageStatus;
+  chunks: number;
+  created_at: Iso;
 }
 
 export interface Database {
@@ -113,8 +148,11 @@ export interface Database {
   visitors: VisitorsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  message_versions: MessageVersionsTable;
+  character_avatars: CharacterAvatarsTable;
 }
 
 export type CharacterRow = Selectable<CharactersTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
+export type MessageVersionRow = Selectable<MessageVersionsTable>;

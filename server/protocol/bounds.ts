@@ -3,4 +3,10 @@ export const BOUNDS = {
   messageMaxChars: 4000,
   historyPageMax: 100,
   historyPageDefault: 30,
+  /** Versions one character message may hold (its swipes): regenerating past it is refused. */
+  swipesMax: 20,
+  /** Conversations `conversation.list` returns, newest activity first. */
+  conversationListMax: 20,
+  /** Characters of a listed conversation's last message shown as its preview. */
+  conversationPreviewChars: 120,
 } as const;

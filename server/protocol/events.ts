@@ -1,13 +1,22 @@
 import type { ErrorBody } from './errors.js';
 import type { Message, SenderType } from './message.js';
-import type { JoinConversationPayload, SendMessagePayload, StopGenerationPayload, TypingPayload } from './payloads.js';
+import type {
+  ChooseSwipePayload,
+  JoinConversationPayload,
+  RegeneratePayload,
+  SendMessagePayload,
+  StopGenerationPayload,
+  TypingPayload,
+} from './payloads.js';
 
 /** Client payloads are the inputs of the schemas the server parses them with (payloads.ts): written once. */
-export type { JoinConversationPayload, SendMessagePayload, StopGenerationPayload, TypingPayload };
+export type { ChooseSwipePayload, JoinConversationPayload, RegeneratePayload, SendMessagePayload, StopGenerationPayload, TypingPayload };
 
 export type Ack<T> = { ok: true } & T | { ok: false; error: ErrorBody };
 export type SendAck = Ack<{ message: Message }>;
 export type JoinAck = Ack<{ conversationId: string }>;
+/** `regenerate` and `choose_swipe`: the message as now stored (same id, a new seq). */
+export type SwipeAck = Ack<{ message: Message }>;
 
 export interface TypingEvent {
   conversation_id: string;
@@ -17,7 +26,10 @@ export interface TypingEvent {
 
 export interface MessageStreamEvent {
   conversation_id: string;
-  /** The id the finished reply will have in `receive_message`. */
+  /**
+   * The id the finished reply will have in `receive_message`. For a regenerated message, its
+   * known id: a stream starting at chunk 0 with another `message_seq` replaces the message's text.
+   */
   message_id: string;
   /** 0-based chunk number within this reply. */
   seq: number;
@@ -36,10 +48,24 @@ export interface ClientToServerEvents {
   typing: (payload: TypingPayload) => void;
   /** Stops whatever reply is streaming in the conversation; what was said so far is kept as the reply. */
   stop_generation: (payload: StopGenerationPayload, ack: (result: Ack<{ stopped: boolean }>) => void) => void;
+  /**
+   * A new version of the conversation's last message (a character's finished reply, not a greeting):
+   * acked with it as stored (status streaming, empty, at a new seq), then streamed like a reply.
+   */
+  regenerate: (payload: RegeneratePayload, ack: (result: SwipeAck) => void) => void;
+  /** Shows another version of the conversation's last message: acked with it, and sent to the room, at a new seq. */
+  choose_swipe: (payload: ChooseSwipePayload, ack: (result: SwipeAck) => void) => void;
 }
 
 /** Every event a client may send, at run time: anything else is refused before any handler runs. */
-export const CLIENT_EVENTS = ['join_conversation', 'send_message', 'typing', 'stop_generation'] as const satisfies readonly (keyof ClientToServerEvents)[];
+export const CLIENT_EVENTS = [
+  'join_conversation',
+  'send_message',
+  'typing',
+  'stop_generation',
+  'regenerate',
+  'choose_swipe',
+] as const satisfies readonly (keyof ClientToServerEvents)[];
 // The list and the map name the same events: adding one to the map without the list fails to compile.
 type MissingFromList = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENTS)[number]>;
 const everyEventListed: [MissingFromList] extends [never] ? true : MissingFromList = true;

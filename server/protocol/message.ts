@@ -21,6 +21,17 @@ export interface Message {
   status?: 'streaming' | 'interrupted' | 'failed';
   /** For a streaming reply: how many stream chunks `content` already holds. */
   chunks?: number;
+  /**
+   * Present on a character message with more than one version (regenerated replies, a greeting
+   * with alternates); absent: one version. `content` and `status` are always the chosen version's.
+   */
+  swipe?: Swipe;
+}
+
+/** Which version of a message is shown, of how many: `index` is 0-based (shown as `index + 1 / count`). */
+export interface Swipe {
+  index: number;
+  count: number;
 }
 
 export interface HistoryPage {

@@ -40,10 +40,24 @@ export type TypingPayload = z.input<typeof TypingPayload>;
 export const StopGenerationPayload = z.object({ conversationId: Id });
 export type StopGenerationPayload = z.input<typeof StopGenerationPayload>;
 
+/** Asks for a new version of the conversation's last message (a character's reply, finished). */
+export const RegeneratePayload = z.object({ conversationId: Id });
+export type RegeneratePayload = z.input<typeof RegeneratePayload>;
+
+/** Shows another version of the conversation's last message; an index past its versions is refused (INVALID_INPUT). */
+export const ChooseSwipePayload = z.object({
+  conversationId: Id,
+  messageId: Id,
+  index: z.number().int().min(0).max(BOUNDS.swipesMax - 1),
+});
+export type ChooseSwipePayload = z.input<typeof ChooseSwipePayload>;
+
 /** Each client event's schema, by name: the socket's handlers parse with nothing else (realtime/handlers/handle.ts). */
 export const CLIENT_PAYLOADS = {
   join_conversation: JoinConversationPayload,
   send_message: SendMessagePayload,
   typing: TypingPayload,
   stop_generation: StopGenerationPayload,
+  regenerate: RegeneratePayload,
+  choose_swipe: ChooseSwipePayload,
 } as const;

@@ -5,6 +5,7 @@ import type { Sessions } from '../chat/sessions.js';
 import { registerConversationHandlers } from './handlers/conversation.js';
 import { registerMessageHandlers } from './handlers/messages.js';
 import { registerTypingHandlers } from './handlers/typing.js';
+import { registerSwipeHandlers } from './handlers/swipes.js';
 import { socketCounts } from './socket-counts.js';
 import { concurrentSockets, connectRate, eventRate, type SocketGateDeps } from './socket-gates.js';
 import { guarded, knownEventsOnly, refuse } from './middleware.js';
@@ -65,5 +66,6 @@ export function attachChat(
     registerConversationHandlers(socket, handlerDeps, joined);
     registerMessageHandlers(socket, handlerDeps, joined);
     registerTypingHandlers(socket, handlerDeps);
+    registerSwipeHandlers(socket, handlerDeps, joined);
   });
 }

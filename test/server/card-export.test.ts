@@ -24,20 +24,38 @@ const PAINTER: CharacterRecord = {
   accent: '#369',
   responder: null,
   origin: 'site',
+  alternateGreetings: [],
+  characterBook: null,
+  nickname: null,
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 
 const tipsy = (database: TestDatabase, ...args: string[]) => runTipsy(database.env, args);
 
 describe('exporting a character as a card', () => {
-  it('gives the card alone as JSON, with the accent in its tipsy extension', () => {
+  it('gives the card alone as JSON (V3), with the accent in its tipsy extension', () => {
     const { card, png } = exportCard(PAINTER, 'json');
     assert.equal(png, undefined);
+    assert.equal(card.spec, 'chara_card_v3');
+    assert.equal(card.spec_version, '3.0');
     assert.equal(card.data.name, 'Painter');
+    assert.equal(card.data.description, 'Paints portraits.');
+    assert.equal(card.data.first_mes, 'Hold still.');
     assert.deepEqual(card.data.extensions, { tipsy: { slug: 'painter', accent: '#369' } });
+    assert.equal('character_book' in card.data, false);
+    assert.equal(exportCard(PAINTER, 'json', { spec: 'v2' }).card.spec, 'chara_card_v2');
   });
 
-  it('puts the card in a square of its accent, or of the default colour, unless an image is given', () => {
+  it('puts the alternate greetings and the lorebook in the card, the book after the greetings', () => {
+    const characterBook = { extensions: {}, entries: [{ keys: ['easel'], content: 'The easel is old.', extensions: {}, enabled: true, insertion_order: 100 }] };
+    const { card } = exportCard({ ...PAINTER, alternateGreetings: ['Sit down.'], characterBook }, 'json');
+    assert.deepEqual(card.data.alternate_greetings, ['Sit down.']);
+    assert.deepEqual(card.data.character_book, characterBook);
+    const keys = Object.keys(card.data);
+    assert.equal(keys.indexOf('character_book'), keys.indexOf('alternate_greetings') + 1);
+  });
+
+  it('puts the card (ccv3, and chara as V2) in a square of its accent, or of the default colour, unless an image is given', () => {
     const { card, png } = exportCard(PAINTER, 'png');
     assert.deepEqual(png, embedCardInPng(plainPng('#369'), card));
     assert.deepEqual(parseCard(png!), card);
@@ -46,7 +64,7 @@ describe('exporting a character as a card', () => {
     assert.deepEqual(plain.png, embedCardInPng(plainPng(), plain.card));
 
     const image = plainPng('#123456', 8);
-    assert.deepEqual(exportCard(PAINTER, 'png', image).png, embedCardInPng(image, card));
+    assert.deepEqual(exportCard(PAINTER, 'png', { image }).png, embedCardInPng(image, card));
   });
 
   describe('through both transports', () => {

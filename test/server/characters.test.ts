@@ -48,7 +48,7 @@ describe('characters', () => {
     const exported = await h.admin().admin.characters.export.query({ slug: 'sera-png', format: 'png' });
     assert.ok('pngBase64' in exported);
     const again = parseCard(Buffer.from(exported.pngBase64, 'base64'));
-    assert.equal(again.spec, 'chara_card_v2');
+    assert.equal(again.spec, 'chara_card_v3', 'exported as V3 (with a V2 copy beside it)');
     assert.equal(again.data.name, 'Seraphina');
     assert.equal(again.data.first_mes, CARD.data.first_mes);
     assert.equal(again.data.mes_example, CARD.data.mes_example);
@@ -81,6 +81,39 @@ describe('characters', () => {
     assert.equal(await trpcErrorCode(start({ name: 'Impostor' }, 'barkeep')), 'NOT_ALLOWED', 'a page cannot redefine a site character');
     const named = await start({ name: 'Mo' }, 'mo');
     assert.match(named.character.slug, /^mo-[0-9a-f]{16}$/);
+  });
+
+  it('sets and clears alternate greetings, a lorebook and a nickname, and refuses them out of bounds', async () => {
+    const admin = h.admin();
+    const characterBook = { name: 'Lore', entries: [{ keys: ['glade'], content: 'The glade is safe.' }] };
+    const created = await admin.admin.characters.create.mutate({ slug: 'lorekeeper', name: 'Lorekeeper', alternateGreetings: ['Hail.', '  Well met.  '], characterBook });
+    assert.deepEqual(created.alternateGreetings, ['Hail.', 'Well met.']);
+    assert.equal(created.characterBook?.entries[0]?.content, 'The glade is safe.');
+    assert.equal(created.characterBook?.entries[0]?.enabled, true, 'read with the defaults of the schema');
+    assert.equal(created.nickname, null);
+
+    const updated = await admin.admin.characters.update.mutate({ slug: 'lorekeeper', alternateGreetings: ['Only this.'], nickname: 'Keeper' });
+    assert.deepEqual(updated.alternateGreetings, ['Only this.']);
+    assert.equal(updated.characterBook?.name, 'Lore', 'untouched when not given');
+    assert.equal(updated.nickname, 'Keeper');
+    const card = (await admin.admin.characters.export.query({ slug: 'lorekeeper' })).card;
+    assert.equal(card.data.nickname, 'Keeper');
+    assert.deepEqual((card.data.extensions as { tipsy: unknown }).tipsy, { slug: 'lorekeeper' }, 'still a card of our own');
+
+    const cleared = await admin.admin.characters.update.mutate({ slug: 'lorekeeper', characterBook: null, alternateGreetings: [], nickname: null });
+    assert.equal(cleared.characterBook, null);
+    assert.deepEqual(cleared.alternateGreetings, []);
+    assert.equal(cleared.nickname, null);
+
+    const tooMany = Array.from({ length: 51 }, (_, i) => `Hello ${i}`);
+    assert.equal(await trpcErrorCode(admin.admin.characters.update.mutate({ slug: 'lorekeeper', alternateGreetings: tooMany })), 'INVALID_INPUT');
+    const deep = JSON.parse(`${'{"a":'.repeat(40)}1${'}'.repeat(40)}`) as Record<string, unknown>;
+    assert.equal(await trpcErrorCode(admin.admin.characters.update.mutate({ slug: 'lorekeeper', characterBook: { entries: [], extensions: deep } })), 'INVALID_INPUT');
+    assert.equal(
+      await trpcErrorCode(admin.admin.characters.update.mutate({ slug: 'lorekeeper', characterBook: { entries: [{ keys: ['a'], content: 'x'.repeat(8001) }] } })),
+      'INVALID_INPUT',
+    );
+    assert.equal((await admin.admin.characters.list.query()).find((c) => c.slug === 'lorekeeper')?.characterBook, null, 'a refused change changes nothing');
   });
 
   it('keeps a model’s API key to itself once set', async () => {

@@ -30,7 +30,7 @@ async function databaseWithConversation(prefix: string): Promise<{ dir: string; 
   await migrateToLatest(db);
   const site = await createSite(db, { name: 'Shop', origins: [] });
   await upsertCharacter(db, site.siteId, { slug: 'barkeep', name: 'Barkeep' });
-  const character = await db.selectFrom('characters').select(['id', 'greeting']).executeTakeFirstOrThrow();
+  const character = await db.selectFrom('characters').selectAll().executeTakeFirstOrThrow();
   const visitorId = newId();
   await db.insertInto('visitors').values({ id: visitorId, site_id: site.siteId, created_at: nowIso() }).execute();
   const { id: conversationId } = await openConversation(db, { visitorId, siteId: site.siteId, keyId: 'k' }, character);

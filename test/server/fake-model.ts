@@ -51,7 +51,9 @@ export async function startFakeModel(options: { redirectTo?: string; words?: rea
     req.on('end', () => {
       const parsed = JSON.parse(body || '{}') as FakeModel['requests'][number];
       requests.push({ ...parsed, ...(req.headers.authorization && { authorization: req.headers.authorization }) });
-      void handle(req, res, parsed.model, options.redirectTo, options.words);
+      // `counting`: each answer names its request, so two answers to one prompt differ.
+      const words = parsed.model === 'counting' ? ['Reply ', `number ${requests.length}.`] : options.words;
+      void handle(req, res, parsed.model, options.redirectTo, words);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -114,6 +114,10 @@ describe('fuzz: every socket event', () => {
         return nearValid(r, { conversationId: own, typing: r.next() < 0.5 }, ids);
       case 'stop_generation':
         return r.next() < 0.2 ? r.pick([null, {}, undefined, [], own]) : nearValid(r, { conversationId: own }, ids);
+      case 'regenerate':
+        return nearValid(r, { conversationId: own }, ids);
+      case 'choose_swipe':
+        return nearValid(r, { conversationId: own, messageId: randomString(r).slice(0, 30), index: r.int(3) }, ids);
       default:
         return randomValue(r);
     }

@@ -62,6 +62,7 @@ export const ROOMY_LIMITS: LimitsOverride = {
   socketConnectsPerIp: roomy,
   socketHandshakesPerIp: roomy,
   socketEvents: roomy,
+  conversationsPerVisitor: roomy,
   socketsPerIp: 100_000,
   socketsPerVisitor: 100_000,
   replyQueue: 100_000,

@@ -26,7 +26,8 @@ describe('character replies', () => {
     assert.deepEqual(chunks.map((c) => c.seq), chunks.map((_, i) => i));
     assert.ok(chunks.every((c) => c.message_id === reply.id));
     assert.equal(chunks.map((c) => c.delta).join('').trim(), reply.content);
-    assert.match(reply.content, /"What is in a Negroni\?"/);
+    assert.match(reply.content, /\bknow\b/, 'without a lorebook it does not know, and says so');
+    assert.doesNotMatch(reply.content, /Negroni/, 'never echoing the question');
     assert.deepEqual(
       events.filter((e) => e !== 'chunk'),
       ['message:user', 'typing:character:true', 'typing:character:false', 'message:character'],
@@ -50,13 +51,17 @@ describe('character replies', () => {
   });
 
   it('answers a burst of messages one reply at a time, the waiting reply answering the latest', async () => {
+    // A lorebook entry per message, so each reply says which message it answers.
+    const entries = ['apple', 'banana', 'cherry'].map((fruit) => ({ keys: [fruit], content: `Answering ${fruit}.` }));
+    await h.admin().admin.characters.update.mutate({ slug: 'barkeep', characterBook: { entries } });
     const { visitorToken, conversationId } = await h.session();
     const socket = await h.socket(visitorToken);
     const all = collect(socket, 'receive_message', 5, 5000);
-    for (const content of ['a', 'b', 'c']) await socket.emitWithAck('send_message', { conversationId, content });
+    for (const content of ['apple', 'banana', 'cherry']) await socket.emitWithAck('send_message', { conversationId, content });
     const received = await all;
-    // 'a' is answered at once; 'b' waits, and 'c' joins it: one reply, to 'c'.
-    assert.deepEqual(received.map((m) => (m.sender_type === 'user' ? m.content : m.content.match(/"(\w)"/)?.[1])), ['a', 'b', 'c', 'a', 'c']);
+    // 'apple' is answered at once; 'banana' waits, and 'cherry' joins it: one reply, to 'cherry'.
+    const said = received.map((m) => (m.sender_type === 'user' ? m.content : m.content.match(/Answering (\w+)\./)?.[1]));
+    assert.deepEqual(said, ['apple', 'banana', 'cherry', 'apple', 'cherry']);
     await new Promise((r) => setTimeout(r, 100));
     const { messages } = await h.api({ token: visitorToken }).conversation.history.query({ conversationId });
     assert.equal(messages.length, 5, 'no other reply is stored');

@@ -25,11 +25,11 @@ export class OpenAICompatibleResponder implements Responder {
     });
   }
 
-  async *reply({ character, history, signal }: ReplyRequest): AsyncIterable<string> {
+  async *reply({ character, history, signal, userName }: ReplyRequest): AsyncIterable<string> {
     const stream = await this.client.chat.completions.create(
       {
         model: this.settings.model,
-        messages: buildPrompt(character, history, this.settings.contextChars),
+        messages: buildPrompt(character, history, this.settings.contextChars, userName),
         stream: true,
         ...(this.settings.temperature !== undefined && { temperature: this.settings.temperature }),
         ...(this.settings.maxTokens !== undefined && { max_tokens: this.settings.maxTokens }),

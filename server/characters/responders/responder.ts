@@ -6,6 +6,8 @@ export interface ReplyRequest {
   /** Recent messages, oldest first, ending with the one to answer. */
   history: readonly Message[];
   signal: AbortSignal;
+  /** The visitor's verified name, for `{{user}}`; absent or null: "you". */
+  userName?: string | null;
 }
 
 /** Anything that can speak for a character: yields the reply as text chunks, in order. */

@@ -7,6 +7,8 @@ import * as characterDetails from './2026-11-27-05-character-details.js';
 import * as streamingIndex from './2026-11-27-06-streaming-index.js';
 import * as storeMessageFunction from './2026-12-03-01-store-message-function.js';
 import * as characterCards from './2026-12-03-02-character-cards.js';
+import * as swipesAndConversations from './2026-12-03-03-swipes-and-conversations.js';
+import * as characterAssets from './2026-12-03-04-character-assets.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-06-streaming-index': streamingIndex,
   '2026-12-03-01-store-message-function': storeMessageFunction,
   '2026-12-03-02-character-cards': characterCards,
+  '2026-12-03-03-swipes-and-conversations': swipesAndConversations,
+  '2026-12-03-04-character-assets': characterAssets,
 };

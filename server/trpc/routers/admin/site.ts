@@ -10,6 +10,8 @@ export const SiteUpdateInput = z.object({
   /** Limits to override (replacing earlier overrides); null goes back to the defaults. */
   limits: LimitsOverride.nullable().optional(),
   allowPageCharacters: z.boolean().optional(),
+  /** Whether visitors may start new conversations with a character (default true). */
+  allowNewConversations: z.boolean().optional(),
   /** The model for characters without their own; null = the server's. */
   responder: ResponderSettings.nullable().optional(),
 });
