@@ -23,6 +23,6 @@ describe('embedding by script tag', () => {
     await waitForReady(el);
     await typeAndSend(el, 'Hello from a customer page');
     await waitUntil(() => bubbles(el, 'character')[0]?.dataset.status === 'sent', 'the reply');
-    expect(bubbles(el, 'character')[0]!.textContent).to.contain('Hello from a customer page');
+    expect(bubbles(el, 'character')[0]!.textContent!.trim(), 'a reply in words').to.not.equal('');
   });
 });

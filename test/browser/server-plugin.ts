@@ -5,6 +5,8 @@ import { buildServer, type TipsyApp } from '../../server/app.js';
 import { createSite, updateSite } from '../../server/auth/sites.js';
 import { postMessage } from '../../server/chat/messages.js';
 import { upsertCharacter } from '../../server/characters/store.js';
+import { CharacterBook } from '../../server/characters/character-book.js';
+import { ensureDemoSite } from '../../server/demo-seed.js';
 import { testConfig } from '../server/harness.js';
 import { TEST_ROUTES } from './routes.js';
 import { startBlockingProxy, type BlockingProxy, type ProxyMode } from './blocking-proxy.js';
@@ -24,7 +26,20 @@ export interface BrowserTestEnv {
   proxiedServer: string;
   /** A site that lets one new visitor per address start a session every 4 seconds. */
   busySiteKey: string;
+  /** The demo site (server/demo-seed.ts) with its characters and their lorebooks. */
+  demoSiteKey: string;
+  /** A site that does not let visitors start new conversations (allowNewConversations: false). */
+  singleConversationSiteKey: string;
 }
+
+/** Markup the simulated barkeep states from its lorebook, for the tests that show a reply runs none of it. */
+const MARKUP_LOREBOOK = CharacterBook.parse({
+  entries: [
+    { keys: ['onerror='], content: '<img src=x onerror="window.__pwned=3"><script>window.__pwned=4</script>' },
+    { keys: ['[menu]('], content: '**gin** or [menu](https://example.com/menu)' },
+    { keys: ['javascript:window.__mdPwned=20'], content: '[x](javascript:window.__mdPwned=20)' },
+  ],
+});
 
 interface RunnerConfig {
   hostname: string;
@@ -50,6 +65,7 @@ export function tipsyServerPlugin() {
       const busy = await createSite(app.db, { name: 'Busy', origins: [pageOrigin] });
       await updateSite(app.db, busy.siteId, { limits: { sessionsPerIp: { points: 1, seconds: 4 } } });
       await updateSite(app.db, site.siteId, { allowPageCharacters: true });
+      const demo = await ensureDemoSite(app.db, [pageOrigin]);
       for (const siteId of [site.siteId, locked.siteId, limited.siteId, busy.siteId]) {
         await upsertCharacter(app.db, siteId, {
           slug: 'barkeep',
@@ -57,9 +73,21 @@ export function tipsyServerPlugin() {
           greeting: 'What will it be? <img src=x onerror="window.__pwned=1">',
           avatarUrl: 'javascript:alert(1)',
           persona: 'A friendly bartender at a cocktail bar.',
+          characterBook: MARKUP_LOREBOOK,
         });
         await upsertCharacter(app.db, siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
       }
+      // A character whose conversations open with one of three greetings, which the visitor can swipe through.
+      await upsertCharacter(app.db, site.siteId, {
+        slug: 'host',
+        name: 'Host',
+        greeting: 'Welcome in!',
+        alternateGreetings: ['Good evening.', 'Back again?'],
+      });
+      // A site that lets each visitor keep one conversation per character.
+      const single = await createSite(app.db, { name: 'One conversation', origins: [pageOrigin] });
+      await updateSite(app.db, single.siteId, { allowNewConversations: false });
+      await upsertCharacter(app.db, single.siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
       const server = await app.listen();
       proxy = await startBlockingProxy(server);
       env = {
@@ -70,6 +98,8 @@ export function tipsyServerPlugin() {
         identitySecret: site.identitySecret,
         limitedSiteKey: limited.publishableKey,
         busySiteKey: busy.publishableKey,
+        demoSiteKey: demo.publishableKey,
+        singleConversationSiteKey: single.publishableKey,
       };
     },
     async serverStop() {

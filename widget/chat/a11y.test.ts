@@ -122,7 +122,7 @@ describe('chat accessibility', () => {
 
     await sendKeys({ press: 'Enter' });
     await waitForReady(el);
-    const close = $(el, '.header button')!;
+    const close = $(el, '.header button:last-child')!;
     close.focus();
     const closedByButton = oneEvent(el, 'tipsy-close');
     await sendKeys({ press: 'Enter' });

@@ -1,6 +1,6 @@
 /**
  * Hostile Markdown through the real server: in a character's greeting (a page-defined character)
- * and in a reply (the simulated character quotes what it was asked). Nothing runs, only the
+ * and in a reply (the simulated barkeep states its lorebook's markup). Nothing runs, only the
  * allowed elements appear, and every link is an http(s) or mailto link opening in a new tab.
  */
 import { expect, waitUntil } from '@open-wc/testing';

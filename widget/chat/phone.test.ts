@@ -31,7 +31,7 @@ describe('chat on a phone', () => {
     await waitForReady(el);
     const send = $(el, '[part~=send]')!;
     expect(shadow(el).elementFromPoint(...centre(send))?.closest('button')).to.equal(send);
-    const close = $(el, '.header button')!;
+    const close = $(el, '.header button:last-child')!;
     expect(shadow(el).elementFromPoint(...centre(close))?.closest('button')).to.equal(close);
     expect(parseFloat(getComputedStyle($(el, 'textarea')!).fontSize)).to.be.at.least(16);
     el.close();

@@ -70,7 +70,7 @@ describe('delivery', () => {
     expect($(el, '.presence')!.textContent).to.contain('Limited connection');
     await typeAndSend(el, 'Through the fallback');
     await waitUntil(() => statuses(el)[0] === 'sent', 'stored over HTTP');
-    await waitUntil(() => texts(el, 'character').some((t) => t?.includes('Through the fallback')), 'the reply arrives by polling', { timeout: 8000 });
+    await waitUntil(() => texts(el, 'character').some((t) => t?.includes('know')), 'the reply arrives by polling', { timeout: 8000 });
 
     await setNetwork('open');
     await waitUntil(() => connection(el) === 'online', 'back on a socket', { timeout: 12000 });

@@ -45,7 +45,7 @@ describe('the widget’s language', () => {
     expect(panel.getAttribute('aria-label')).to.equal('Chat con Guide');
     expect(placeholder(el)).to.equal('Escribe un mensaje…');
     expect($(el, '[part~=send]')!.getAttribute('aria-label')).to.equal('Enviar');
-    expect($(el, '.header button')!.getAttribute('aria-label')).to.equal('Cerrar chat');
+    expect($(el, '.header button:last-child')!.getAttribute('aria-label')).to.equal('Cerrar chat');
     expect($(el, 'label')!.textContent).to.equal('Mensaje para Guide');
     expect(getComputedStyle(panel).direction).to.equal('ltr');
   });
