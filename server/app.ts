@@ -34,6 +34,8 @@ import { AccessSweeper } from './realtime/access-sweeper.js';
 import { linkThroughRedis } from './realtime/redis.js';
 import { RedisConversationTurns } from './realtime/redis-conversation-turns.js';
 import { RedisSiteLeases } from './realtime/redis-site-leases.js';
+import { loggerOptions } from './log.js';
+import { logSocketLifecycle } from './realtime/socket-log.js';
 import { attachChat, createSocketServer } from './realtime/server.js';
 import type { TipsyServer } from './realtime/types.js';
 import type { Services } from './trpc/context.js';
@@ -70,7 +72,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
 
   const trust = compileTrust(config.trustProxy);
   const app = Fastify({
-    logger: { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: loggerOptions(config.logLevel, options.logStream),
     // The same trust function gives Socket.IO the same client address (realtime/limits.ts).
     trustProxy: trust,
     // tRPC batches put every procedure name in the path: let long ones through to tRPC,
@@ -113,6 +115,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const access = new AccessSweeper(io, sites, log, redis !== undefined);
   io.on('access_changed', () => void access.recheck());
   io.on('stop_generation', (conversationId) => replies.stop(conversationId));
+  logSocketLifecycle(io, log);
   attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log, isClosing: () => closing, shared: redis !== undefined });
   const admin = new AdminService(db, siteRules, access);
   const services = { chat, sessions, admin, access };

@@ -20,6 +20,8 @@ export interface Context extends Services {
   authorization: string | undefined;
   /** Set once a procedure has checked the Origin against the caller's site; read by responseMeta for CORS. */
   cors: { originVerified: boolean };
+  /** Adds the caller's ids, once known, to the request's log lines ("request completed" among them). */
+  tagLog(ids: { visitorId?: string; siteId: string }): void;
 }
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
@@ -27,7 +29,7 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 export function contextFactory(services: Services) {
   // Named one by one: a caller may hand more than Services (app.ts's holds `access` too), and none of it belongs here.
   const { chat, sessions, admin } = services;
-  return ({ req }: CreateFastifyContextOptions): Context => ({
+  return ({ req, res }: CreateFastifyContextOptions): Context => ({
     chat,
     sessions,
     admin,
@@ -35,6 +37,10 @@ export function contextFactory(services: Services) {
     ip: req.ip,
     authorization: header(req.headers.authorization),
     cors: { originVerified: false },
+    // Fastify writes "request completed" with the reply's logger: both get the ids.
+    tagLog: (ids) => {
+      res.log = req.log = req.log.child(ids);
+    },
   });
 }
 

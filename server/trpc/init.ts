@@ -27,6 +27,7 @@ export const publicProcedure = t.procedure.use(domainErrors);
 export const visitorProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const visitor = await ctx.sessions.authenticate(bearerToken(ctx.authorization), ctx.origin);
   ctx.cors.originVerified = true;
+  ctx.tagLog({ visitorId: visitor.visitorId, siteId: visitor.siteId });
   return next({ ctx: { visitor } });
 });
 
@@ -41,5 +42,6 @@ export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
   }
   const found = await ctx.admin.siteOfSecretKey(bearerToken(ctx.authorization) ?? '');
   if (!found) throw new TipsyError('UNAUTHORIZED', 'A valid secret key (sk_…) is required.');
+  ctx.tagLog({ siteId: found.siteId });
   return next({ ctx: { siteId: found.siteId } });
 });
