@@ -35,6 +35,10 @@ import { linkThroughRedis } from './realtime/redis.js';
 import { RedisConversationTurns } from './realtime/redis-conversation-turns.js';
 import { RedisSiteLeases } from './realtime/redis-site-leases.js';
 import { loggerOptions } from './log.js';
+import { meteredBroadcaster } from './metrics/metered-broadcaster.js';
+import { QueryTimer } from './metrics/query-timer.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
+import { serveMetrics } from './http/metrics.js';
 import { logSocketLifecycle } from './realtime/socket-log.js';
 import { attachChat, createSocketServer } from './realtime/server.js';
 import type { TipsyServer } from './realtime/types.js';
@@ -52,6 +56,8 @@ export interface TipsyApp {
   services: Services & { access: AccessChanges };
   /** The demo site's publishable key, when the demo was seeded. */
   demoSiteKey?: string;
+  /** Where the metrics' own port serves them (TIPSY_METRICS_PORT), when it is set. */
+  metricsUrl?: string;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -68,7 +74,8 @@ export interface BuildOptions {
 export async function buildServer(config: Config, options: BuildOptions = {}): Promise<TipsyApp> {
   // SQLite (the file) or Postgres (TIPSY_DATABASE_URL), migrated.
   const store = await openDatabase(config);
-  const db = store.db;
+  const metrics = new ServerMetrics({ openSockets: () => io.of('/').sockets.size });
+  const db = store.db.withPlugin(new QueryTimer((seconds) => metrics.queryDuration.observe({ dialect: store.dialect }, seconds)));
 
   const trust = compileTrust(config.trustProxy);
   const app = Fastify({
@@ -96,8 +103,12 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   let closing = false;
   const io = createSocketServer(app.server);
   const redis = config.redisUrl ? await linkThroughRedis(io, config.redisUrl, config.redisPrefix, log) : undefined;
-  const rateLimits = new RateLimits({ redis: redis?.limits, prefix: config.redisPrefix });
-  const broadcaster = roomBroadcaster(io, redis !== undefined);
+  const rateLimits = new RateLimits({
+    redis: redis?.limits,
+    prefix: config.redisPrefix,
+    onRefused: (limit) => metrics.rateLimited.inc({ limit }),
+  });
+  const broadcaster = meteredBroadcaster(roomBroadcaster(io, redis !== undefined), metrics);
   const siteRules = new SiteRules(config);
   const responders = new ResponderRegistry(config.responder, config.simulatedDelayMs, siteRules.endpoints, options.responder);
   // With Redis, one reply at a time per conversation and the site's reply places hold across processes.
@@ -119,7 +130,10 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log, isClosing: () => closing, shared: redis !== undefined });
   const admin = new AdminService(db, siteRules, access);
   const services = { chat, sessions, admin, access };
-  await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp });
+  await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp }, (code) =>
+    metrics.refusals.inc({ transport: 'trpc', code }),
+  );
+  const metricsEndpoint = await serveMetrics(app, metrics, config.metrics);
 
   const demo = config.seedDemo
     ? await ensureDemoSite(db, [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`])
@@ -151,6 +165,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     io.local.disconnectSockets(true);
   });
   app.addHook('onClose', async () => {
+    await metricsEndpoint.close();
     siteLeases?.stop();
     await redis?.close();
     await checkpoints?.stop();
@@ -164,6 +179,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     db,
     services,
     demoSiteKey: demo?.publishableKey,
+    metricsUrl: metricsEndpoint.url,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
       return address.replace('[::1]', 'localhost');

@@ -42,6 +42,11 @@ const EnvSchema = z.object({
   TIPSY_RESPONDER_HOSTS: HostList.default([]),
   /** On SIGTERM, how long running replies may take to finish before they are cut short. */
   TIPSY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** /metrics on the chat port, for requests bearing this token (Authorization: Bearer …). Unset: not there. */
+  TIPSY_METRICS_TOKEN: z.string().min(16, 'TIPSY_METRICS_TOKEN must be at least 16 characters').max(500).optional(),
+  /** /metrics on a port of its own (off the public origin), on TIPSY_METRICS_HOST. Unset: no such port. */
+  TIPSY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  TIPSY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   TIPSY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Redis for rate limits and cross-process Socket.IO broadcasts; unset = one process, in memory. */
   TIPSY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -93,6 +98,8 @@ export interface Config {
   responderEndpoints: EndpointRulesConfig;
   shutdownGraceMs: number;
   logLevel: z.infer<typeof EnvSchema>['TIPSY_LOG_LEVEL'];
+  /** Where Prometheus reads the metrics: a token on the chat port, a port of its own, both or neither (off). */
+  metrics: { token?: string; port?: number; host: string };
   redisUrl?: string;
   redisPrefix: string;
   trustProxy: string;
@@ -138,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     shutdownGraceMs: e.TIPSY_SHUTDOWN_GRACE_MS,
     logLevel: e.TIPSY_LOG_LEVEL,
+    metrics: { token: e.TIPSY_METRICS_TOKEN, port: e.TIPSY_METRICS_PORT, host: e.TIPSY_METRICS_HOST },
     redisUrl: e.TIPSY_REDIS_URL,
     redisPrefix: e.TIPSY_REDIS_PREFIX,
     trustProxy: e.TIPSY_TRUST_PROXY,

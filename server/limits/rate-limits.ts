@@ -15,6 +15,8 @@ export interface RateLimitsOptions {
   /** When set, counts live in Redis and hold across every server process. */
   redis?: Redis;
   prefix: string;
+  /** Told each refusal, by the limit's name (for the metrics). */
+  onRefused?: (name: string) => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export class RateLimits {
       await this.limiter(name, window).consume(key, points);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.options.onRefused?.(name);
       throw new TipsyError('RATE_LIMITED', message, { retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) });
     }
   }

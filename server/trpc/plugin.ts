@@ -3,7 +3,9 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { TipsyError } from '../errors.js';
 import type { LimitWindow } from '../limits/policy.js';
 import type { RateLimits } from '../limits/rate-limits.js';
+import type { ErrorCode } from '../protocol/errors.js';
 import { contextFactory, type Services } from './context.js';
+import { publicError } from './errors.js';
 import { trpcRoutes } from './direct-calls.js';
 import { registerRequestLimit } from './request-limit.js';
 import { appRouter, type AppRouter } from './router.js';
@@ -27,6 +29,7 @@ export async function registerTrpc(
   app: FastifyInstance,
   services: Services,
   limits: { rateLimits: RateLimits; requestsPerIp: LimitWindow },
+  onRefused?: (code: ErrorCode) => void,
 ): Promise<void> {
   registerRequestLimit(app, { prefix: TRPC_PREFIX, maxBatch: MAX_BATCH, rateLimits: limits.rateLimits, window: limits.requestsPerIp });
   app.addHook('onRequest', async (req, reply) => {
@@ -36,11 +39,15 @@ export async function registerTrpc(
     return reply.headers(PREFLIGHT_HEADERS).code(204).send();
   });
 
-  await app.register(trpcRoutes<AppRouter>, { prefix: TRPC_PREFIX, trpcOptions: trpcOptions(services, app.log) });
+  await app.register(trpcRoutes<AppRouter>, { prefix: TRPC_PREFIX, trpcOptions: trpcOptions(services, app.log, onRefused) });
 }
 
 /** How tRPC serves our router: context, CORS and Retry-After headers, error logging. */
-export function trpcOptions(services: Services, log: FastifyBaseLogger): FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] {
+export function trpcOptions(
+  services: Services,
+  log: FastifyBaseLogger,
+  onRefused?: (code: ErrorCode) => void,
+): FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] {
   return {
     router: appRouter,
     createContext: contextFactory(services),
@@ -61,6 +68,7 @@ export function trpcOptions(services: Services, log: FastifyBaseLogger): Fastify
       return { headers };
     },
     onError({ error, path }) {
+      onRefused?.(publicError(error).errorCode);
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC call failed');
     },
   };
