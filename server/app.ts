@@ -37,6 +37,7 @@ import { RedisSiteLeases } from './realtime/redis-site-leases.js';
 import { loggerOptions } from './log.js';
 import { meteredBroadcaster } from './metrics/metered-broadcaster.js';
 import { QueryTimer } from './metrics/query-timer.js';
+import { PrivacyService } from './privacy/service.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { serveMetrics } from './http/metrics.js';
 import { logSocketLifecycle } from './realtime/socket-log.js';
@@ -53,7 +54,7 @@ export interface TipsyApp {
    * The domain services tRPC's procedures call, for tools that serve them another way;
    * and `access`, to announce a change written to the database directly.
    */
-  services: Services & { access: AccessChanges };
+  services: Services & { access: AccessChanges; privacy: PrivacyService };
   /** The demo site's publishable key, when the demo was seeded. */
   demoSiteKey?: string;
   /** Where the metrics' own port serves them (TIPSY_METRICS_PORT), when it is set. */
@@ -129,7 +130,14 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   logSocketLifecycle(io, log);
   attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log, isClosing: () => closing, shared: redis !== undefined });
   const admin = new AdminService(db, siteRules, access);
-  const services = { chat, sessions, admin, access };
+  const privacy = new PrivacyService({
+    db,
+    dialect: store.dialect,
+    log,
+    retentionSweepMs: config.retentionSweepMs,
+  });
+  privacy.start();
+  const services = { chat, sessions, admin, access, privacy };
   await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp }, (code) =>
     metrics.refusals.inc({ transport: 'trpc', code }),
   );
@@ -165,6 +173,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     io.local.disconnectSockets(true);
   });
   app.addHook('onClose', async () => {
+    await privacy.stop();
     await metricsEndpoint.close();
     siteLeases?.stop();
     await redis?.close();

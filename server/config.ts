@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   /** /metrics on a port of its own (off the public origin), on TIPSY_METRICS_HOST. Unset: no such port. */
   TIPSY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   TIPSY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** How often conversations past their site's retention period are deleted. */
+  TIPSY_RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
   TIPSY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Redis for rate limits and cross-process Socket.IO broadcasts; unset = one process, in memory. */
   TIPSY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -98,6 +100,7 @@ export interface Config {
   responderEndpoints: EndpointRulesConfig;
   shutdownGraceMs: number;
   logLevel: z.infer<typeof EnvSchema>['TIPSY_LOG_LEVEL'];
+  retentionSweepMs: number;
   /** Where Prometheus reads the metrics: a token on the chat port, a port of its own, both or neither (off). */
   metrics: { token?: string; port?: number; host: string };
   redisUrl?: string;
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     shutdownGraceMs: e.TIPSY_SHUTDOWN_GRACE_MS,
     logLevel: e.TIPSY_LOG_LEVEL,
+    retentionSweepMs: e.TIPSY_RETENTION_SWEEP_MS,
     metrics: { token: e.TIPSY_METRICS_TOKEN, port: e.TIPSY_METRICS_PORT, host: e.TIPSY_METRICS_HOST },
     redisUrl: e.TIPSY_REDIS_URL,
     redisPrefix: e.TIPSY_REDIS_PREFIX,

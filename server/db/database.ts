@@ -16,6 +16,8 @@ export function applyPragmas(sqlite: SQLite.Database): SQLite.Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows are overwritten with zeros, not left in free space: an erased visitor's words leave the file (privacy/wipe.ts).
+  sqlite.pragma('secure_delete = ON');
   // Reads straight from the mapped file instead of copying each page through a read() call.
   sqlite.pragma('mmap_size = 268435456');
   return sqlite;

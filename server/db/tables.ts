@@ -21,6 +21,8 @@ export interface SitesTable {
   allow_page_characters: Generated<number>;
   /** 1 when visitors may start new conversations (the default). */
   allow_new_conversations: Generated<number>;
+  /** Days a conversation is kept after its last message (privacy/retention.ts); null: until erased. */
+  retention_days: number | null;
   created_at: Iso;
 }
 

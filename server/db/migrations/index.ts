@@ -9,6 +9,7 @@ import * as storeMessageFunction from './2026-12-03-01-store-message-function.js
 import * as characterCards from './2026-12-03-02-character-cards.js';
 import * as swipesAndConversations from './2026-12-03-03-swipes-and-conversations.js';
 import * as characterAssets from './2026-12-03-04-character-assets.js';
+import * as retention from './2026-12-03-05-retention.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-02-character-cards': characterCards,
   '2026-12-03-03-swipes-and-conversations': swipesAndConversations,
   '2026-12-03-04-character-assets': characterAssets,
+  '2026-12-03-05-retention': retention,
 };
