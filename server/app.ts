@@ -35,9 +35,11 @@ import { linkThroughRedis } from './realtime/redis.js';
 import { RedisConversationTurns } from './realtime/redis-conversation-turns.js';
 import { RedisSiteLeases } from './realtime/redis-site-leases.js';
 import { loggerOptions } from './log.js';
-import { meteredBroadcaster } from './metrics/metered-broadcaster.js';
+import { meteringObserver } from './metrics/metering-observer.js';
+import { observedBroadcaster } from './chat/observed-broadcaster.js';
 import { QueryTimer } from './metrics/query-timer.js';
 import { PrivacyService } from './privacy/service.js';
+import { Webhooks } from './webhooks/webhooks.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { serveMetrics } from './http/metrics.js';
 import { logSocketLifecycle } from './realtime/socket-log.js';
@@ -54,7 +56,7 @@ export interface TipsyApp {
    * The domain services tRPC's procedures call, for tools that serve them another way;
    * and `access`, to announce a change written to the database directly.
    */
-  services: Services & { access: AccessChanges; privacy: PrivacyService };
+  services: Services & { access: AccessChanges; privacy: PrivacyService; webhooks: Webhooks };
   /** The demo site's publishable key, when the demo was seeded. */
   demoSiteKey?: string;
   /** Where the metrics' own port serves them (TIPSY_METRICS_PORT), when it is set. */
@@ -109,7 +111,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     prefix: config.redisPrefix,
     onRefused: (limit) => metrics.rateLimited.inc({ limit }),
   });
-  const broadcaster = meteredBroadcaster(roomBroadcaster(io, redis !== undefined), metrics);
+  const webhooks = new Webhooks(db, log, config.webhooks);
+  const broadcaster = observedBroadcaster(roomBroadcaster(io, redis !== undefined), [meteringObserver(metrics), webhooks.publisher.observer()]);
   const siteRules = new SiteRules(config);
   const responders = new ResponderRegistry(config.responder, config.simulatedDelayMs, siteRules.endpoints, options.responder);
   // With Redis, one reply at a time per conversation and the site's reply places hold across processes.
@@ -129,15 +132,16 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   io.on('stop_generation', (conversationId) => replies.stop(conversationId));
   logSocketLifecycle(io, log);
   attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log, isClosing: () => closing, shared: redis !== undefined });
-  const admin = new AdminService(db, siteRules, access);
   const privacy = new PrivacyService({
     db,
     dialect: store.dialect,
     log,
     retentionSweepMs: config.retentionSweepMs,
   });
+  const admin = new AdminService(db, siteRules, access, { privacy, webhooks });
   privacy.start();
-  const services = { chat, sessions, admin, access, privacy };
+  webhooks.start();
+  const services = { chat, sessions, admin, access, privacy, webhooks };
   await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp }, (code) =>
     metrics.refusals.inc({ transport: 'trpc', code }),
   );
@@ -174,6 +178,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   });
   app.addHook('onClose', async () => {
     await privacy.stop();
+    await webhooks.stop();
     await metricsEndpoint.close();
     siteLeases?.stop();
     await redis?.close();

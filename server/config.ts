@@ -47,6 +47,12 @@ const EnvSchema = z.object({
   /** /metrics on a port of its own (off the public origin), on TIPSY_METRICS_HOST. Unset: no such port. */
   TIPSY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   TIPSY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Private addresses webhook targets may reach: false (none), true (any), or a comma list of host[:port]. */
+  TIPSY_WEBHOOK_PRIVATE_HOSTS: PrivateHosts.default(false),
+  /** A failed delivery's first retry waits this long; each further one doubles it (up to an hour). */
+  TIPSY_WEBHOOK_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  /** Attempts before a delivery is given up. */
+  TIPSY_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   /** How often conversations past their site's retention period are deleted. */
   TIPSY_RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
   TIPSY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -101,6 +107,8 @@ export interface Config {
   shutdownGraceMs: number;
   logLevel: z.infer<typeof EnvSchema>['TIPSY_LOG_LEVEL'];
   retentionSweepMs: number;
+  /** Webhook deliveries: which private addresses they may reach, and how they retry. */
+  webhooks: { privateHosts: boolean | readonly string[]; retryBaseMs: number; maxAttempts: number };
   /** Where Prometheus reads the metrics: a token on the chat port, a port of its own, both or neither (off). */
   metrics: { token?: string; port?: number; host: string };
   redisUrl?: string;
@@ -149,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.TIPSY_SHUTDOWN_GRACE_MS,
     logLevel: e.TIPSY_LOG_LEVEL,
     retentionSweepMs: e.TIPSY_RETENTION_SWEEP_MS,
+    webhooks: { privateHosts: e.TIPSY_WEBHOOK_PRIVATE_HOSTS, retryBaseMs: e.TIPSY_WEBHOOK_RETRY_MS, maxAttempts: e.TIPSY_WEBHOOK_ATTEMPTS },
     metrics: { token: e.TIPSY_METRICS_TOKEN, port: e.TIPSY_METRICS_PORT, host: e.TIPSY_METRICS_HOST },
     redisUrl: e.TIPSY_REDIS_URL,
     redisPrefix: e.TIPSY_REDIS_PREFIX,

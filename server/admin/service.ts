@@ -14,6 +14,9 @@ import {
 } from '../characters/store.js';
 import { deleteVisitorData, listConversations, readTranscript, type ConversationList } from '../chat/transcripts.js';
 import type { Db } from '../db/database.js';
+import type { PrivacyService } from '../privacy/service.js';
+import type { WebhookInput } from '../webhooks/inputs.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import type { SiteKeyKind } from '../db/tables.js';
 import type { HistoryPage } from '../protocol/message.js';
 
@@ -35,6 +38,8 @@ export class AdminService {
     private readonly db: Db,
     private readonly siteRules: SiteRules,
     private readonly access: AccessChanges,
+    /** Erasure's wipe, and the site's webhooks. */
+    private readonly operations: { privacy: PrivacyService; webhooks: Webhooks },
   ) {}
 
   /** The site a working secret key (`sk_…`) belongs to, or null. */
@@ -134,6 +139,28 @@ export class AdminService {
   async eraseVisitor(siteId: string, who: VisitorRef): Promise<{ deletedConversations: number }> {
     const erased = await deleteVisitorData(this.db, siteId, who);
     this.access.visitorErased(erased.visitorId);
+    await this.operations.privacy.wipe();
+    await this.operations.webhooks.publisher.publish({
+      siteId,
+      type: 'visitor.erased',
+      data: { visitor_id: erased.visitorId, ...('userId' in who && { user_id: who.userId }), deleted_conversations: erased.deletedConversations },
+    });
     return { deletedConversations: erased.deletedConversations };
+  }
+
+  createWebhook(siteId: string, input: WebhookInput) {
+    return this.operations.webhooks.create(siteId, input);
+  }
+
+  listWebhooks(siteId: string) {
+    return this.operations.webhooks.list(siteId);
+  }
+
+  removeWebhook(siteId: string, id: string) {
+    return this.operations.webhooks.remove(siteId, id);
+  }
+
+  webhookDeliveries(siteId: string, options: { webhookId?: string; limit: number }) {
+    return this.operations.webhooks.deliveries(siteId, options);
   }
 }

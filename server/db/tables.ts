@@ -141,6 +141,37 @@ export interface MessageVersionsTable {
   created_at: Iso;
 }
 
+export interface WebhooksTable {
+  id: string;
+  site_id: string;
+  url: string;
+  secret: string;
+  /** JSON array of event names (webhooks/events.ts). */
+  events: string;
+  created_at: Iso;
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  site_id: string;
+  event: string;
+  /** The JSON body sent, the same on every attempt. */
+  body: string;
+  conversation_id: string | null;
+  visitor_id: string | null;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  /** When it is due (pending), or until when a process holds it (sending). */
+  next_attempt_at: Iso;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Iso;
+  delivered_at: Iso | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   sites: SitesTable;
@@ -152,6 +183,8 @@ export interface Database {
   messages: MessagesTable;
   message_versions: MessageVersionsTable;
   character_avatars: CharacterAvatarsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type CharacterRow = Selectable<CharactersTable>;

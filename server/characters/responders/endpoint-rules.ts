@@ -112,28 +112,36 @@ export class EndpointRules {
     if (settings?.kind !== 'openai') return; // simulated, none or the default reach nothing
     const refusal = this.refusalOf(settings.baseUrl);
     if (refusal) throw new TipsyError('NOT_ALLOWED', refusal);
-    const url = new URL(settings.baseUrl); // WHATWG URL has already turned 0x7f000001, 2130706433 or 127.1 into 127.0.0.1
+    await this.assertNotPrivate(new URL(settings.baseUrl), 'model address');
+  }
+
+  /**
+   * INVALID_INPUT when the URL's host is a private address, in any spelling, or a name that
+   * resolves to one, unless the operator allows it. `what` names it in the message ("model address").
+   */
+  async assertNotPrivate(url: URL, what: string): Promise<void> {
+    // WHATWG URL has already turned 0x7f000001, 2130706433 or 127.1 into 127.0.0.1.
     if (this.mayReachPrivate(url.hostname, portOf(url))) return;
-    const addresses = isIpLiteral(url.hostname) ? [unbracketed(url.hostname)] : await resolve(url.hostname);
+    const addresses = isIpLiteral(url.hostname) ? [unbracketed(url.hostname)] : await resolve(url.hostname, what);
     const found = addresses.find(isPrivateAddress);
     if (found) {
       const how = found === unbracketed(url.hostname) ? 'is' : `resolves to ${found}, which is`;
       throw new TipsyError(
         'INVALID_INPUT',
-        `The model address ${url.host} ${how} a private address (loopback, private network, link-local or the like); this server does not let sites reach those.`,
+        `The ${what} ${url.host} ${how} a private address (loopback, private network, link-local or the like); this server does not let sites reach those.`,
       );
     }
   }
 }
 
-async function resolve(hostname: string): Promise<string[]> {
+async function resolve(hostname: string, what: string): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), RESOLVE_TIMEOUT_MS)));
   try {
     const found = await Promise.race([lookup(hostname, { all: true }), timedOut]);
     return found.map((a) => a.address);
   } catch {
-    throw new TipsyError('INVALID_INPUT', `The model address ${hostname} could not be resolved.`);
+    throw new TipsyError('INVALID_INPUT', `The ${what} ${hostname} could not be resolved.`);
   } finally {
     clearTimeout(timer);
   }

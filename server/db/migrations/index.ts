@@ -10,6 +10,7 @@ import * as characterCards from './2026-12-03-02-character-cards.js';
 import * as swipesAndConversations from './2026-12-03-03-swipes-and-conversations.js';
 import * as characterAssets from './2026-12-03-04-character-assets.js';
 import * as retention from './2026-12-03-05-retention.js';
+import * as webhooks from './2026-12-03-06-webhooks.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-03-swipes-and-conversations': swipesAndConversations,
   '2026-12-03-04-character-assets': characterAssets,
   '2026-12-03-05-retention': retention,
+  '2026-12-03-06-webhooks': webhooks,
 };
