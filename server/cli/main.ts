@@ -5,6 +5,7 @@ import { registerCharacterCommands } from './commands/characters.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerRestoreCommand } from './commands/restore.js';
 import { registerSiteCommands } from './commands/sites.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 import { withDb } from './with-db.js';
 
 /** Exit codes: 0 done, 1 the operation failed (not found, invalid data…), 2 the command line was wrong. */
@@ -18,6 +19,7 @@ const program = new Command('tipsy')
 registerSiteCommands(program, withDb);
 registerKeyCommands(program, withDb);
 registerCharacterCommands(program, withDb);
+registerWebhookCommands(program, withDb);
 registerBackupCommand(program);
 registerRestoreCommand(program);
 
