@@ -12,10 +12,21 @@ import type { LorebookEntry } from './character-book.js';
 export const REGEX_KEY_MAX_CHARS = 200;
 /** Regex keys see only this much of each scanned text: its most recent part (bounds backtracking). */
 export const REGEX_SCAN_MAX_CHARS = 2_000;
-/** The most unbounded quantifiers (`*`, `+`, `{n,}`) a regex key may hold: two keep the worst case quadratic. */
-export const REGEX_MAX_UNBOUNDED = 2;
+/**
+ * The most unbounded quantifiers (`*`, `+`, `{n,}`) a regex key may hold. With one, the worst case
+ * is quadratic in the text (a few ms over REGEX_SCAN_MAX_CHARS); two side by side (`\s*\s*x`) is
+ * cubic, over a second.
+ */
+export const REGEX_MAX_UNBOUNDED = 1;
+/** Regex keys of one scan stop matching once they have taken this long in all (a book of many slow keys). */
+export const REGEX_SCAN_BUDGET_MS = 20;
 /** A `{n,m}` this wide counts as unbounded. */
 const WIDE_REPEAT = 10;
+
+/** The time one scan's regex keys have taken, shared by its rounds. */
+export interface RegexClock {
+  spentMs: number;
+}
 
 /** What a scan looks at: the whole text for plain keys, and its parts (each clipped) for regex keys. */
 export interface ScanText {
@@ -23,13 +34,15 @@ export interface ScanText {
   lower: string;
   /** Each scanned part (the conversation, each entry scanned recursively), clipped to REGEX_SCAN_MAX_CHARS. */
   regexParts: readonly string[];
+  regexClock: RegexClock;
 }
 
-export function scanTextOf(parts: readonly { text: string; keep: 'end' | 'start' }[]): ScanText {
+export function scanTextOf(parts: readonly { text: string; keep: 'end' | 'start' }[], regexClock: RegexClock = { spentMs: 0 }): ScanText {
   const raw = parts.map((p) => p.text).join('\n');
   return {
     raw,
     lower: raw.toLowerCase(),
+    regexClock,
     regexParts: parts.map(({ text, keep }) =>
       text.length <= REGEX_SCAN_MAX_CHARS ? text : keep === 'end' ? text.slice(-REGEX_SCAN_MAX_CHARS) : text.slice(0, REGEX_SCAN_MAX_CHARS),
     ),
@@ -37,8 +50,6 @@ export function scanTextOf(parts: readonly { text: string; keep: 'end' | 'start'
 }
 
 export type KeyMatcher = (text: ScanText) => boolean;
-
-const never: KeyMatcher = () => false;
 
 /** One matcher per key; blank keys are dropped (they would match everything). */
 export function keyMatchers(entry: Pick<LorebookEntry, 'case_sensitive' | 'use_regex'>, keys: readonly string[] | undefined): KeyMatcher[] {
@@ -58,20 +69,35 @@ function plainMatcher(key: string, caseSensitive: boolean | undefined): KeyMatch
  * `/pattern/flags` as written (its flags decide the case), or a bare pattern
  * (case-insensitive unless `case_sensitive`). Only the i, m, s and u flags are
  * kept (g and y would make a test stateful). A key that is too long, does not
- * compile, or could backtrack badly never matches.
+ * compile, or could backtrack badly never matches; nor does any once the
+ * scan's regex keys have used REGEX_SCAN_BUDGET_MS.
  */
 function regexMatcher(key: string, caseSensitive: boolean | undefined): KeyMatcher {
+  // Compiled on first use, and timed with the matching: a book may hold many keys a scan never reaches.
+  let pattern: RegExp | null | undefined;
+  return (text) => {
+    if (text.regexClock.spentMs >= REGEX_SCAN_BUDGET_MS) return false;
+    const started = performance.now();
+    try {
+      if (pattern === undefined) pattern = compileKey(key, caseSensitive);
+      const compiled = pattern;
+      return compiled !== null && text.regexParts.some((part) => compiled.test(part));
+    } finally {
+      text.regexClock.spentMs += performance.now() - started;
+    }
+  };
+}
+
+function compileKey(key: string, caseSensitive: boolean | undefined): RegExp | null {
   const written = /^\/(.+)\/([a-z]*)$/s.exec(key.trim());
   const source = written ? written[1]! : key.trim();
   const flags = written ? [...new Set(written[2]!.replace(/[^imsu]/g, ''))].join('') : caseSensitive ? 'u' : 'iu';
-  if (source.length > REGEX_KEY_MAX_CHARS || !isTamePattern(source)) return never;
-  let pattern: RegExp;
+  if (source.length > REGEX_KEY_MAX_CHARS || !isTamePattern(source)) return null;
   try {
-    pattern = new RegExp(source, flags);
+    return new RegExp(source, flags);
   } catch {
-    return never;
+    return null;
   }
-  return (text) => text.regexParts.some((part) => pattern.test(part));
 }
 
 /**

@@ -83,7 +83,8 @@ export function triggeredEntries({ book, messages, macros }: Pick<LorebookScan, 
     });
   for (const candidate of candidates) if (candidate.entry.constant) take(candidate);
 
-  let text = scanTextOf([{ text: conversation, keep: 'end' }]);
+  const regexClock = { spentMs: 0 };
+  let text = scanTextOf([{ text: conversation, keep: 'end' }], regexClock);
   const rounds = book.recursive_scanning ? 1 + RECURSION_ROUNDS : 1;
   for (let round = 0; round < rounds; round++) {
     const fresh = candidates.filter((c) => !found.has(c.index) && c.triggersOn(text));
@@ -91,10 +92,13 @@ export function triggeredEntries({ book, messages, macros }: Pick<LorebookScan, 
     if (!book.recursive_scanning || (fresh.length === 0 && round > 0)) break;
     // The next round scans the conversation and everything triggered so far.
     const contents = [...found.values()].map((e) => e.content).join('\n').slice(0, RECURSIVE_SCAN_MAX_CHARS);
-    text = scanTextOf([
-      { text: conversation, keep: 'end' },
-      { text: contents, keep: 'start' },
-    ]);
+    text = scanTextOf(
+      [
+        { text: conversation, keep: 'end' },
+        { text: contents, keep: 'start' },
+      ],
+      regexClock,
+    );
   }
   return [...found.values()].sort((a, b) => a.index - b.index);
 }

@@ -3,7 +3,7 @@ import { giveBackNextSeq, nextSeq, type Executor } from '../db/message-rows.js';
 import type { MessageRow } from '../db/tables.js';
 import { notFound, TipsyError } from '../errors.js';
 import { nowIso } from '../ids.js';
-import { BOUNDS } from '../protocol/bounds.js';
+import { CONVERSATION_BOUNDS } from '../protocol/bounds.js';
 import type { Message } from '../protocol/message.js';
 import { conversationGone, insertMessage, newMessageRow, toMessage } from './messages.js';
 
@@ -17,7 +17,7 @@ import { conversationGone, insertMessage, newMessageRow, toMessage } from './mes
  * lock (SQLite) orders it against sends, replies and other changes, on every process.
  */
 
-const SWIPES_MAX = BOUNDS.swipesMax;
+const SWIPES_MAX = CONVERSATION_BOUNDS.swipesMax;
 
 /** A greeting and its alternates (index 0 the main greeting), stored as the conversation's first message. */
 export async function storeGreeting(db: Db, conversationId: string, versions: readonly string[]): Promise<void> {

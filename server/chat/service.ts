@@ -10,7 +10,7 @@ import type { HistoryPage, Message } from '../protocol/message.js';
 import { requireOwnConversation, startConversation, summariesOf } from './conversations.js';
 import { beginVersion, chooseVersion } from './message-versions.js';
 import { getCharacterById } from '../characters/store.js';
-import { BOUNDS } from '../protocol/bounds.js';
+import { CONVERSATION_BOUNDS } from '../protocol/bounds.js';
 import { clip } from '../text.js';
 import type { ChooseSwipeInput, HistoryInput, RegenerateInput, SendMessageInput } from './inputs.js';
 import type { ConversationList } from '../protocol/conversation.js';
@@ -181,13 +181,13 @@ export class ChatService {
   async listConversations(visitor: VisitorIdentity, conversationId: string): Promise<ConversationList> {
     const { db } = this.deps;
     const from = await requireOwnConversation(db, visitor, conversationId);
-    const rows = await summariesOf(db, visitor, from.character_id, BOUNDS.conversationListMax);
+    const rows = await summariesOf(db, visitor, from.character_id, CONVERSATION_BOUNDS.conversationListMax);
     return {
       conversations: rows.map((row) => ({
         id: row.id,
         created_at: row.created_at,
         last_message_at: row.last_message_at,
-        preview: clip(row.last_content ?? '', BOUNDS.conversationPreviewChars),
+        preview: clip(row.last_content ?? '', CONVERSATION_BOUNDS.conversationPreviewChars),
         messages: Number(row.message_count ?? 0),
       })),
     };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MultilineText, Text } from '../text.js';
-import { BOUNDS } from './bounds.js';
+import { BOUNDS, CONVERSATION_BOUNDS } from './bounds.js';
 
 /**
  * What a client sends over the socket, as the schemas the server parses it with.
@@ -48,7 +48,7 @@ export type RegeneratePayload = z.input<typeof RegeneratePayload>;
 export const ChooseSwipePayload = z.object({
   conversationId: Id,
   messageId: Id,
-  index: z.number().int().min(0).max(BOUNDS.swipesMax - 1),
+  index: z.number().int().min(0).max(CONVERSATION_BOUNDS.swipesMax - 1),
 });
 export type ChooseSwipePayload = z.input<typeof ChooseSwipePayload>;
 

@@ -91,10 +91,21 @@ describe('lorebook scanning', () => {
     assert.deepEqual(inserted([{ keys: ['needle'], content: 'hit' }], [early]), ['hit'], 'plain keys see it');
   });
 
+  it('stops matching regex keys once a scan has spent its time on them', () => {
+    const slow = Array.from({ length: 300 }, (_, i) => ({ keys: [`/\\s*q${i}$/`], use_regex: true, content: `slow ${i}` }));
+    const hit = { keys: ['/zz$/'], use_regex: true, content: 'hit', insertion_order: 1 };
+    const started = performance.now();
+    const kept = inserted([...slow, hit], [`${' '.repeat(REGEX_SCAN_MAX_CHARS)}zz`]);
+    const took = performance.now() - started;
+    assert.deepEqual(kept, [], 'the last key comes after the budget is spent');
+    assert.ok(took < 200, `bounded: ${took.toFixed(0)} ms (unbounded, 300 keys take ~600 ms)`);
+    assert.deepEqual(inserted([hit], [`${' '.repeat(REGEX_SCAN_MAX_CHARS)}zz`]), ['hit'], 'alone, it matches');
+  });
+
   it('tells tame patterns from those that could backtrack badly', () => {
-    for (const tame of ['happy\\s+hour', '\\bgin\\b.*\\btonic\\b', '(cat|dog)s?', '[a-z]+@[a-z]+', 'colou?r', 'a{2,5}', '(?:ab)+', '\\(x+\\)'])
+    for (const tame of ['happy\\s+hour', '\\bgin\\b.*\\btonic\\b', '(cat|dog)s?', '[a-z]+@example', 'colou?r', 'a{2,5}', '(?:ab)+', '\\(x+\\)'])
       assert.equal(isTamePattern(tame), true, tame);
-    for (const wild of ['(a+)+', '(a*)*b', '(a|ab)*', '((a+)b)*', '(\\w+\\s?)*$', 'a*a*a*b', '(x)\\1', 'a{1,}b{2,}c+', '(.{1,50})+']) assert.equal(isTamePattern(wild), false, wild);
+    for (const wild of ['(a+)+', '(a*)*b', '(a|ab)*', '((a+)b)*', '(\\w+\\s?)*$', 'a*a*a*b', '\\s*\\s*x', '[a-z]+@[a-z]+', '(x)\\1', 'a{1,}b{2,}c+', '(.{1,50})+']) assert.equal(isTamePattern(wild), false, wild);
   });
 
   it('scans triggered entries’ content for further keys with recursive_scanning (bounded rounds)', () => {

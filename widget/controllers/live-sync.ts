@@ -26,11 +26,7 @@ export interface LiveView {
  */
 export function startLiveSync(session: VisitorSession, view: LiveView): { live: LiveConnection; sync: HistorySync } {
   view.connection('connecting');
-  const fromHistory = (message: Message) => {
-    view.list.heard(message.seq);
-    view.stored(message);
-  };
-  const sync = new HistorySync(session, () => view.list.catchUpCursor, fromHistory, view.report);
+  const sync = new HistorySync(session, () => view.list.catchUpCursor, view.stored, view.report);
   const live = new LiveConnection(session.target.server, () => session.token ?? '', session.conversationId!, {
     joined: () => {
       view.connection('online');

@@ -22,6 +22,8 @@ import { cuePoints, cuesOf, significantWords } from './simulated-words.js';
 export const MIN_SCORE = 2;
 /** Content up to this long is stated whole; longer content, by its most relevant sentences. */
 export const WHOLE_FACT_CHARS = 280;
+/** The words of an entry's content are weighed over its first this many characters (a reply reads every entry). */
+export const SCORED_CONTENT_CHARS = 2_000;
 const FACT_SENTENCES = 2;
 
 export interface Recalled {
@@ -72,15 +74,24 @@ function scoreEntries(book: CharacterBook, message: string, words: ReadonlySet<s
   const triggered = new Set(triggeredEntries({ book: scanned, messages: [message], macros }).map((entry) => entry.index));
   const text = scanTextOf([{ text: message, keep: 'end' }]);
 
+  // A stem is a prefix of the words it comes from ("story" less its y, of "stories"): an entry holding none of the
+  // message's stems anywhere shares no word with it, and is passed over without splitting its text into words.
+  const stems = [...words].map((word) => word.replace(/y$/, ''));
+  const named = ` ${macros.char} ${macros.user ?? ''}`.toLowerCase();
+
   const scored = book.entries.flatMap((entry, index): (ScoredEntry & { insertion: number; index: number })[] => {
     if (entry.enabled === false || !entry.content.trim()) return [];
+    const keysText = [...entry.keys, ...(entry.secondary_keys ?? [])].join(' ');
+    const aboutText = [clip(entry.content, SCORED_CONTENT_CHARS), entry.name ?? '', entry.comment ?? ''].join(' ');
+    const lower = `${keysText} ${aboutText}${entry.content.includes('{{') ? named : ''}`.toLowerCase();
+    if (!triggered.has(index) && !stems.some((stem) => lower.includes(stem))) return [];
     const content = resolveMacros(entry.content, macros);
     let score = triggered.has(index) ? keyPoints(entry, text) : 0;
-    const keyWords = significantWords([...entry.keys, ...(entry.secondary_keys ?? [])].join(' '));
-    const contentWords = significantWords([content, entry.name ?? '', entry.comment ?? ''].join(' '));
+    const keyWords = significantWords(keysText);
+    const contentWords = significantWords([clip(content, SCORED_CONTENT_CHARS), entry.name ?? '', entry.comment ?? ''].join(' '));
     for (const word of words) score += keyWords.has(word) ? 2 : contentWords.has(word) ? 1 : 0;
     if (score === 0) return [];
-    score += cuePoints(cues, new Set([...keyWords, ...contentWords]), content);
+    score += cuePoints(cues, new Set([...keyWords, ...contentWords]), clip(content, SCORED_CONTENT_CHARS));
     return [{ content, score, insertion: entry.insertion_order ?? 0, index }];
   });
   return scored.sort((a, b) => a.insertion - b.insertion || a.index - b.index);
