@@ -81,7 +81,7 @@ describe('exporting a character as a card', () => {
     });
 
     it('writes the same PNG, the same card inside, from the admin API and the CLI', async () => {
-      const api = await h.admin().admin.characters.export.query({ slug: 'painter', format: 'png' });
+      const api = await h.admin().admin.characters.export.query({ slug: 'painter', format: 'png', spec: 'v3' });
       const out = join(dir, 'painter.png');
       const run = await tipsy(h.database, 'character', 'export', h.siteId, 'painter', '--out', out);
       assert.equal(run.code, 0, run.stderr);
@@ -90,12 +90,18 @@ describe('exporting a character as a card', () => {
       assert.deepEqual(parseCard(readFileSync(out)), api.card);
     });
 
+    it('answers a V2 card over the admin API unless asked for V3, as it always did', async () => {
+      const { card } = await h.admin().admin.characters.export.query({ slug: 'painter' });
+      assert.equal(card.spec, 'chara_card_v2');
+      assert.equal((await h.admin().admin.characters.export.query({ slug: 'painter', spec: 'v3' })).card.spec, 'chara_card_v3');
+    });
+
     it('puts the card in the image given to the CLI', async () => {
       const [image, out] = [join(dir, 'frame.png'), join(dir, 'framed.png')];
       writeFileSync(image, plainPng('#123456', 8));
       const run = await tipsy(h.database, 'character', 'export', h.siteId, 'painter', '--out', out, '--image', image);
       assert.equal(run.code, 0, run.stderr);
-      const { card } = await h.admin().admin.characters.export.query({ slug: 'painter' });
+      const { card } = await h.admin().admin.characters.export.query({ slug: 'painter', spec: 'v3' });
       assert.deepEqual(readFileSync(out), embedCardInPng(plainPng('#123456', 8), card));
     });
   });

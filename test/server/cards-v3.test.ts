@@ -39,7 +39,7 @@ describe('Character Card V3', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const exportJson = async (slug: string) => (await h.admin().admin.characters.export.query({ slug })).card as unknown as ExportedCard;
+  const exportJson = async (slug: string) => (await h.admin().admin.characters.export.query({ slug, spec: 'v3' })).card as unknown as ExportedCard;
   const slugs = async () => (await h.admin().admin.characters.list.query()).map((c) => c.slug).sort();
   const avatarRows = async () => Number((await h.app.db.selectFrom('character_avatars').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -88,7 +88,7 @@ describe('Character Card V3', () => {
   });
 
   it('exports a PNG with ccv3 and, beside it, the same data as chara (V2), in the avatar image', async () => {
-    const exported = await h.admin().admin.characters.export.query({ slug: 'seraphina', format: 'png' });
+    const exported = await h.admin().admin.characters.export.query({ slug: 'seraphina', format: 'png', spec: 'v3' });
     assert.ok('pngBase64' in exported);
     const png = Buffer.from(exported.pngBase64, 'base64');
     const [v3, v2] = [cardOfChunk(png, 'ccv3') as ExportedCard, cardOfChunk(png, 'chara') as ExportedCard];

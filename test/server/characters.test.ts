@@ -45,7 +45,7 @@ describe('characters', () => {
     assert.deepEqual(parseCard(png), CARD);
     const imported = await h.admin().admin.characters.import.mutate({ pngBase64: png.toString('base64'), slug: 'sera-png' });
     assert.equal(imported.name, 'Seraphina');
-    const exported = await h.admin().admin.characters.export.query({ slug: 'sera-png', format: 'png' });
+    const exported = await h.admin().admin.characters.export.query({ slug: 'sera-png', format: 'png', spec: 'v3' });
     assert.ok('pngBase64' in exported);
     const again = parseCard(Buffer.from(exported.pngBase64, 'base64'));
     assert.equal(again.spec, 'chara_card_v3', 'exported as V3 (with a V2 copy beside it)');
@@ -96,7 +96,7 @@ describe('characters', () => {
     assert.deepEqual(updated.alternateGreetings, ['Only this.']);
     assert.equal(updated.characterBook?.name, 'Lore', 'untouched when not given');
     assert.equal(updated.nickname, 'Keeper');
-    const card = (await admin.admin.characters.export.query({ slug: 'lorekeeper' })).card;
+    const card = (await admin.admin.characters.export.query({ slug: 'lorekeeper', spec: 'v3' })).card;
     assert.equal(card.data.nickname, 'Keeper');
     assert.deepEqual((card.data.extensions as { tipsy: unknown }).tipsy, { slug: 'lorekeeper' }, 'still a card of our own');
 

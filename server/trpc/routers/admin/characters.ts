@@ -31,9 +31,12 @@ export const adminCharactersRouter = router({
       return ctx.admin.importCharacter(ctx.siteId, source, input.slug);
     }),
 
-  /** A character as a Character Card V3 (`spec: 'v2'`: V2): JSON, or a PNG (its avatar, or a plain square in its accent) with the card inside. */
+  /**
+   * A character as a Character Card V2 (as this call always answered), or V3 with `spec: 'v3'`: JSON, or a PNG
+   * (its avatar, or a plain square in its accent) with the card inside (both chunks, whatever the spec).
+   */
   export: adminProcedure
-    .input(z.object({ slug: CharacterSlug, format: z.enum(['json', 'png']).default('json'), spec: z.enum(['v3', 'v2']).optional() }))
+    .input(z.object({ slug: CharacterSlug, format: z.enum(['json', 'png']).default('json'), spec: z.enum(['v3', 'v2']).default('v2') }))
     .query(async ({ ctx, input }) => {
       const { card, png } = await ctx.admin.exportCharacter(ctx.siteId, input.slug, input.format, input.spec);
       return png ? { card, pngBase64: png.toString('base64') } : { card };
