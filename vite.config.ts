@@ -37,7 +37,7 @@ const FREE_OF_SIDE_EFFECTS = /\/node_modules\/(@trpc|socket\.io-client)\/|\/engi
  * A classic script cannot be split into chunks, hence two builds.
  */
 export default defineConfig({
-  plugins: [minifyStyles(), chatSocketIo(), nativeHelpers(), buildLoaderAfterChat(), customElementsManifest()],
+  plugins: [minifyStyles(), chatSocketIo(), nativeHelpers(), trpcQueriesAndMutations(), buildLoaderAfterChat(), customElementsManifest()],
   build: {
     // ES2022 keeps #private members native, so the minifier can shorten their names.
     target: 'es2022',
@@ -204,27 +204,77 @@ export const transports = { polling: Fetch, websocket: WS };`;
   };
 }
 
+/** The ES2022 one-liners tRPC's copies of the object-spread helpers stand for, shared by all of them (see nativeHelpers). */
+const NATIVE_HELPERS = '\0tipsy:native-helpers';
+
 /**
- * tRPC's client ships three copies of the transpiler's object-spread helpers (typeof,
+ * tRPC's client ships two copies of the transpiler's object-spread helpers (typeof,
  * toPrimitive, toPropertyKey, defineProperty, objectSpread2), written for engines without
- * object spread. The chat targets ES2022: each copy becomes the native one-liner it stands for
- * (data objects only pass through them, so copying values is copying descriptors), and the
- * helpers they needed fall away.
+ * object spread. The chat targets ES2022: each copy becomes an import of the native one-liner
+ * it stands for (data objects only pass through them, so copying values is copying
+ * descriptors), one module for both, and the helpers they needed fall away.
+ *
+ * Its async-generator helper sets up its prototype as it loads, a side effect that keeps it
+ * bundled though only streaming links use it: built inside a pure function, it goes when unused.
  */
 function nativeHelpers(): Plugin {
   const native: Record<string, string> = {
-    defineProperty: 'function _defineProperty(e, r, t) { return Object.defineProperty(e, r, { value: t, enumerable: !0, configurable: !0, writable: !0 }); }',
+    defineProperty: 'export function _defineProperty(e, r, t) { return Object.defineProperty(e, r, { value: t, enumerable: !0, configurable: !0, writable: !0 }); }',
     // Defined, not assigned: an own "__proto__" key (JSON.parse makes them) stays a plain key, as in a spread.
     objectSpread2:
-      'function _objectSpread2(e, ...r) { for (const s of r) if (s != null) for (const k of Reflect.ownKeys(s)) Object.prototype.propertyIsEnumerable.call(s, k) && Object.defineProperty(e, k, { value: s[k], enumerable: !0, configurable: !0, writable: !0 }); return e; }',
+      'export function _objectSpread2(e, ...r) { for (const s of r) if (s != null) for (const k of Reflect.ownKeys(s)) Object.prototype.propertyIsEnumerable.call(s, k) && Object.defineProperty(e, k, { value: s[k], enumerable: !0, configurable: !0, writable: !0 }); return e; }',
   };
-  const helper = /\/\/#region \\0@oxc-project\+runtime@[\d.]+\/helpers\/esm\/(\w+)\.js\n[\s\S]*?\/\/#endregion/g;
+  const helper = /\/\/#region \\0@oxc-project\+runtime@[\d.]+\/helpers\/esm\/(\w+)\.js\n([\s\S]*?)\/\/#endregion/g;
+  const pure = (name: string, body: string) => {
+    const at = body.indexOf('function AsyncGenerator(');
+    if (name !== 'wrapAsyncGenerator' || at < 0) return undefined;
+    return `${body.slice(0, at)}var AsyncGenerator = /* @__PURE__ */ (() => {\n${body.slice(at)}return AsyncGenerator;\n})();\n`;
+  };
   return {
     name: 'tipsy:native-helpers',
     apply: 'build',
+    resolveId: (id) => (id === NATIVE_HELPERS ? id : undefined),
+    load: (id) => (id === NATIVE_HELPERS ? Object.values(native).join('\n') : undefined),
     transform(code, id) {
       if (!/\/node_modules\/@trpc\/(client|server)\/dist\/[^/]+\.mjs$/.test(id) || !code.includes('@oxc-project+runtime')) return;
-      return { code: code.replace(helper, (region, name: string) => native[name] ?? region), map: null };
+      const replaced = code.replace(helper, (region, name: string, body: string) =>
+        native[name] ? `import { _${name} } from ${JSON.stringify(NATIVE_HELPERS)};\n` : (pure(name, body) ?? region),
+      );
+      return { code: replaced, map: null };
+    },
+  };
+}
+
+/**
+ * The chat calls tRPC queries and mutations over httpLink (widget/transport/api.ts), and the
+ * server's router has no subscriptions, so the typed client offers none to call. What tRPC keeps
+ * bundled anyway, because a class keeps all its methods or a statement reads properties:
+ * - the untyped client's `subscription` method (and the async-iterator plumbing only it uses),
+ *   which becomes one that refuses;
+ * - httpLink's requests with FormData or binary inputs: every input is a JSON object (zod
+ *   objects on the server), so each request is a JSON one;
+ * - the list of error codes its streaming links retry, whose reads of the code table keep that
+ *   whole table: built inside a pure function, both go when unused.
+ */
+function trpcQueriesAndMutations(): Plugin {
+  const subscription = /\n\tsubscription\(path, input, opts = \{\}\) \{\n[\s\S]*?\n\t\}\n\};\n/;
+  const retryable = /const retryableRpcCodes = (\[[^\]]*\]);/;
+  const nonJsonRequests = /const universalRequester = \(opts\) => \{\n[\s\S]*?\n\};\n/;
+  return {
+    name: 'tipsy:trpc-queries-and-mutations',
+    apply: 'build',
+    transform(code, id) {
+      let replaced: string | undefined;
+      if (/\/node_modules\/@trpc\/client\/dist\/index\.mjs$/.test(id)) {
+        replaced = code.replace(subscription, '\n\tsubscription() {\n\t\tthrow new Error("subscriptions are not used");\n\t}\n};\n');
+      } else if (/\/node_modules\/@trpc\/client\/dist\/httpLink-[\w-]+\.mjs$/.test(id)) {
+        replaced = code.replace(nonJsonRequests, 'const universalRequester = jsonHttpRequester;\n');
+      } else if (/\/node_modules\/@trpc\/server\/dist\/codes-[\w-]+\.mjs$/.test(id)) {
+        replaced = code.replace(retryable, 'const retryableRpcCodes = /* @__PURE__ */ (() => $1)();');
+      } else return;
+      // tRPC's files changed: fail the build rather than bundle what this no longer trims.
+      if (replaced === code) throw new Error(`${id}: tRPC's code is not as expected; update tipsy:trpc-queries-and-mutations`);
+      return { code: replaced, map: null };
     },
   };
 }

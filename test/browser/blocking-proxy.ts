@@ -28,7 +28,9 @@ export async function startBlockingProxy(target: string): Promise<BlockingProxy>
     const forward = request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // Nothing through the proxy is cached: a chat module one test downloaded must not answer
+        // another test that takes the network away to see the download fail.
+        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'cache-control': 'no-store' });
         answer.pipe(res);
       },
     );

@@ -1,9 +1,9 @@
 import { html, nothing, render } from 'lit/html.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { BOUNDS } from '../../server/protocol/bounds.js';
 import { isAccent } from '../../server/protocol/character.js';
 import { adoptStyles } from '../adopt-styles.js';
 import { ChatController } from '../controllers/chat-controller.js';
+import type { ChatEntry } from '../controllers/message-list.js';
 import { ScrollFollowController } from '../controllers/scroll-follow.js';
 import { humanError } from '../error-words.js';
 import type { TipsyMessageEvent } from '../events.js';
@@ -15,6 +15,7 @@ import { DEFAULT_SERVER, resolveHttpUrl } from '../transport/server-url.js';
 import { textOn } from './accent-contrast.js';
 import { chatStyles } from './chat.styles.js';
 import { closeIcon, sendIcon, stopIcon } from './icons.js';
+import { KeyedList } from './keyed-list.js';
 import { renderEntry, renderTyping } from './message-view.js';
 import { UpdateCycle } from './update-cycle.js';
 
@@ -34,6 +35,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   readonly #marker = document.createComment('');
   readonly #chat: ChatController;
   readonly #scrollFollow: ScrollFollowController;
+  /** The messages, each keeping its element while others arrive above or below it. */
+  readonly #entries = new KeyedList<ChatEntry>();
   /** The element's language, with the chat's English under it. */
   readonly #words: ChatLocale;
   #draft = '';
@@ -157,7 +160,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
         : nothing}
       <div class="log" part="log">
         ${chat.loadingOlder ? html`<div class="older">${t('loadingOlder')}</div>` : nothing}
-        ${repeat(chat.list.entries, (e) => e.key, (e) => renderEntry(e, (id) => chat.retry(id), t, name, this.#rerender))}
+        ${this.#entries.update(chat.list.entries, (e) => e.key, (e) => renderEntry(e, (id) => chat.retry(id), t, name, this.#rerender))}
         ${chat.characterTyping ? renderTyping() : nothing}
       </div>
       <div class="visually-hidden" role="status">${this.#announcement}</div>

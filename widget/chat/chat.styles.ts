@@ -142,6 +142,11 @@ export const chatStyles = `
     gap: 8px;
     overscroll-behavior: contain;
   }
+  /* The messages' elements (keyed-list.ts) take no box: each message lays out in the log itself. */
+  .entries,
+  .entries > div {
+    display: contents;
+  }
   .older {
     align-self: center;
     font-size: 0.8em;
