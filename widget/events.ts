@@ -37,6 +37,13 @@ export class TipsyUnreadEvent extends CustomEvent<{ count: number }> {
   }
 }
 
+/** The visitor moved to another conversation with the character: a new one, or an earlier one reopened. */
+export class TipsyConversationEvent extends CustomEvent<{ conversationId: string }> {
+  constructor(detail: TipsyConversationEvent['detail']) {
+    super('tipsy-conversation', { ...init, detail });
+  }
+}
+
 export class TipsyErrorEvent extends CustomEvent<ErrorBody> {
   constructor(error: ErrorBody) {
     super('tipsy-error', { ...init, detail: error });
@@ -51,6 +58,7 @@ export interface TipsyEventMap {
   'tipsy-message': TipsyMessageEvent;
   'tipsy-error': TipsyErrorEvent;
   'tipsy-unread': TipsyUnreadEvent;
+  'tipsy-conversation': TipsyConversationEvent;
 }
 
 // The events bubble and are composed, so a page hears them on any ancestor: on the element,

@@ -24,8 +24,11 @@ export function sizeOfAll(paths: string[]): Size {
   return paths.map(sizeOf).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
 }
 
-/** The chat's modules fetched only when needed: the Markdown renderer, the first time a character writes Markdown. */
-const ON_DEMAND = /^tipsy-chat-markdown-/;
+/**
+ * The chat's modules fetched only when needed: the Markdown renderer, the first time a character
+ * writes Markdown; the visitor's conversations, the first time they start a new one or open the list.
+ */
+const ON_DEMAND = /^tipsy-chat-(markdown-view|conversation-list)-/;
 
 /**
  * The built widget in `dist`: the loaders a page embeds, the chat's modules, fetched when it opens,

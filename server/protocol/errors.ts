@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'RATE_LIMITED',
   'UNAVAILABLE',
+  /** The site's model budget for the day or the month is spent: replies resume when the period turns (retryAfterMs). */
+  'QUOTA_EXCEEDED',
   'INTERNAL',
 ] as const;
 
@@ -19,6 +21,6 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
-  /** With RATE_LIMITED: milliseconds until a retry can succeed. */
+  /** With RATE_LIMITED and QUOTA_EXCEEDED: milliseconds until a retry can succeed. */
   retryAfterMs?: number;
 }

@@ -64,7 +64,7 @@ const PLANTS: Plant[] = [
   { rule: 'widget-runs-only-pure-contract', file: 'widget/transport/visitor-session.ts', edit: append("import { SendMessagePayload } from '../../server/protocol/payloads.js';"), to: 'server/protocol/payloads.ts' },
   // `import { type X }` is kept as `import {} from` (verbatimModuleSyntax): the module still runs, so it counts.
   { rule: 'widget-runs-only-pure-contract', file: 'widget/events.ts', edit: append("import { type SendMessagePayload } from '../server/protocol/payloads.js';"), to: 'server/protocol/payloads.ts' },
-  { rule: 'widget-runs-only-budgeted-packages', file: 'widget/chat/chat-view.ts', edit: append("import { z } from 'zod';"), to: 'node_modules/zod/index.js' },
+  { rule: 'widget-runs-only-budgeted-packages', file: 'widget/chat/message-view.ts', edit: append("import { z } from 'zod';"), to: 'node_modules/zod/index.js' },
   { rule: 'widget-needs-no-node', file: 'widget/storage.ts', edit: append("import { Buffer } from 'node:buffer';"), to: 'buffer' },
 
   // A cycle is named once, from the module met first (pong.ts is written beside it).

@@ -19,8 +19,13 @@ const BEFORE_INTERACTION = 8 * KB;
 const WHOLE_CHAT = 32 * KB;
 /** A language's strings, fetched besides the chat (and before it, for the launcher) when the page speaks it. */
 const LOCALE = 1.5 * KB;
-/** The Markdown renderer, fetched the first time a character writes Markdown. */
-const MARKDOWN = 1.5 * KB;
+/** The modules fetched on demand, by name: each within its own budget. */
+const ON_DEMAND: Record<string, number> = {
+  /** The Markdown renderer, fetched the first time a character writes Markdown. */
+  'markdown-view': 1.5 * KB,
+  /** The visitor's conversations (New chat, the list), fetched the first time they reach for them. */
+  'conversation-list': 1.5 * KB,
+};
 
 const { loaders, chat, onDemand, locales } = widgetFiles(new URL('../../dist/', import.meta.url).pathname);
 const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
@@ -37,10 +42,18 @@ describe('widget size budget', () => {
     assert.deepEqual(counted, [], 'language files counted in the English chat');
   });
 
-  it(`builds the Markdown renderer as a module of its own, fetched when needed, within ${kb(MARKDOWN)} gzip`, () => {
-    assert.equal(onDemand.length, 1, `modules fetched on demand: ${onDemand.join(', ')}`);
-    const { gzip } = sizeOf(onDemand[0]!);
-    assert.ok(gzip <= MARKDOWN, `${onDemand[0]} is ${kb(gzip)} gzip, over its ${kb(MARKDOWN)} budget`);
+  for (const [name, budget] of Object.entries(ON_DEMAND)) {
+    it(`builds the ${name} module on its own, fetched when needed, within ${kb(budget)} gzip`, () => {
+      const files = onDemand.filter((path) => basename(path).startsWith(`tipsy-chat-${name}-`));
+      assert.equal(files.length, 1, `modules fetched on demand: ${onDemand.join(', ')}`);
+      const { gzip } = sizeOf(files[0]!);
+      assert.ok(gzip <= budget, `${files[0]} is ${kb(gzip)} gzip, over its ${kb(budget)} budget`);
+    });
+  }
+
+  it('fetches on demand only the modules budgeted here', () => {
+    const names = onDemand.map((path) => basename(path).replace(/^tipsy-chat-|-[\w-]{8}\.mjs$/g, ''));
+    assert.deepEqual(names.sort(), Object.keys(ON_DEMAND).sort());
   });
 
   for (const file of locales) {

@@ -14,10 +14,12 @@ import type { TipsyChat } from '../tipsy-chat/tipsy-chat.js';
 import { DEFAULT_SERVER, resolveHttpUrl } from '../transport/server-url.js';
 import { textOn } from './accent-contrast.js';
 import { chatStyles } from './chat.styles.js';
-import { closeIcon, sendIcon, stopIcon } from './icons.js';
+import type { Conversations } from './conversation-list.js';
+import { chatsIcon, closeIcon, newChatIcon, sendIcon, stopIcon } from './icons.js';
 import { KeyedList } from './keyed-list.js';
 import { renderEntry, renderTyping } from './message-view.js';
 import { UpdateCycle } from './update-cycle.js';
+import { renderVersions } from './versions-view.js';
 
 /** How many chats hold the page's scroll (full-screen panels), and the page's own overflow before the first did. */
 let pageScrollLocks = 0;
@@ -49,6 +51,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   #wasCooling = false;
   /** Whether this chat's full-screen panel holds the page's scroll lock. */
   #locksPage = false;
+  /** The visitor's conversations (a new one, the list): a module of its own, fetched when first asked for. */
+  #conversations?: Conversations;
 
   constructor(element: TipsyChat) {
     super();
@@ -145,6 +149,13 @@ export class ChatView extends UpdateCycle implements AttachedChat {
           <div class="name">${name}</div>
           <div class="presence">${this.#presence()}</div>
         </div>
+        ${chat.newConversations
+          ? html`<button class="icon-button" type="button" part="new-chat" aria-label=${t('newChat')} ?disabled=${chat.status !== 'ready'} @click=${() => this.#withConversations((c) => c.create())}>
+                ${newChatIcon}</button
+              ><button class="icon-button" type="button" part="chats-button" aria-label=${t('chats')} aria-expanded=${!!this.#conversations?.open} @click=${() => this.#withConversations((c) => c.toggle())}>
+                ${chatsIcon}
+              </button>`
+          : nothing}
         ${launcherMode
           ? html`<button class="icon-button" type="button" aria-label=${t('closeChat')} @click=${this.#close}>${closeIcon}</button>`
           : nothing}
@@ -158,9 +169,16 @@ export class ChatView extends UpdateCycle implements AttachedChat {
             <button class="icon-button" type="button" aria-label=${t('dismiss')} @click=${() => chat.dismissError()}>${closeIcon}</button>
           </div>`
         : nothing}
-      <div class="log" part="log">
+      ${this.#conversations?.render(t, words.state.locale)}
+      <div class="log" part="log" ?hidden=${!!this.#conversations?.open}>
         ${chat.loadingOlder ? html`<div class="older">${t('loadingOlder')}</div>` : nothing}
-        ${this.#entries.update(chat.list.entries, (e) => e.key, (e) => renderEntry(e, (id) => chat.retry(id), t, name, this.#rerender))}
+        ${this.#entries.update(
+          chat.list.entries,
+          (e) => e.key,
+          // The conversation's first message, when the character's, is its greeting.
+          (e, i) => renderEntry(e, (id) => chat.retry(id), t, name, this.#rerender, !i && !chat.hasOlder),
+        )}
+        ${renderVersions(chat, words, chat.list.entries.length === 1 && !chat.hasOlder, this.#focusComposer)}
         ${chat.characterTyping ? renderTyping() : nothing}
       </div>
       <div class="visually-hidden" role="status">${this.#announcement}</div>
@@ -249,8 +267,18 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   /** The stop button is replaced by send: focus goes to the composer, not to the page. */
   readonly #stop = (): void => {
     this.#chat.stopReply();
-    this.#root.querySelector('textarea')?.focus();
+    this.#focusComposer();
   };
+
+  readonly #focusComposer = (): void => this.#root.querySelector('textarea')?.focus();
+
+  /** Fetches the conversations' module (once; again after a failure), then acts on them. */
+  #withConversations(act: (conversations: Conversations) => void): void {
+    import('./conversation-list.js').then(({ conversations }) => {
+      const root = this.#root;
+      act((this.#conversations ??= conversations({ html, nothing, adoptStyles, root, chat: this.#chat, changed: this.#rerender, rendered: () => this.updateComplete, entered: this.#focusComposer })));
+    }, () => undefined);
+  }
 
   readonly #onInput = (event: Event): void => {
     this.#draft = (event.target as HTMLTextAreaElement).value;
@@ -265,7 +293,12 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   };
 
   readonly #onPanelKey = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && isLauncher(this.#element)) this.#close();
+    if (event.key !== 'Escape') return;
+    // The list of conversations closes first, giving focus back to its button.
+    if (this.#conversations?.open) {
+      this.#conversations.close();
+      this.#root.querySelector<HTMLElement>('[part~=chats-button]')?.focus();
+    } else if (isLauncher(this.#element)) this.#close();
   };
 
   readonly #onSubmit = (event: SubmitEvent): void => {

@@ -221,6 +221,28 @@ export const chatStyles = `
     font-size: 0.75em;
     margin-top: 2px;
   }
+  /* Under the last message: its versions (‹ n/m ›) and Regenerate. */
+  .versions {
+    align-self: flex-start;
+    display: flex;
+    align-items: center;
+    margin-top: -6px;
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .versions .icon-button {
+    font: inherit;
+    font-size: 1.2em;
+    padding: 0 8px;
+  }
+  .versions .icon-button:hover {
+    background: #8883;
+  }
+  .icon-button:disabled,
+  [aria-disabled='true'] {
+    opacity: 0.45;
+    cursor: default;
+  }
   .retry {
     border: 0;
     background: none;

@@ -19,7 +19,7 @@ export class KeyedList<T> {
   }
 
   /** Renders `items` in order and returns the list's element. */
-  update(items: readonly T[], keyOf: (item: T) => string, template: (item: T) => unknown): HTMLElement {
+  update(items: readonly T[], keyOf: (item: T) => string, template: (item: T, index: number) => unknown): HTMLElement {
     const keys = items.map(keyOf);
     const kept = new Set(keys);
     // Gone first, so no item is moved just to step past one that is leaving.
@@ -29,7 +29,7 @@ export class KeyedList<T> {
       const key = keys[index]!;
       let child = this.#byKey.get(key);
       if (!child) this.#byKey.set(key, (child = document.createElement('div')));
-      render(template(item), child);
+      render(template(item, index), child);
       if (child === next) next = child.nextSibling;
       else this.element.insertBefore(child, next);
     });

@@ -15,11 +15,13 @@ export function renderEntry(
   characterName = t('chat'),
   /** Called when the Markdown renderer has arrived: render again to show the text formatted. */
   rerender: () => void = () => {},
+  /** The conversation's first message (a character's is its greeting). */
+  first = false,
 ) {
   const parts = ['message', `message-${entry.sender}`];
   if (entry.status === 'pending' || entry.status === 'failed' || entry.status === 'interrupted') parts.push(`message-${entry.status}`);
-  // A conversation opens with the character's greeting (its first message).
-  if (entry.sender === 'character' && entry.seq === 1) parts.push('greeting');
+  // A conversation opens with the character's greeting (its first message, whatever its seq: a greeting swiped moves on).
+  if (entry.sender === 'character' && first) parts.push('greeting');
   // Who said it, for screen readers; beside the bubble, so the bubble's text stays the message alone.
   return html`<span class="visually-hidden">${entry.sender === 'user' ? t('you') : characterName}:</span><div
     class="message ${entry.sender} ${entry.status}"

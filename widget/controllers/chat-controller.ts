@@ -1,28 +1,30 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ErrorBody } from '../../server/protocol/errors.js';
+import type { ClientToServerEvents } from '../../server/protocol/events.js';
 import { BOUNDS } from '../../server/protocol/bounds.js';
 import type { CharacterView } from '../../server/protocol/character.js';
 import type { Message } from '../../server/protocol/message.js';
-import { isTransient } from '../error-kinds.js';
 import type { ShownError } from '../error-words.js';
-import { TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
+import { TipsyConversationEvent, TipsyErrorEvent, TipsyMessageEvent, TipsyReadyEvent } from '../events.js';
 import type { ChatWords } from '../i18n/chat-locale.js';
-import { outboxStore } from '../storage.js';
-import { errorBodyOf } from '../transport/api.js';
-import type { LiveConnection } from '../transport/live-connection.js';
+import { errorBodyOf, type Api } from '../transport/api.js';
+import type { AskEvent, LiveConnection } from '../transport/live-connection.js';
 import { sameTarget, VisitorSession, type ChatTarget } from '../transport/visitor-session.js';
-import { backoff } from './backoff.js';
 import { newClientId } from './client-id.js';
 import { Cooldown } from './cooldown.js';
 import type { HistorySync } from './history-sync.js';
 import { startLiveSync, type Connection } from './live-sync.js';
 import { MessageList } from './message-list.js';
-import { Outbox, type OutboxItem } from './outbox.js';
+import type { Outbox } from './outbox.js';
+import { chatOutbox, showUnsent } from './chat-outbox.js';
 import { TypingNotifier } from './typing-notifier.js';
+import { statusKey, type SessionStatus, type StatusKey } from './status-key.js';
+import { StartRetry } from './start-retry.js';
+import { Versions } from './versions.js';
 
 const NETWORK_EVENTS = ['online', 'offline'];
 
-export type SessionStatus = 'idle' | 'starting' | 'ready' | 'failed';
+export type { SessionStatus };
 
 /**
  * Owns one visitor session: starts it over tRPC, loads history, keeps a live
@@ -58,16 +60,11 @@ export class ChatController implements ReactiveController {
   readonly #typingNotifier = new TypingNotifier((typing) => {
     if (this.#live?.online && this.conversationId) this.#live.typing(this.conversationId, typing);
   });
-  #startAttempts = 0;
   /** Bumped by stop(), so work started before it does not touch the state after it. */
   #run = 0;
-  #retryTimer?: ReturnType<typeof setTimeout>;
+  readonly #retry = new StartRetry();
   /** The browser said it is offline: shown at once, long before the socket's ping notices. */
   #offline = !navigator.onLine;
-  /** The start was refused by the session limit: nothing can be written until it is retried. */
-  #busy = false;
-  /** The page's owner was told (once per element) why the site key cannot start a chat. */
-  #warned = false;
 
   constructor(host: ReactiveControllerHost, events: EventTarget, words: ChatWords) {
     this.#host = host;
@@ -95,19 +92,30 @@ export class ChatController implements ReactiveController {
     this.stop();
   }
 
-  /**
-   * The one status the header shows, by priority: unavailable > offline > reconnecting > limited >
-   * typing > online (so "limited" never stands beside "cannot reach", nor "online" while down).
-   */
-  get statusKey(): 'offline' | 'connecting' | 'unavailable' | 'limited' | 'reconnecting' | 'typing' | 'online' {
-    const { status, connection } = this;
-    // Refused for good (or held by the session limit) outranks offline; anything still trying does not.
-    if (this.#offline && this.accepting) return 'offline';
-    if (status !== 'ready') return status === 'starting' ? 'connecting' : 'unavailable';
-    if (connection === 'fallback') return 'limited';
-    // Dropped, or refused for good (its error is shown): never online.
-    return connection !== 'online' ? 'reconnecting' : this.characterTyping ? 'typing' : 'online';
+  /** The one status the header shows (see status-key.ts). */
+  get statusKey(): StatusKey {
+    return statusKey(this.status, this.connection, this.#offline && this.accepting, this.characterTyping);
   }
+
+  /** Whether the site lets the visitor start a new conversation. */
+  get newConversations(): boolean {
+    return !!this.#session?.newConversations;
+  }
+
+  /** The last message's versions: written again, or another one shown. */
+  readonly versions = new Versions({
+    list: this.list,
+    conversationId: () => this.conversationId,
+    canSend: () => this.status === 'ready' && !this.#offline && !this.cooldown.active && !this.answering,
+    regenerate: (conversationId) => this.#ask('regenerate', { conversationId }),
+    choose: (conversationId, messageId, index) => this.#ask('choose_swipe', { conversationId, messageId, index }),
+    stored: (message) => this.#onStored(message),
+    failed: (error) => {
+      if (error.code === 'RATE_LIMITED') this.cooldown.start(error.retryAfterMs ?? 2000);
+      this.#report(error);
+    },
+    changed: () => this.#host.requestUpdate(),
+  });
 
   /** Starts (or restarts, for another site, character or user) the session. */
   async start(target: ChatTarget): Promise<void> {
@@ -121,48 +129,74 @@ export class ChatController implements ReactiveController {
       return this.#report({ code: 'IDENTITY_REJECTED', message: 'user-id was given without user-hash.' });
     }
     this.#setStatus('starting');
-    const outbox = this.#openOutbox(session);
+    this.#openOutbox(session);
+    await this.#enter(session, run, () => session.start());
+  }
+
+  /** Moves to another of the visitor's conversations with the character: its history, its unsent messages, its room. */
+  async openConversation(conversationId: string): Promise<void> {
+    const session = this.#session;
+    if (!session || conversationId === this.conversationId) return;
+    const run = ++this.#run;
+    this.#sync?.stopPolling();
+    this.#live?.close();
+    this.#live = this.#sync = undefined;
+    this.list.clear();
+    this.characterTyping = this.hasOlder = false;
+    this.error = undefined;
+    session.open(conversationId);
+    this.#setStatus('starting');
+    await this.#enter(session, run, undefined, () => this.#events.dispatchEvent(new TipsyConversationEvent({ conversationId })));
+  }
+
+  /** A tRPC call as the visitor, about the conversation shown; a failure is shown (and thrown). */
+  async call<T>(call: (api: Api, conversationId: string) => Promise<T>): Promise<T> {
+    const session = this.#session!;
     try {
-      await session.start();
+      return await session.call((api) => call(api, session.conversationId!));
+    } catch (error) {
+      this.#report(errorBodyOf(error));
+      throw error;
+    }
+  }
+
+  /**
+   * Shows the session's conversation: `begin` first (the session's start), then the latest page of
+   * history, the outbox's messages for it, and the live connection. `entered` fires once shown
+   * (tipsy-ready when omitted).
+   */
+  async #enter(session: VisitorSession, run: number, begin?: () => Promise<unknown>, entered?: () => void): Promise<void> {
+    const outbox = this.#outbox!;
+    try {
+      await begin?.();
       const page = await session.history();
-      if (run !== this.#run) return; // stopped (or restarted) meanwhile
-      page.messages.forEach((m) => this.#onStored(m, false));
+      if (run !== this.#run) return; // stopped (or restarted, or moved on) meanwhile
+      const conversationId = session.conversationId!;
+      for (const message of page.messages) {
+        this.list.heard(message.seq);
+        this.#onStored(message, false);
+      }
       this.#olderCursor = page.nextCursor;
       this.hasOlder = page.nextCursor !== null;
-      this.#startAttempts = 0;
+      this.#retry.succeeded();
       // What an earlier page left unsent goes out first (unless history shows it arrived).
-      for (const item of outbox.items) {
-        if (this.list.byClientId(item.clientMessageId)?.status === 'sent') outbox.remove(item.clientMessageId);
-      }
+      showUnsent(outbox, this.list, conversationId);
       outbox.wake();
       this.#setStatus('ready');
-      this.#events.dispatchEvent(new TipsyReadyEvent({ conversationId: session.conversationId!, character: session.character! }));
+      (entered ?? (() => this.#events.dispatchEvent(new TipsyReadyEvent({ conversationId, character: session.character! }))))();
       this.#connect(session);
     } catch (error) {
       if (run !== this.#run) return;
       const body = errorBodyOf(error);
       this.#setStatus('failed');
       this.#report(body);
-      if (!this.#warned && (body.code === 'UNAUTHORIZED' || body.code === 'FORBIDDEN_ORIGIN')) {
-        // The visitor sees neutral words; the page's owner learns here (once per element) what to fix.
-        this.#warned = true;
-        // Only a publishable key is named: a secret one pasted by mistake must not reach the console too.
-        const key = target.siteKey.startsWith('pk_') ? `site key ${target.siteKey}` : 'a site-key that is not a publishable key (pk_…): if it is a secret key, rotate it';
-        console.warn(`Tipsy Chat: ${body.message} (${body.code}, ${key}, page ${location.origin}). Check the site-key attribute and the site's origins.`);
-      }
-      // The start was limited (new visitors per network), not the visitor's sending: say so, hold the composer.
-      if ((this.#busy = body.code === 'RATE_LIMITED')) {
-        const minutes = this.#words.number(Math.ceil((body.retryAfterMs ?? 1) / 60_000));
-        this.error = { ...body, words: this.#words.t('busy', { minutes }) };
-      }
-      if (isTransient(body.code)) this.#retryStartLater(target, body.retryAfterMs);
+      this.error = this.#retry.failed(body, session.target.siteKey, this.#words, () => this.#retryStart(session.target));
     }
   }
 
   stop(): void {
     this.#run++;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
+    this.#retry.cancel();
     this.cooldown.cancel();
     this.#sync?.stopPolling();
     this.#outbox?.stop();
@@ -174,12 +208,12 @@ export class ChatController implements ReactiveController {
     this.connection = 'offline';
     this.characterTyping = false;
     this.error = undefined;
-    this.#busy = false;
+    this.versions.cancel();
   }
 
   /** Whether the visitor can write now: the session is up, coming up, or being retried (queued meanwhile). */
   get accepting(): boolean {
-    return this.status === 'ready' || this.status === 'starting' || (this.status === 'failed' && this.#retryTimer !== undefined && !this.#busy);
+    return this.status === 'ready' || this.status === 'starting' || (this.status === 'failed' && this.#retry.waiting && !this.#retry.busy);
   }
 
   /** Sends a message (shown at once, stored when the server can); false when it cannot be taken now. */
@@ -191,7 +225,7 @@ export class ChatController implements ReactiveController {
       this.#report({ code: 'INVALID_INPUT', message: this.#words.t('tooLong', { max }) });
       return false;
     }
-    const item = { clientMessageId: newClientId(), content, createdAt: new Date().toISOString() };
+    const item = { clientMessageId: newClientId(), content, createdAt: new Date().toISOString(), conversationId: this.conversationId };
     this.list.addPending(item.clientMessageId, content, item.createdAt);
     this.#typingNotifier.stop();
     this.#host.requestUpdate();
@@ -208,6 +242,11 @@ export class ChatController implements ReactiveController {
     else void this.#session.stopOverHttp().catch((error: unknown) => this.#report(errorBodyOf(error)));
   }
 
+  /** Over the socket when it is up, else over HTTP. */
+  #ask<E extends AskEvent>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]) {
+    return this.#live?.online ? this.#live.ask(event, payload) : this.#session!.askOverHttp(event, payload);
+  }
+
   /** Whether the character is answering now (typing or streaming): the composer offers to stop it. */
   get answering(): boolean {
     return this.characterTyping || this.list.streaming;
@@ -216,7 +255,7 @@ export class ChatController implements ReactiveController {
   retry(clientMessageId: string): void {
     const entry = this.list.markPending(clientMessageId);
     this.#host.requestUpdate();
-    if (entry) this.#outbox?.add({ clientMessageId, content: entry.content, createdAt: entry.createdAt });
+    if (entry) this.#outbox?.add({ clientMessageId, content: entry.content, createdAt: entry.createdAt, conversationId: this.conversationId });
   }
 
   async loadOlder(): Promise<void> {
@@ -253,7 +292,7 @@ export class ChatController implements ReactiveController {
     if (this.#offline) return;
     this.#outbox?.wake();
     // A start refused by the session limit waits out its window: coming online changes nothing there.
-    if (this.#retryTimer && !this.#busy) this.#retryStart(this.#session!.target);
+    if (this.#retry.waiting && !this.#retry.busy) this.#retry.now(() => this.#retryStart(this.#session!.target));
   };
 
   /** The session now points at another conversation: start over with it. */
@@ -266,29 +305,19 @@ export class ChatController implements ReactiveController {
     });
   }
 
-  /** The server could not answer: try again when it said, or with backoff up to every 30 s. */
-  #retryStartLater(target: ChatTarget, afterMs?: number): void {
-    const delay = afterMs ?? backoff(this.#startAttempts++, 1000, 30_000);
-    this.#retryTimer = setTimeout(() => this.#retryStart(target), delay);
-  }
-
+  /** Tries the start again (see StartRetry), unless the chat moved on meanwhile. */
   #retryStart(target: ChatTarget): void {
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
     if (this.status !== 'failed' || !sameTarget(this.#session?.target, target)) return;
     this.status = 'idle';
     void this.start(target);
   }
 
   /** Opens this chat's outbox: messages an earlier page (or tab) left unsent show as pending at once. */
-  #openOutbox(session: VisitorSession): Outbox {
-    const { server, siteKey, character, user, characterDefinition } = session.target;
-    const outbox = new Outbox(
-      outboxStore(server, siteKey, JSON.stringify([character, characterDefinition?.name, user?.id])),
-      (item: OutboxItem) => {
-        const payload = { conversationId: session.conversationId!, content: item.content, clientMessageId: item.clientMessageId };
-        return this.#live?.online ? this.#live.send(payload) : session.sendOverHttp(payload);
-      },
+  #openOutbox(session: VisitorSession): void {
+    const outbox = (this.#outbox = chatOutbox(
+      session.target,
+      // Each message goes to the conversation it was written in, whichever is shown now.
+      (item) => this.#ask('send_message', { conversationId: item.conversationId ?? session.conversationId!, content: item.content, clientMessageId: item.clientMessageId }),
       {
         stored: (message) => {
           this.#clearError('UNAVAILABLE');
@@ -303,10 +332,9 @@ export class ChatController implements ReactiveController {
           this.#report(error);
         },
       },
-    );
-    this.#outbox = outbox;
+    ));
+    // Shown at once, before the session says which conversation opens (then only its own stay in view).
     for (const item of outbox.items) this.list.addPending(item.clientMessageId, item.content, item.createdAt);
-    return outbox;
   }
 
   #connect(session: VisitorSession): void {
@@ -337,8 +365,10 @@ export class ChatController implements ReactiveController {
     if (message.conversation_id !== this.conversationId) return;
     const completed = this.list.confirm(message);
     if (completed && message.sender_type === 'character') this.characterTyping = false;
-    if (completed && !this.#announced.has(message.id)) {
-      this.#announced.add(message.id);
+    // A new version of a message is news; another version chosen is not.
+    const version = `${message.id} ${message.swipe?.count}`;
+    if (completed && !this.#announced.has(version)) {
+      this.#announced.add(version);
       if (announce) this.#events.dispatchEvent(new TipsyMessageEvent(message));
     }
     this.#host.requestUpdate();

@@ -26,7 +26,11 @@ export interface LiveView {
  */
 export function startLiveSync(session: VisitorSession, view: LiveView): { live: LiveConnection; sync: HistorySync } {
   view.connection('connecting');
-  const sync = new HistorySync(session, () => view.list.catchUpCursor, view.stored, view.report);
+  const fromHistory = (message: Message) => {
+    view.list.heard(message.seq);
+    view.stored(message);
+  };
+  const sync = new HistorySync(session, () => view.list.catchUpCursor, fromHistory, view.report);
   const live = new LiveConnection(session.target.server, () => session.token ?? '', session.conversationId!, {
     joined: () => {
       view.connection('online');

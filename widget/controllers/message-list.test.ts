@@ -141,7 +141,70 @@ describe('MessageList', () => {
     });
   });
 
+  describe('changed messages (a new version, or another one chosen)', () => {
+    const swiped = (seq: number, content: string, index: number, count: number, fields: Partial<Message> = {}) =>
+      reply(seq, { id: 'm2', content, swipe: { index, count }, ...fields });
+
+    it('takes a known id at a later seq as a replacement, in place, and ignores an older copy', () => {
+      const list = new MessageList();
+      list.confirm(message(1));
+      list.confirm(reply(2, { content: 'first' }));
+      const key = list.entries[1]!.key;
+      expect(list.confirm(swiped(4, 'second', 1, 2)), 'complete again').to.equal(true);
+      expect(list.entries).to.have.length(2);
+      expect(list.entries[1]).to.include({ key, id: 'm2', seq: 4, content: 'second', status: 'sent' });
+      expect(list.entries[1]!.swipe).to.deep.equal({ index: 1, count: 2 });
+      expect(list.confirm(reply(2, { content: 'first' })), 'the old copy, late').to.equal(false);
+      expect(list.confirm(swiped(4, 'second', 1, 2)), 'the same copy again').to.equal(false);
+      expect(contents(list)).to.deep.equal(['message 1', 'second']);
+    });
+
+    it('starts the text over when a stream for the id begins at chunk 0 at a later seq', () => {
+      const list = new MessageList();
+      list.confirm(reply(2, { content: 'old words' }));
+      list.stream({ ...chunk(2, 0, 'Hel'), message_seq: 3 });
+      expect(list.entries[0]).to.include({ content: 'Hel', seq: 3, status: 'streaming', nextSeq: 1 });
+      list.stream({ ...chunk(2, 1, 'lo'), message_seq: 3 });
+      list.stream({ ...chunk(2, 0, 'Hel'), message_seq: 3 });
+      expect(contents(list), 'a repeated first chunk changes nothing').to.deep.equal(['Hello']);
+      expect(list.confirm(swiped(3, 'Hello', 1, 2))).to.equal(true);
+      expect(statuses(list)).to.deep.equal(['sent']);
+    });
+
+    it('ignores a stream for a later seq that does not start at its first chunk (history brings it)', () => {
+      const list = new MessageList();
+      list.confirm(reply(2, { content: 'old words' }));
+      list.stream({ ...chunk(2, 1, 'lo'), message_seq: 3 });
+      expect(list.entries[0]).to.include({ content: 'old words', seq: 2, status: 'sent' });
+    });
+
+    it('takes the ack of a regenerate (streaming, empty) over the finished copy, and a stop ends only that version', () => {
+      const list = new MessageList();
+      list.stream(chunk(2, 0, 'Hi'));
+      list.stopStreaming();
+      list.confirm(reply(2, { content: 'Hi' }));
+      expect(statuses(list)).to.deep.equal(['stopped']);
+      expect(list.confirm(swiped(3, '', 1, 2, { status: 'streaming', chunks: 0 }))).to.equal(false);
+      expect(list.entries[0]).to.include({ content: '', seq: 3, status: 'streaming' });
+      list.stream({ ...chunk(2, 0, 'Again'), message_seq: 3 });
+      list.confirm(swiped(3, 'Again', 1, 2));
+      expect(statuses(list), 'the new version was not stopped').to.deep.equal(['sent']);
+    });
+  });
+
   describe('catchUpCursor', () => {
+    it('passes gaps history showed (seqs a changed message left), but not holes past what history said', () => {
+      const list = new MessageList();
+      for (const seq of [1, 2, 4]) {
+        list.heard(seq);
+        list.confirm(message(seq));
+      }
+      list.confirm(message(6)); // live, past a seq history has not covered
+      expect(list.catchUpCursor).to.equal(4);
+      list.heard(6);
+      expect(list.catchUpCursor).to.equal(6);
+    });
+
     it('is 0 when empty, else the last stored seq (pending entries have none)', () => {
       const list = new MessageList();
       expect(list.catchUpCursor).to.equal(0);

@@ -8,6 +8,8 @@ export interface OutboxItem {
   clientMessageId: string;
   content: string;
   createdAt: string;
+  /** Where it goes: the conversation it was written in (absent: written before the session said, so the one it opens). */
+  conversationId?: string;
 }
 
 /** Where the outbox keeps its items between page loads. */

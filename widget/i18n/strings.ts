@@ -55,6 +55,14 @@ export const chatEn = {
   /** A code block's copy button, and what it says for a moment once it copied. */
   copy: 'Copy',
   copied: 'Copied',
+  /** The last message's versions: its buttons, and what they say to screen readers. */
+  previousVersion: 'Previous version',
+  nextVersion: 'Next version',
+  version: 'Version {index} of {count}',
+  regenerate: 'Regenerate',
+  /** The header's buttons: start over, and the list of the visitor's conversations with the character. */
+  newChat: 'New chat',
+  chats: 'Earlier chats',
   'error.INVALID_INPUT': 'That message could not be sent. Please check it and try again.',
   'error.UNAUTHORIZED': 'Chat is unavailable right now.',
   'error.IDENTITY_REJECTED': 'We could not confirm who you are. Please sign in again.',
@@ -63,6 +71,7 @@ export const chatEn = {
   'error.NOT_FOUND': 'This conversation could not be found.',
   'error.RATE_LIMITED': 'You are sending messages too quickly. Please wait a moment.',
   'error.UNAVAILABLE': 'Cannot reach the chat right now. Retrying…',
+  'error.QUOTA_EXCEEDED': 'This chat has reached its limit for now. Please come back later.',
   'error.INTERNAL': 'Something went wrong on our side. Please try again.',
 } as const;
 

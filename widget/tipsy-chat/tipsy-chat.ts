@@ -58,6 +58,7 @@ function restack(): void {
  * @fires {TipsyMessageEvent} tipsy-message - a message was stored, the visitor's or the character's: `{ message }`
  * @fires {TipsyErrorEvent} tipsy-error - something failed: `{ code, message }`, the codes of docs/protocol.md
  * @fires {TipsyUnreadEvent} tipsy-unread - the count of replies that arrived while the panel was closed changed: `{ count }` (0 when opened)
+ * @fires {TipsyConversationEvent} tipsy-conversation - the visitor moved to another conversation with the character, a new one or an earlier one reopened: `{ conversationId }`
  *
  * @csspart launcher - the floating bubble that opens and closes the panel (launcher mode)
  * @csspart badge - the bubble's count of unread replies
@@ -78,6 +79,14 @@ function restack(): void {
  * @csspart error - the panel's error notice, and the notice shown when the chat could not be fetched
  * @csspart code-block - a code block in a character's message (it scrolls sideways)
  * @csspart copy-button - the button that copies a code block's text
+ * @csspart new-chat - the header's button that starts a new conversation (absent where the site does not allow it)
+ * @csspart chats-button - the header's button that shows and hides the list of the visitor's conversations
+ * @csspart conversations - the list of the visitor's conversations with the character, shown in place of the messages
+ * @csspart conversation - one conversation in that list (its last message and when it was written)
+ * @csspart versions - the controls under the last message: its versions and Regenerate
+ * @csspart version-previous - the button that shows the last message's previous version
+ * @csspart version-next - the button that shows the last message's next version
+ * @csspart regenerate - the button that has the character write its last reply again
  *
  * @cssprop [--tipsy-accent=#c2410c] - the accent: the bubble, the visitor's messages, focus rings (else the character's own accent)
  * @cssprop [--tipsy-accent-contrast=#fff] - text on the accent

@@ -1,6 +1,6 @@
 import { connectErrorData, type ConnectErrorData } from '../../server/protocol/connect-error.js';
 import type { ErrorBody } from '../../server/protocol/errors.js';
-import type { MessageStreamEvent, SendAck, SendMessagePayload, TypingEvent } from '../../server/protocol/events.js';
+import type { ClientToServerEvents, MessageStreamEvent, SendAck, TypingEvent } from '../../server/protocol/events.js';
 import type { Message } from '../../server/protocol/message.js';
 import { isTransient } from '../error-kinds.js';
 import { connectSocket, type ChatSocket } from './socket.js';
@@ -8,6 +8,9 @@ import { connectSocket, type ChatSocket } from './socket.js';
 const ACK_TIMEOUT_MS = 10_000;
 /** Failed connection attempts in a row before the owner is told the server is unreachable this way. */
 const ATTEMPTS_BEFORE_UNREACHABLE = 2;
+/** The events answered with the message as stored. */
+export type AskEvent = 'send_message' | 'regenerate' | 'choose_swipe';
+
 const LOST: SendAck = { ok: false, error: { code: 'UNAVAILABLE', message: 'The connection was lost.' } };
 
 /** What a live connection reports to its owner. */
@@ -82,16 +85,21 @@ export class LiveConnection {
     return this.#socket.connected;
   }
 
-  /** Sends over the socket; resolves with the server's ack, or UNAVAILABLE if the connection drops or 10 s pass. */
-  send(payload: SendMessagePayload): Promise<SendAck> {
+  /**
+   * Sends a message, or asks for a new version of the last one or another of its versions, over the
+   * socket; resolves with the server's ack, or UNAVAILABLE if the connection drops or 10 s pass.
+   */
+  ask<E extends AskEvent>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<SendAck> {
     if (!this.#socket.connected) return Promise.resolve(LOST);
     return new Promise((resolve) => {
       const lost = () => resolve(LOST);
       this.#socket.once('disconnect', lost);
-      this.#socket.timeout(ACK_TIMEOUT_MS).emit('send_message', payload, (timeout, ack) => {
+      const answered = (timeout: Error | null, ack: SendAck) => {
         this.#socket.off('disconnect', lost);
         resolve(timeout ? { ok: false, error: { code: 'UNAVAILABLE', message: 'No answer from the chat server.' } } : ack);
-      });
+      };
+      // One call for the three events, whose payloads and acks the event map types alike.
+      (this.#socket.timeout(ACK_TIMEOUT_MS).emit as (event: AskEvent, payload: unknown, ack: typeof answered) => void)(event, payload, answered);
     });
   }
 

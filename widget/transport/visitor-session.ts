@@ -1,8 +1,9 @@
-import type { SendAck, SendMessagePayload } from '../../server/protocol/events.js';
+import type { ClientToServerEvents, SendAck } from '../../server/protocol/events.js';
 import type { CharacterView } from '../../server/protocol/character.js';
 import type { HistoryPage } from '../../server/protocol/message.js';
 import { loadVisitorToken, saveVisitorToken } from '../storage.js';
 import { createApi, errorBodyOf, type Api } from './api.js';
+import type { AskEvent } from './live-connection.js';
 
 /** `session.start`'s input, as the server's schema takes it (inferred through AppRouter, never restated). */
 type SessionStartInput = Parameters<Api['session']['start']['mutate']>[0];
@@ -22,6 +23,9 @@ export const sameTarget = (a: ChatTarget | undefined, b: ChatTarget) => !!a && J
 
 const PAGE_SIZE = 30;
 
+/** The tRPC mutation that does what each socket event does. */
+const OVER_HTTP = { send_message: 'send', regenerate: 'regenerate', choose_swipe: 'chooseSwipe' } as const;
+
 /**
  * Per server and site key, the start that is making this page's visitor, while it runs:
  * a page of four chats makes one visitor between them, not one each.
@@ -38,6 +42,10 @@ export class VisitorSession {
   token?: string;
   conversationId?: string;
   character?: CharacterView;
+  /** Whether the site lets the visitor start a new conversation. */
+  newConversations = true;
+  /** A conversation the visitor reopened: kept when the session is refreshed, whatever the server would open. */
+  #chosen?: string;
 
   /** Called when a refresh lands in another conversation (the old one is gone): start over. */
   readonly #onConversationChanged: () => void;
@@ -88,9 +96,11 @@ export class VisitorSession {
     const session = await this.api.session.start.mutate({ siteKey, character, visitorToken: this.token, user, characterDefinition });
     this.token = session.visitorToken;
     saveVisitorToken(server, siteKey, session.visitorToken);
-    const changed = this.conversationId !== undefined && this.conversationId !== session.conversationId;
-    this.conversationId = session.conversationId;
+    const conversationId = this.#chosen ?? session.conversationId;
+    const changed = this.conversationId !== undefined && this.conversationId !== conversationId;
+    this.conversationId = conversationId;
     this.character = session.character;
+    this.newConversations = session.newConversations !== false;
     if (changed) this.#onConversationChanged();
     return changed;
   }
@@ -117,10 +127,15 @@ export class VisitorSession {
     await this.call((api) => api.message.stop.mutate({ conversationId: this.conversationId! }));
   }
 
-  /** Sends over HTTP, for when there is no live connection; answers like the socket's ack. */
-  async sendOverHttp(payload: SendMessagePayload): Promise<SendAck> {
+  /** Moves to another of the visitor's conversations with the character (a new one, or one reopened). */
+  open(conversationId: string): void {
+    this.conversationId = this.#chosen = conversationId;
+  }
+
+  /** Over HTTP, for when there is no live connection: what LiveConnection.ask does, answered like its acks. */
+  async askOverHttp<E extends AskEvent>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<SendAck> {
     try {
-      return { ok: true, message: (await this.call((api) => api.message.send.mutate(payload))).message };
+      return { ok: true, message: (await this.call((api) => (api.message[OVER_HTTP[event]] as Api['message']['send']).mutate(payload as never))).message };
     } catch (error) {
       return { ok: false, error: errorBodyOf(error) };
     }
