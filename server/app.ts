@@ -40,6 +40,7 @@ import { observedBroadcaster } from './chat/observed-broadcaster.js';
 import { QueryTimer } from './metrics/query-timer.js';
 import { PrivacyService } from './privacy/service.js';
 import { Webhooks } from './webhooks/webhooks.js';
+import { Budgets } from './budgets/budgets.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { serveMetrics } from './http/metrics.js';
 import { logSocketLifecycle } from './realtime/socket-log.js';
@@ -121,24 +122,49 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const turns = redis && new RedisConversationTurns(redis.limits, config.redisPrefix, redisLog);
   const siteLeases = redis && new RedisSiteLeases(redis.limits, config.redisPrefix, redisLog);
   const replySlots = siteLeases ? new SharedReplySlots(new ReplySlots(), siteLeases, redisLog) : new ReplySlots();
-  const replies = new ReplyRunner(db, sites, responders, broadcaster, log, config.replyDeadlines, turns);
+  const budgets = new Budgets(
+    db,
+    (siteId, period, usage) => {
+      log.warn({ siteId, period }, 'a site reached its model budget: replies stop until the period turns');
+      void webhooks.publisher
+        .publish({ siteId, type: 'budget.reached', data: { period, budget: usage.budget, today: usage.today, month: usage.month } })
+        .catch((error: unknown) => log.error({ err: error, siteId }, 'queueing a webhook failed'));
+    },
+    (error) => log.error({ err: error }, 'recording model usage failed'),
+  );
+  const replies = new ReplyRunner(db, sites, responders, broadcaster, log, config.replyDeadlines, turns, (siteId, used, source) => {
+    metrics.modelTokens.inc({ direction: 'input', source }, used.inputTokens);
+    metrics.modelTokens.inc({ direction: 'output', source }, used.outputTokens);
+    budgets.record(siteId, used);
+  });
   const staleReplies = new StaleReplySweeper(db, config.streamStaleMs, broadcaster, log);
   await staleReplies.start();
   const writes = store.writes();
-  const chat = new ChatService({ db, writes, sites, rateLimits, replySlots, replies, broadcaster });
+  const chat = new ChatService({ db, writes, sites, rateLimits, replySlots, replies, broadcaster, budgets });
   const sessions = new Sessions({ db, sites, tokens, rateLimits });
   const access = new AccessSweeper(io, sites, log, redis !== undefined);
   io.on('access_changed', () => void access.recheck());
   io.on('stop_generation', (conversationId) => replies.stop(conversationId));
   logSocketLifecycle(io, log);
-  attachChat(io, { chat, sessions, rateLimits, sites, limits, trust, log, isClosing: () => closing, shared: redis !== undefined });
+  attachChat(io, {
+    chat,
+    sessions,
+    rateLimits,
+    sites,
+    limits,
+    trust,
+    log,
+    isClosing: () => closing,
+    shared: redis !== undefined,
+    onRefused: (code) => metrics.refusals.inc({ transport: 'socket', code }),
+  });
   const privacy = new PrivacyService({
     db,
     dialect: store.dialect,
     log,
     retentionSweepMs: config.retentionSweepMs,
   });
-  const admin = new AdminService(db, siteRules, access, { privacy, webhooks });
+  const admin = new AdminService(db, siteRules, access, { privacy, webhooks, budgets });
   privacy.start();
   webhooks.start();
   const services = { chat, sessions, admin, access, privacy, webhooks };
@@ -177,6 +203,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     io.local.disconnectSockets(true);
   });
   app.addHook('onClose', async () => {
+    await budgets.flush(); // replies have ended (preClose): what they used is written
     await privacy.stop();
     await webhooks.stop();
     await metricsEndpoint.close();

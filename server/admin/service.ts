@@ -17,6 +17,7 @@ import type { Db } from '../db/database.js';
 import type { PrivacyService } from '../privacy/service.js';
 import type { WebhookInput } from '../webhooks/inputs.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
+import type { Budgets, SiteUsage } from '../budgets/budgets.js';
 import type { SiteKeyKind } from '../db/tables.js';
 import type { HistoryPage } from '../protocol/message.js';
 
@@ -38,8 +39,8 @@ export class AdminService {
     private readonly db: Db,
     private readonly siteRules: SiteRules,
     private readonly access: AccessChanges,
-    /** Erasure's wipe, and the site's webhooks. */
-    private readonly operations: { privacy: PrivacyService; webhooks: Webhooks },
+    /** Erasure's wipe, the site's webhooks, and its model budget. */
+    private readonly operations: { privacy: PrivacyService; webhooks: Webhooks; budgets: Budgets },
   ) {}
 
   /** The site a working secret key (`sk_…`) belongs to, or null. */
@@ -59,8 +60,14 @@ export class AdminService {
     this.siteRules.assertLimits(changes.limits);
     await this.siteRules.assertResponder(changes.responder);
     const site = await updateSite(this.db, siteId, changes);
+    this.operations.budgets.forget(siteId);
     await this.access.changed();
     return site;
+  }
+
+  /** The site's model budget, what its replies used today and this month (UTC), and which limit stops them now. */
+  siteUsage(siteId: string): Promise<SiteUsage> {
+    return this.operations.budgets.usage(siteId);
   }
 
   /** A new identity secret: user hashes made with the old one stop verifying at once (it is read per session, never cached). */

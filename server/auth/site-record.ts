@@ -16,6 +16,10 @@ export interface SiteRecord {
   allowNewConversations: boolean;
   /** The site's default responder settings, as stored (JSON); null = the server's. */
   responder: string | null;
+  /** Conversations older than this many days are deleted; null keeps them. */
+  retentionDays: number | null;
+  /** The model budget, as stored (JSON, budgets/budget-settings.ts); null: none. */
+  budget: string | null;
   createdAt: string;
 }
 
@@ -23,7 +27,7 @@ export interface SiteRecord {
 export async function readSiteRecord(db: Db, siteId: string): Promise<SiteRecord | undefined> {
   const site = await db
     .selectFrom('sites')
-    .select(['id', 'name', 'limits', 'allow_page_characters', 'allow_new_conversations', 'responder', 'created_at'])
+    .select(['id', 'name', 'limits', 'allow_page_characters', 'allow_new_conversations', 'responder', 'retention_days', 'budget', 'created_at'])
     .where('id', '=', siteId)
     .executeTakeFirst();
   if (!site) return undefined;
@@ -36,6 +40,8 @@ export async function readSiteRecord(db: Db, siteId: string): Promise<SiteRecord
     allowPageCharacters: site.allow_page_characters === 1,
     allowNewConversations: site.allow_new_conversations === 1,
     responder: site.responder,
+    retentionDays: site.retention_days,
+    budget: site.budget,
     createdAt: site.created_at,
   };
 }

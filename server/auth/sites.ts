@@ -6,6 +6,7 @@ import { insertKey } from './keys.js';
 import { normalizeAllowedOrigin } from './origins.js';
 import { readSiteRecord } from './site-record.js';
 import type { LimitsOverride } from '../limits/policy.js';
+import { parseBudget, type BudgetSettings } from '../budgets/budget-settings.js';
 import {
   mergeResponderSettings,
   parseResponderSettings,
@@ -38,6 +39,10 @@ export interface SiteInfo {
   allowNewConversations: boolean;
   /** The site's default model for its characters (API key shown only as a hint); null = the server's. */
   responder: ResponderSettings | null;
+  /** Conversations older than this many days are deleted by the server; null keeps them. */
+  retentionDays: number | null;
+  /** The model budget (tokens or spend, a day and a month); null: none. */
+  budget: BudgetSettings | null;
   createdAt: string;
 }
 
@@ -82,6 +87,8 @@ export async function getSite(db: Db, siteId: string): Promise<SiteInfo> {
     allowPageCharacters: site.allowPageCharacters,
     allowNewConversations: site.allowNewConversations,
     responder: redactResponderSettings(parseResponderSettings(site.responder)) ?? null,
+    retentionDays: site.retentionDays,
+    budget: parseBudget(site.budget),
     createdAt: site.createdAt,
   };
 }
@@ -102,6 +109,8 @@ export async function updateSite(
     allowPageCharacters?: boolean;
     allowNewConversations?: boolean;
     responder?: ResponderSettings | null;
+    retentionDays?: number | null;
+    budget?: BudgetSettings | null;
   },
 ): Promise<SiteInfo> {
   const origins = changes.origins && normalizeOrigins(changes.origins);
@@ -119,6 +128,13 @@ export async function updateSite(
       const current = await tx.selectFrom('sites').select('responder').where('id', '=', siteId).executeTakeFirst();
       const responder = mergeResponderSettings(changes.responder, current?.responder ?? null) ?? null;
       await tx.updateTable('sites').set({ responder }).where('id', '=', siteId).execute();
+    }
+    if (changes.retentionDays !== undefined) {
+      await tx.updateTable('sites').set({ retention_days: changes.retentionDays }).where('id', '=', siteId).execute();
+    }
+    if (changes.budget !== undefined) {
+      const budget = changes.budget && Object.keys(changes.budget).length ? JSON.stringify(changes.budget) : null;
+      await tx.updateTable('sites').set({ budget }).where('id', '=', siteId).execute();
     }
     if (changes.limits !== undefined) {
       const limits = changes.limits && Object.keys(changes.limits).length ? JSON.stringify(changes.limits) : null;

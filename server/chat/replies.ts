@@ -2,11 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getCharacterById } from '../characters/store.js';
 import { withDeadlines, type Deadlines } from '../characters/responders/deadlines.js';
 import type { ResponderRegistry } from '../characters/responders/registry.js';
+import type { ModelUsage } from '../characters/responders/responder.js';
+import { estimateTokens } from '../budgets/budget-settings.js';
 import { DIRECTORY_CACHE_SIZE, DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
 import { ReadThroughCache } from '../auth/read-through-cache.js';
 import type { Db } from '../db/database.js';
 import type { Log } from '../log.js';
-import type { ConversationRow } from '../db/tables.js';
+import type { CharacterRow, ConversationRow } from '../db/tables.js';
 import type { ReplySlot } from '../limits/reply-slots.js';
 import type { Message } from '../protocol/message.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
@@ -35,6 +37,9 @@ interface ReplyJob {
   trigger: Message;
   version?: NewVersion & { heartbeat: ReturnType<typeof setInterval> };
 }
+
+/** Told the tokens a reply used: as its endpoint reported them, or estimated from the text. */
+export type ReplyMeter = (siteId: string, usage: ModelUsage, source: 'reported' | 'estimated') => void;
 
 /**
  * Runs character replies: one at a time per conversation (so replies never
@@ -66,6 +71,8 @@ export class ReplyRunner {
     private readonly deadlines: Deadlines,
     /** With several processes: the conversation's turn, shared, so two never answer one conversation at once. */
     private readonly turns?: ConversationTurns,
+    /** Told what each reply used (for the site's budget and the metrics). */
+    private readonly meter?: ReplyMeter,
   ) {
     this.answers = new ReadThroughCache({
       ttlMs: DIRECTORY_TTL_MS,
@@ -224,6 +231,7 @@ export class ReplyRunner {
     let text = '';
     let chunks = 0;
     let failure: unknown;
+    let reported: ModelUsage | undefined;
     let saver: ReturnType<typeof setInterval> | undefined;
     const startSaving = (id: string) => {
       saver = setInterval(() => void saveReplyProgress(db, id, text, chunks).catch(() => undefined), REPLY_SAVE_INTERVAL_MS);
@@ -234,7 +242,7 @@ export class ReplyRunner {
     }
     broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: true });
     try {
-      for await (const delta of withDeadlines((s) => responder.reply({ character, history, signal: s, userName }), this.deadlines, signal)) {
+      for await (const delta of withDeadlines((s) => responder.reply({ character, history, signal: s, userName, reportUsage: (used) => (reported = used) }), this.deadlines, signal)) {
         if (!delta) continue;
         text += delta;
         if (!said) {
@@ -259,6 +267,7 @@ export class ReplyRunner {
       this.running.delete(conversationId);
       broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: false });
     }
+    if (reported || text) this.meter?.(conversation.site_id, reported ?? estimateUsage(character, history, text), reported ? 'reported' : 'estimated');
 
     const stopped = visitorStop.signal.aborted;
     const shuttingDown = this.stopping.signal.aborted;
@@ -286,4 +295,9 @@ export class ReplyRunner {
     if (stored) broadcaster.message(stored);
     return { answered, settled: true };
   }
+}
+
+/** A reply's tokens when its endpoint does not say: its prompt's main parts and its words, about four characters a token. */
+function estimateUsage(character: Pick<CharacterRow, 'persona' | 'examples'>, history: readonly Message[], text: string): ModelUsage {
+  return { inputTokens: estimateTokens(character.persona, character.examples, ...history.map((m) => m.content)), outputTokens: estimateTokens(text) };
 }

@@ -17,6 +17,7 @@ import type { ConversationList } from '../protocol/conversation.js';
 import { conversationGone, historyPage, newMessageRow, toMessage } from './messages.js';
 import type { ReplyRunner } from './replies.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
+import type { Budgets } from '../budgets/budgets.js';
 
 export interface ChatDeps {
   db: Db;
@@ -28,6 +29,8 @@ export interface ChatDeps {
   replySlots: ReplyPlaces;
   replies: ReplyRunner;
   broadcaster: ConversationBroadcaster;
+  /** The sites' model budgets: a spent one refuses sends that would ask for a reply (QUOTA_EXCEEDED). */
+  budgets?: Pick<Budgets, 'assertOpen'>;
 }
 
 /** A visitor as they send: verified, and from an address (their share of the site's reply queue is counted by both). */
@@ -86,6 +89,7 @@ export class ChatService {
     try {
       // A silent character takes no reply slot: nothing will be queued for it.
       if (await replies.willReply(conversation)) {
+        await this.deps.budgets?.assertOpen(visitor.siteId);
         slot = await replySlots.reserve(visitor.siteId, visitor, {
           inFlight: limits.repliesInFlight,
           queue: limits.replyQueue,
@@ -140,6 +144,7 @@ export class ChatService {
     );
     let slot: ReplySlot | undefined;
     try {
+      await this.deps.budgets?.assertOpen(visitor.siteId);
       slot = await replySlots.reserve(visitor.siteId, visitor, {
         inFlight: limits.repliesInFlight,
         queue: limits.replyQueue,

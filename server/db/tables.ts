@@ -23,6 +23,8 @@ export interface SitesTable {
   allow_new_conversations: Generated<number>;
   /** Days a conversation is kept after its last message (privacy/retention.ts); null: until erased. */
   retention_days: number | null;
+  /** JSON model budget (budgets/budget-settings.ts); null: none. */
+  budget: string | null;
   created_at: Iso;
 }
 
@@ -172,6 +174,16 @@ export interface WebhookDeliveriesTable {
   delivered_at: Iso | null;
 }
 
+export interface SiteUsageTable {
+  site_id: string;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  /** bigint: node-postgres hands it back as a string. */
+  input_tokens: Generated<number | string>;
+  output_tokens: Generated<number | string>;
+  replies: Generated<number>;
+}
+
 export interface Database {
   settings: SettingsTable;
   sites: SitesTable;
@@ -185,6 +197,7 @@ export interface Database {
   character_avatars: CharacterAvatarsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  site_usage: SiteUsageTable;
 }
 
 export type CharacterRow = Selectable<CharactersTable>;

@@ -41,6 +41,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly modelTokens = new Counter({
+    name: 'tipsy_model_tokens_total',
+    help: 'Tokens replies used, by direction (input: prompts; output: replies) and source (reported by the endpoint, or estimated at four characters a token).',
+    labelNames: ['direction', 'source'] as const,
+    registers: [this.registry],
+  });
+
   readonly firstToken = new Histogram({
     name: 'tipsy_reply_first_token_seconds',
     help: 'From a reply starting (the character typing) to its first streamed words.',

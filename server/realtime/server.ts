@@ -14,6 +14,7 @@ import { originGate } from './origin-gate.js';
 import { authenticateOnSession } from './session-origins.js';
 import type { TipsyServer } from './types.js';
 import { JoinedConversations } from './joined-conversations.js';
+import { countAckRefusals, countConnectRefusals, type OnRefused } from './refusal-count.js';
 
 /** A message is at most 4,000 characters; 64 KB leaves room for framing and nothing more. */
 const MAX_PACKET_BYTES = 64 * 1024;
@@ -37,13 +38,15 @@ export function createSocketServer(httpServer: HttpServer): TipsyServer {
  */
 export function attachChat(
   io: TipsyServer,
-  deps: { chat: ChatService; sessions: Sessions; isClosing: () => boolean; shared: boolean } & SocketGateDeps,
+  deps: { chat: ChatService; sessions: Sessions; isClosing: () => boolean; shared: boolean; onRefused?: OnRefused } & SocketGateDeps,
 ): void {
-  const { chat, sessions, log } = deps;
+  const { chat, sessions, log, onRefused = () => undefined } = deps;
+  // Every refusal a socket meets, at connect or in an event's ack, is counted by its code.
+  const use = (middleware: Parameters<typeof countConnectRefusals>[0]) => io.use(countConnectRefusals(middleware, onRefused));
   io.engine.use(handshakeLimit({ ...deps, window: deps.limits.socketHandshakesPerIp }));
   io.engine.use(originGate(io, deps.sites, deps.isClosing));
-  io.use(guarded(connectRate(deps), log));
-  io.use(guarded((socket, next) => {
+  use(guarded(connectRate(deps), log));
+  use(guarded((socket, next) => {
     const { auth } = socket.handshake;
     const token = typeof auth?.token === 'string' ? auth.token : undefined;
     // The session's origin, not the handshake's: the CONNECT packet may come in a later request that carries one.
@@ -55,10 +58,11 @@ export function attachChat(
       (error: unknown) => refuse(next, error, log),
     );
   }, log));
-  io.use(guarded(concurrentSockets(socketCounts(io, deps.shared), deps), log));
+  use(guarded(concurrentSockets(socketCounts(io, deps.shared), deps), log));
 
   io.on('connection', (socket) => {
     // Counted first (unknown events cost their sender too), then only the protocol's events go on.
+    socket.use(countAckRefusals(onRefused));
     socket.use(eventRate(socket, deps));
     socket.use(knownEventsOnly());
     const handlerDeps = { chat, log };

@@ -1,5 +1,5 @@
 /** What a site's webhooks can be told, by name (docs/operations.md, "Webhooks"). */
-export const WEBHOOK_EVENTS = ['conversation.started', 'message.created', 'reply.completed', 'reply.failed', 'visitor.erased'] as const;
+export const WEBHOOK_EVENTS = ['conversation.started', 'message.created', 'reply.completed', 'reply.failed', 'visitor.erased', 'budget.reached'] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
 
 /** The body every delivery carries: the event, once, with an id the receiver can deduplicate on. */

@@ -83,6 +83,32 @@ describe('tipsy CLI', () => {
     assert.ok(await h.admin(rotated.key).admin.site.get.query());
   });
 
+  it('sets a model budget and a retention period, and shows what replies used', async () => {
+    const budget = '{"dailyTokens":200000,"monthlySpend":20,"inputPricePerMillion":0.15,"outputPricePerMillion":0.6}';
+    const updated = await tipsy(database, 'site', 'update', site.siteId, '--budget', budget, '--retention-days', '30', '--json');
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal((JSON.parse(updated.stdout) as { retentionDays: number }).retentionDays, 30);
+    // A visitor talks: the reply's tokens show in the usage, for people and for scripts.
+    const session = await h.api({ origin: 'https://corner.example' }).session.start.mutate({ siteKey: site.publishableKey });
+    const socket = await h.socket(session.visitorToken, { origin: 'https://corner.example' });
+    const replied = new Promise((resolve) => socket.on('receive_message', (m) => m.sender_type === 'character' && m.seq > 1 && resolve(m)));
+    await socket.emitWithAck('send_message', { conversationId: session.conversationId, content: 'Do you sell stamps?' });
+    await replied;
+    type Shown = { today: { replies: number; outputTokens: number }; budget: { dailyTokens: number } };
+    const shown = async () => JSON.parse((await tipsy(database, 'site', 'usage', site.siteId, '--json')).stdout) as Shown;
+    let json = await shown();
+    // The server writes usage within a second of the reply.
+    for (let i = 0; i < 20 && json.today.replies === 0; i++) json = await new Promise((resolve) => setTimeout(resolve, 200)).then(shown);
+    assert.equal(json.today.replies, 1);
+    assert.ok(json.today.outputTokens > 0);
+    assert.equal(json.budget.dailyTokens, 200000);
+    const human = await tipsy(database, 'site', 'usage', site.siteId);
+    assert.match(human.stdout, /^Today\s+\d+ tokens \(\d+ in, \d+ out\), 1 replies, spend 0\.\d{4}$/m);
+    assert.equal((await tipsy(database, 'site', 'update', site.siteId, '--retention-days', '0')).code, 2);
+    assert.equal((await tipsy(database, 'site', 'update', site.siteId, '--budget', '{"dailySpend":1}')).code, 2, 'a spend limit needs a price');
+    assert.equal((await tipsy(database, 'site', 'usage', 'no-such-site')).code, 1);
+  });
+
   it('exits 2 on a wrong command line, 1 when the operation fails, 0 for help', async () => {
     const usage = await tipsy(database, 'site', 'create', '--origin', 'https://x.example');
     assert.equal(usage.code, 2);

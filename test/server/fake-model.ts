@@ -1,7 +1,8 @@
 /**
  * A local HTTP server that speaks OpenAI's streaming chat-completions protocol
  * (server-sent events), for tests. The requested `model` picks its behaviour;
- * `redirect` answers 307 to the `redirectTo` given when it was started.
+ * `redirect` answers 307 to the `redirectTo` given when it was started. Asked for usage
+ * (`stream_options.include_usage`), it ends with a chunk reporting FAKE_USAGE, as OpenAI does.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,9 +10,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface FakeModel {
   baseUrl: string;
   /** Every request's body (and the Authorization header it came with), in order. */
-  requests: { model: string; messages: { role: string; content: string }[]; authorization?: string }[];
+  requests: { model: string; messages: { role: string; content: string }[]; stream_options?: { include_usage?: boolean }; authorization?: string }[];
   close(): Promise<void>;
 }
+
+/** The tokens every answer reports using, when asked. */
+export const FAKE_USAGE = { prompt_tokens: 1234, completion_tokens: 56, total_tokens: 1290 };
 
 const WORDS = ['Well, ', 'hello ', 'there, ', 'friend. ', 'What ', 'a ', 'fine ', 'evening ', 'for ', 'it.'];
 
@@ -19,7 +23,7 @@ function chunk(res: ServerResponse, content: string): void {
   res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'fake', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`);
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, model: string, redirectTo?: string, ownWords: readonly string[] = WORDS): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, model: string, redirectTo?: string, ownWords: readonly string[] = WORDS, usage = false): Promise<void> {
   if (model === 'redirect') {
     res.writeHead(307, { location: redirectTo ?? '/' }).end();
     return;
@@ -40,6 +44,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, model: string, 
     chunk(res, word);
     await sleep(model === 'long' ? 40 : 5);
   }
+  if (usage) res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'fake', choices: [], usage: FAKE_USAGE })}\n\n`);
   res.end('data: [DONE]\n\n');
 }
 
@@ -53,7 +58,7 @@ export async function startFakeModel(options: { redirectTo?: string; words?: rea
       requests.push({ ...parsed, ...(req.headers.authorization && { authorization: req.headers.authorization }) });
       // `counting`: each answer names its request, so two answers to one prompt differ.
       const words = parsed.model === 'counting' ? ['Reply ', `number ${requests.length}.`] : options.words;
-      void handle(req, res, parsed.model, options.redirectTo, words);
+      void handle(req, res, parsed.model, options.redirectTo, words, parsed.stream_options?.include_usage === true);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

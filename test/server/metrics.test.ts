@@ -49,6 +49,7 @@ describe('metrics', () => {
     assert.equal(refused.ok, false);
     await stored; // two messages, two replies
     assert.equal(await trpcErrorCode(h.api({ token: `${visitorToken}x` }).conversation.history.query({ conversationId })), 'UNAUTHORIZED');
+    await assert.rejects(h.socket(`${visitorToken}x`), 'a socket with a bad token is refused');
 
     const text = await scrape();
     assert.equal(sample(text, 'tipsy_sockets_open'), 1);
@@ -59,7 +60,11 @@ describe('metrics', () => {
     assert.equal(sample(text, 'tipsy_reply_duration_seconds_count'), 2);
     assert.ok(sample(text, 'tipsy_reply_chunks_total')! >= 2);
     assert.equal(sample(text, 'tipsy_rate_limited_total', 'limit="messageBurst"'), 1);
+    assert.ok(sample(text, 'tipsy_model_tokens_total', 'direction="output",source="estimated"')! > 0, 'the simulated replies’ tokens, estimated');
+    assert.ok(sample(text, 'tipsy_model_tokens_total', 'direction="input",source="estimated"')! > 0);
     assert.equal(sample(text, 'tipsy_refusals_total', 'transport="trpc",code="UNAUTHORIZED"'), 1);
+    assert.equal(sample(text, 'tipsy_refusals_total', 'transport="socket",code="RATE_LIMITED"'), 1, 'the third message, refused in its ack');
+    assert.equal(sample(text, 'tipsy_refusals_total', 'transport="socket",code="UNAUTHORIZED"'), 1, 'the bad token, refused at connect');
     assert.ok(sample(text, 'nodejs_eventloop_lag_seconds') !== undefined, 'event-loop lag');
     assert.ok(sample(text, 'tipsy_db_query_seconds_count', 'dialect="sqlite"')! > 0 || sample(text, 'tipsy_db_query_seconds_count', 'dialect="postgres"')! > 0, 'database timings');
   });

@@ -25,19 +25,22 @@ export class OpenAICompatibleResponder implements Responder {
     });
   }
 
-  async *reply({ character, history, signal, userName }: ReplyRequest): AsyncIterable<string> {
+  async *reply({ character, history, signal, userName, reportUsage }: ReplyRequest): AsyncIterable<string> {
     const stream = await this.client.chat.completions.create(
       {
         model: this.settings.model,
         messages: buildPrompt(character, history, this.settings.contextChars, userName),
         stream: true,
+        // The last chunk then carries the tokens used, which site budgets count (endpoints that ignore it are estimated).
+        stream_options: { include_usage: true },
         ...(this.settings.temperature !== undefined && { temperature: this.settings.temperature }),
         ...(this.settings.maxTokens !== undefined && { max_tokens: this.settings.maxTokens }),
       },
       { signal },
     );
     for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta?.content;
+      if (chunk.usage) reportUsage?.({ inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens });
+      const delta = chunk.choices?.[0]?.delta?.content;
       if (delta) yield delta;
     }
   }

@@ -8,6 +8,14 @@ export interface ReplyRequest {
   signal: AbortSignal;
   /** The visitor's verified name, for `{{user}}`; absent or null: "you". */
   userName?: string | null;
+  /** Told the tokens the reply used, when the endpoint says (else the runner estimates them). */
+  reportUsage?: (usage: ModelUsage) => void;
+}
+
+/** Tokens a reply used: its prompt (in) and its words (out). */
+export interface ModelUsage {
+  inputTokens: number;
+  outputTokens: number;
 }
 
 /** Anything that can speak for a character: yields the reply as text chunks, in order. */

@@ -11,6 +11,7 @@ import * as swipesAndConversations from './2026-12-03-03-swipes-and-conversation
 import * as characterAssets from './2026-12-03-04-character-assets.js';
 import * as retention from './2026-12-03-05-retention.js';
 import * as webhooks from './2026-12-03-06-webhooks.js';
+import * as budgets from './2026-12-03-07-budgets.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-04-character-assets': characterAssets,
   '2026-12-03-05-retention': retention,
   '2026-12-03-06-webhooks': webhooks,
+  '2026-12-03-07-budgets': budgets,
 };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { SiteName, SiteOrigin } from '../../../auth/site-inputs.js';
+import { RetentionDays, SiteName, SiteOrigin } from '../../../auth/site-inputs.js';
 import { ResponderSettings } from '../../../characters/responders/settings.js';
 import { LimitsOverride } from '../../../limits/policy.js';
+import { BudgetSettings } from '../../../budgets/budget-settings.js';
 import { adminProcedure, router } from '../../init.js';
 
 export const SiteUpdateInput = z.object({
@@ -14,6 +15,10 @@ export const SiteUpdateInput = z.object({
   allowNewConversations: z.boolean().optional(),
   /** The model for characters without their own; null = the server's. */
   responder: ResponderSettings.nullable().optional(),
+  /** Delete conversations older than this many days (their last message); null keeps them. */
+  retentionDays: RetentionDays.nullable().optional(),
+  /** The model budget (docs/operations.md, "Budgets"); null: none. */
+  budget: BudgetSettings.nullable().optional(),
 });
 
 export const adminSiteRouter = router({
@@ -24,6 +29,9 @@ export const adminSiteRouter = router({
    * Limits may only tighten the operator's, and the responder must be one the operator allows.
    */
   update: adminProcedure.input(SiteUpdateInput).mutation(({ ctx, input }) => ctx.admin.updateSite(ctx.siteId, input)),
+
+  /** The model budget, what replies used today and this month (UTC), and which limit stops replies now. */
+  usage: adminProcedure.query(({ ctx }) => ctx.admin.siteUsage(ctx.siteId)),
 
   rotateIdentitySecret: adminProcedure.mutation(async ({ ctx }) => ({
     identitySecret: await ctx.admin.rotateIdentitySecret(ctx.siteId),
