@@ -47,7 +47,7 @@ describe('erasure and retention', { skip: !onSqlite && 'byte search of the SQLit
   it('conversations past their site’s retention go, with their bytes, and recent ones stay', async () => {
     const old = `old-${randomUUID()}`;
     await talk(old);
-    await h.app.db.updateTable('sites').set({ retention_days: 30 }).where('id', '=', h.siteId).execute();
+    assert.equal((await h.admin().admin.site.update.mutate({ retentionDays: 30 })).retentionDays, 30);
     const recent = await h.app.services.privacy.sweepRetention(new Date(Date.now() + 29 * 86_400_000));
     assert.deepEqual(recent, { conversations: 0, messages: 0 }, '29 days on: kept');
     const swept = await h.app.services.privacy.sweepRetention(new Date(Date.now() + 31 * 86_400_000));
