@@ -5,12 +5,11 @@
  */
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { embedFrame, type EmbedFrame } from '../test/browser/embed-frame.js';
-import { $, bubbles, setNetwork, testEnv } from '../test/browser/page-helpers.js';
+import { $, bubbles, setNetwork, testEnv, texts } from '../test/browser/page-helpers.js';
 import type { BrowserTestEnv } from '../test/browser/server-plugin.js';
 import type { TipsyErrorEvent } from './events.js';
 import type { TipsyChat } from './tipsy-chat/tipsy-chat.js';
 
-const texts = (el: Element, who: 'user' | 'character') => bubbles(el, who).map((b) => b.querySelector('.text')!.textContent);
 
 describe('the built chat over tRPC', () => {
   let env: BrowserTestEnv;

@@ -37,7 +37,7 @@ export class TipsyUnreadEvent extends CustomEvent<{ count: number }> {
   }
 }
 
-/** The visitor moved to another conversation with the character: a new one, or an earlier one reopened. */
+/** The visitor moved to another conversation with the character: a new one, an earlier one reopened, or the one shown after theirs was deleted. */
 export class TipsyConversationEvent extends CustomEvent<{ conversationId: string }> {
   constructor(detail: TipsyConversationEvent['detail']) {
     super('tipsy-conversation', { ...init, detail });

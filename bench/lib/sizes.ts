@@ -26,7 +26,8 @@ export function sizeOfAll(paths: string[]): Size {
 
 /**
  * The chat's modules fetched only when needed: the Markdown renderer, the first time a character
- * writes Markdown; the visitor's conversations, the first time they start a new one or open the list.
+ * writes Markdown; the visitor's conversations, the first time they start a new one, open the list or
+ * delete the one shown.
  */
 const ON_DEMAND = /^tipsy-chat-(markdown-view|conversation-list)-/;
 

@@ -32,7 +32,7 @@ export type RegenerateInput = z.infer<typeof RegenerateInput>;
 export const ChooseSwipeInput = ChooseSwipePayload;
 export type ChooseSwipeInput = z.infer<typeof ChooseSwipeInput>;
 
-/** `conversation.create` and `conversation.list`: one of the visitor's conversations names the character. */
+/** `conversation.create`, `.list` and `.erase`: one of the visitor's conversations (naming the character, or the one to erase). */
 export const ConversationInput = z.object({ conversationId: Id });
 export type ConversationInput = z.infer<typeof ConversationInput>;
 

@@ -2,6 +2,7 @@ import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify'
 import type { AdminService } from '../admin/service.js';
 import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
+import type { PrivacyService } from '../privacy/service.js';
 
 /**
  * The domain's services, all a procedure may reach: no database handle, so a
@@ -11,6 +12,8 @@ export interface Services {
   chat: ChatService;
   sessions: Sessions;
   admin: AdminService;
+  /** A visitor's own conversation erased at their request (`conversation.erase`). */
+  privacy: PrivacyService;
 }
 
 export interface Context extends Services {
@@ -28,11 +31,12 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 
 export function contextFactory(services: Services) {
   // Named one by one: a caller may hand more than Services (app.ts's holds `access` too), and none of it belongs here.
-  const { chat, sessions, admin } = services;
+  const { chat, sessions, admin, privacy } = services;
   return ({ req, res }: CreateFastifyContextOptions): Context => ({
     chat,
     sessions,
     admin,
+    privacy,
     origin: header(req.headers.origin),
     ip: req.ip,
     authorization: header(req.headers.authorization),

@@ -32,6 +32,16 @@ export async function typeAndSend(el: Element, text: string): Promise<void> {
   await sendKeys({ press: 'Enter' });
 }
 
+/** The texts of the messages from `who`, in order (greetings left out). */
+export const texts = (el: Element, who: 'user' | 'character') => bubbles(el, who).map((b) => b.querySelector('.text')!.textContent);
+
+/** Waits for the chat, then has the visitor write `text` and get the reply. */
+export async function talked(el: Element, text: string): Promise<void> {
+  await waitForReady(el);
+  await typeAndSend(el, text);
+  await waitUntil(() => bubbles(el, 'character').at(-1)?.dataset.status === 'sent' && texts(el, 'user').includes(text), 'the reply', { timeout: 5000 });
+}
+
 /** Lets the chat render what it was just told (it renders once per microtask turn). */
 export const rendered = () => new Promise<void>((resolve) => setTimeout(resolve));
 

@@ -23,7 +23,7 @@ const LOCALE = 1.5 * KB;
 const ON_DEMAND: Record<string, number> = {
   /** The Markdown renderer, fetched the first time a character writes Markdown. */
   'markdown-view': 1.5 * KB,
-  /** The visitor's conversations (New chat, the list), fetched the first time they reach for them. */
+  /** The visitor's conversations (New chat, the list, Delete this chat), fetched the first time they reach for them. */
   'conversation-list': 1.5 * KB,
 };
 

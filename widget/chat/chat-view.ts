@@ -15,7 +15,7 @@ import { DEFAULT_SERVER, resolveHttpUrl } from '../transport/server-url.js';
 import { textOn } from './accent-contrast.js';
 import { chatStyles } from './chat.styles.js';
 import type { Conversations } from './conversation-list.js';
-import { chatsIcon, closeIcon, newChatIcon, sendIcon, stopIcon } from './icons.js';
+import { chatsIcon, closeIcon, deleteChatIcon, newChatIcon, sendIcon, stopIcon } from './icons.js';
 import { KeyedList } from './keyed-list.js';
 import { renderEntry, renderTyping } from './message-view.js';
 import { UpdateCycle } from './update-cycle.js';
@@ -51,7 +51,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   #wasCooling = false;
   /** Whether this chat's full-screen panel holds the page's scroll lock. */
   #locksPage = false;
-  /** The visitor's conversations (a new one, the list): a module of its own, fetched when first asked for. */
+  /** The visitor's conversations (a new one, the list, erasing the one shown): a module of its own, fetched when first asked for. */
   #conversations?: Conversations;
 
   constructor(element: TipsyChat) {
@@ -156,6 +156,9 @@ export class ChatView extends UpdateCycle implements AttachedChat {
                 ${chatsIcon}
               </button>`
           : nothing}
+        <button class="icon-button" type="button" part="delete-chat" aria-label=${t('deleteChat')} ?disabled=${chat.status !== 'ready'} @click=${() => this.#withConversations((c) => c.askErase())}>
+          ${deleteChatIcon}
+        </button>
         ${launcherMode
           ? html`<button class="icon-button" type="button" aria-label=${t('closeChat')} @click=${this.#close}>${closeIcon}</button>`
           : nothing}

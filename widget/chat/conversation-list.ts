@@ -2,6 +2,8 @@ import type { html as litHtml, nothing as litNothing } from 'lit/html.js';
 import type { ConversationSummary } from '../../server/protocol/conversation.js';
 import type { ChatController } from '../controllers/chat-controller.js';
 import type { Translate } from '../i18n/strings.js';
+import { listStyles } from './conversation-list.styles.js';
+import { eraseChat } from './erase-chat.js';
 
 /** What the conversations need of the chat view: lit-html's tag (one copy, the chat's), the chat, focus. */
 export interface ConversationsHost {
@@ -17,7 +19,7 @@ export interface ConversationsHost {
   entered(): void;
 }
 
-/** The header's actions on the visitor's conversations with the character. */
+/** The header's actions on the visitor's conversations with the character: a new one, the list, erasing one. */
 export interface Conversations {
   /** Whether the list is shown (in place of the messages). */
   readonly open: boolean;
@@ -25,50 +27,13 @@ export interface Conversations {
   close(): void;
   /** Starts a new conversation and moves to it. */
   create(): void;
+  /**
+   * "Delete this chat": asks, then erases the conversation shown and shows a fresh one. Offered
+   * whatever the site allows: a visitor may always erase their own conversation.
+   */
+  askErase(): void;
   render(t: Translate, locale: string): unknown;
 }
-
-/** The list's own styles, adopted by the chat once this module has arrived. */
-export const listStyles = `
-  .chats {
-    flex: 1;
-    overflow-y: auto;
-    padding: 8px;
-  }
-  .chats ul {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-  }
-  .chats button {
-    display: block;
-    width: 100%;
-    text-align: start;
-    padding: 8px 10px;
-    border: 0;
-    border-radius: 10px;
-    background: none;
-    color: inherit;
-    font: inherit;
-    cursor: pointer;
-  }
-  .chats button:hover,
-  .chats [aria-current] {
-    background: var(--_surface);
-  }
-  .chats span {
-    display: block;
-    overflow: hidden;
-    white-space: nowrap;
-    text-overflow: ellipsis;
-  }
-  .chats time {
-    font-size: 0.8em;
-  }
-  .log[hidden] {
-    display: none;
-  }
-`;
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400_000],
@@ -87,9 +52,10 @@ export function timeAgo(iso: string, locale: string, now = Date.now()): string {
 }
 
 /**
- * The visitor's conversations with the character: a new one, or the list of them (each with its
- * last message and when it was written) to reopen one. A module of its own, fetched the first
- * time the visitor reaches for either: a chat that never does never downloads it.
+ * The visitor's conversations with the character: a new one, the list of them (each with its
+ * last message and when it was written) to reopen one, or the one shown erased (erase-chat.ts).
+ * A module of its own, fetched the first time the visitor reaches for any of them: a chat that
+ * never does never downloads it.
  */
 export function conversations(host: ConversationsHost): Conversations {
   const { html, nothing, chat } = host;
@@ -97,13 +63,16 @@ export function conversations(host: ConversationsHost): Conversations {
   let listed: ConversationSummary[] | undefined;
   const enter = (conversationId: string) => {
     view.close();
+    erasing.asking = false;
     void chat.openConversation(conversationId).then(host.entered);
   };
+  const erasing = eraseChat(host, enter);
   const view = {
     open: false,
     async toggle() {
       if (view.open) return view.close();
       view.open = true;
+      erasing.asking = false;
       host.changed();
       // Asked again each time: another tab may have written meanwhile. A failure shows in the chat.
       chat.call((api, conversationId) => api.conversation.list.query({ conversationId })).then(({ conversations }) => {
@@ -120,8 +89,12 @@ export function conversations(host: ConversationsHost): Conversations {
     create() {
       chat.call((api, conversationId) => api.conversation.create.mutate({ conversationId })).then(({ conversationId }) => enter(conversationId), () => undefined);
     },
+    askErase() {
+      view.close();
+      erasing.ask();
+    },
     render(t: Translate, locale: string) {
-      if (!view.open) return nothing;
+      if (!view.open) return erasing.render(t);
       const current = chat.conversationId;
       // Focused when opened (tabindex -1: by script only), so a screen reader says where the visitor is.
       return html`<nav class="chats" part="conversations" tabindex="-1" aria-label=${t('chats')} aria-busy=${!listed}>

@@ -9,10 +9,9 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../index.js';
 import type { TipsyConversationEvent, TipsyReadyEvent } from '../events.js';
 import { axeViolations } from '../../test/browser/axe.js';
-import { $, $$, bubbles, mount, shadow, testEnv, typeAndSend, waitForReady } from '../../test/browser/page-helpers.js';
+import { $, $$, bubbles, mount, shadow, talked, testEnv, texts, typeAndSend, waitForReady } from '../../test/browser/page-helpers.js';
 import type { BrowserTestEnv } from '../../test/browser/server-plugin.js';
 
-const texts = (el: Element, who: 'user' | 'character') => bubbles(el, who).map((b) => b.querySelector('.text')!.textContent);
 const listed = (el: Element) => $$(el, '[part~=conversation]');
 
 describe('new conversations', () => {
@@ -23,12 +22,6 @@ describe('new conversations', () => {
 
   const barkeep = (extra: Record<string, string> = {}) => mount({ 'site-key': env.siteKey, server: env.server, mode: 'inline', character: 'barkeep', ...extra });
 
-  /** Mounts the chat, waits for it, and has the visitor write `text` and get the reply. */
-  async function talked(el: Element, text: string): Promise<void> {
-    await waitForReady(el);
-    await typeAndSend(el, text);
-    await waitUntil(() => bubbles(el, 'character').at(-1)?.dataset.status === 'sent' && texts(el, 'user').includes(text), 'the reply', { timeout: 5000 });
-  }
 
   it('starts a new conversation with the greeting, lists the earlier one, reopens it, and a reload follows the last written to', async () => {
     const el = barkeep();
@@ -36,7 +29,8 @@ describe('new conversations', () => {
     await talked(el, 'One gin and tonic');
 
     // The conversations' module is fetched on demand: not until the visitor reaches for it.
-    const fetched = () => performance.getEntriesByType('resource').filter((r) => r.name.includes('conversation-list')).length;
+    // The module itself, counted once (from source, its styles are a file of their own beside it).
+    const fetched = () => performance.getEntriesByType('resource').filter((r) => /\/conversation-list(\.ts|-[\w-]+\.mjs)/.test(r.name)).length;
     expect(fetched()).to.equal(0);
     const moved = oneEvent(el, 'tipsy-conversation') as Promise<TipsyConversationEvent>;
     $(el, '[part~=new-chat]')!.click();

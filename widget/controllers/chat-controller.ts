@@ -117,8 +117,8 @@ export class ChatController implements ReactiveController {
     changed: () => this.#host.requestUpdate(),
   });
 
-  /** Starts (or restarts, for another site, character or user) the session. */
-  async start(target: ChatTarget): Promise<void> {
+  /** Starts (or restarts, for another site, character or user) the session; `moved` fires tipsy-conversation, not tipsy-ready. */
+  async start(target: ChatTarget, moved?: boolean): Promise<void> {
     if (this.status !== 'idle' && sameTarget(this.#session?.target, target)) return;
     this.stop();
     const run = this.#run;
@@ -130,7 +130,15 @@ export class ChatController implements ReactiveController {
     }
     this.#setStatus('starting');
     this.#openOutbox(session);
-    await this.#enter(session, run, () => session.start());
+    await this.#enter(session, run, () => session.start(), moved);
+  }
+
+  /** Starts over in the conversation the server opens, as on a first visit: the one shown is gone (erased). */
+  async startOver(): Promise<void> {
+    const target = this.#session?.target;
+    if (!target) return;
+    this.status = 'idle';
+    await this.start(target, true);
   }
 
   /** Moves to another of the visitor's conversations with the character: its history, its unsent messages, its room. */
@@ -146,7 +154,7 @@ export class ChatController implements ReactiveController {
     this.error = undefined;
     session.open(conversationId);
     this.#setStatus('starting');
-    await this.#enter(session, run, undefined, () => this.#events.dispatchEvent(new TipsyConversationEvent({ conversationId })));
+    await this.#enter(session, run, undefined, true);
   }
 
   /** A tRPC call as the visitor, about the conversation shown; a failure is shown (and thrown). */
@@ -162,10 +170,10 @@ export class ChatController implements ReactiveController {
 
   /**
    * Shows the session's conversation: `begin` first (the session's start), then the latest page of
-   * history, the outbox's messages for it, and the live connection. `entered` fires once shown
-   * (tipsy-ready when omitted).
+   * history, the outbox's messages for it, and the live connection. Once shown, tipsy-ready fires,
+   * or tipsy-conversation when the visitor `moved` to another conversation.
    */
-  async #enter(session: VisitorSession, run: number, begin?: () => Promise<unknown>, entered?: () => void): Promise<void> {
+  async #enter(session: VisitorSession, run: number, begin?: () => Promise<unknown>, moved?: boolean): Promise<void> {
     const outbox = this.#outbox!;
     try {
       await begin?.();
@@ -183,7 +191,7 @@ export class ChatController implements ReactiveController {
       showUnsent(outbox, this.list, conversationId);
       outbox.wake();
       this.#setStatus('ready');
-      (entered ?? (() => this.#events.dispatchEvent(new TipsyReadyEvent({ conversationId, character: session.character! }))))();
+      this.#events.dispatchEvent(moved ? new TipsyConversationEvent({ conversationId }) : new TipsyReadyEvent({ conversationId, character: session.character! }));
       this.#connect(session);
     } catch (error) {
       if (run !== this.#run) return;
@@ -375,6 +383,8 @@ export class ChatController implements ReactiveController {
   }
 
   #report(error: ErrorBody): void {
+    // The conversation shown is gone (erased from another tab): start over in the one the server opens.
+    if (error.code === 'NOT_FOUND' && this.status === 'ready') queueMicrotask(() => void this.startOver());
     this.error = error;
     this.#events.dispatchEvent(new TipsyErrorEvent(error));
     this.#host.requestUpdate();

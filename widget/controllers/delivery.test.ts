@@ -4,11 +4,10 @@
  */
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import '../index.js';
-import { $, bubbles, mount, setNetwork, testEnv, typeAndSend, waitForReady } from '../../test/browser/page-helpers.js';
+import { $, bubbles, mount, setNetwork, testEnv, texts, typeAndSend, waitForReady } from '../../test/browser/page-helpers.js';
 import type { TipsyReadyEvent } from '../events.js';
 import type { BrowserTestEnv } from '../../test/browser/server-plugin.js';
 
-const texts = (el: Element, who: 'user' | 'character') => bubbles(el, who).map((b) => b.querySelector('.text')!.textContent);
 const statuses = (el: Element) => bubbles(el, 'user').map((b) => b.dataset.status);
 const connection = (el: Element) => $(el, '[part~=panel]')?.dataset.connection;
 

@@ -63,6 +63,11 @@ export const chatEn = {
   /** The header's buttons: start over, and the list of the visitor's conversations with the character. */
   newChat: 'New chat',
   chats: 'Earlier chats',
+  /** "Delete this chat": the header's button, the question asked before, and its two answers. */
+  deleteChat: 'Delete this chat',
+  deleteChatAsk: 'Delete this chat and all its messages for good?',
+  delete: 'Delete',
+  cancel: 'Cancel',
   'error.INVALID_INPUT': 'That message could not be sent. Please check it and try again.',
   'error.UNAUTHORIZED': 'Chat is unavailable right now.',
   'error.IDENTITY_REJECTED': 'We could not confirm who you are. Please sign in again.',

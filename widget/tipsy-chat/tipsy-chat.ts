@@ -58,7 +58,7 @@ function restack(): void {
  * @fires {TipsyMessageEvent} tipsy-message - a message was stored, the visitor's or the character's: `{ message }`
  * @fires {TipsyErrorEvent} tipsy-error - something failed: `{ code, message }`, the codes of docs/protocol.md
  * @fires {TipsyUnreadEvent} tipsy-unread - the count of replies that arrived while the panel was closed changed: `{ count }` (0 when opened)
- * @fires {TipsyConversationEvent} tipsy-conversation - the visitor moved to another conversation with the character, a new one or an earlier one reopened: `{ conversationId }`
+ * @fires {TipsyConversationEvent} tipsy-conversation - the visitor moved to another conversation with the character, a new one, an earlier one reopened, or the one shown after theirs was deleted: `{ conversationId }`
  *
  * @csspart launcher - the floating bubble that opens and closes the panel (launcher mode)
  * @csspart badge - the bubble's count of unread replies
@@ -83,6 +83,10 @@ function restack(): void {
  * @csspart chats-button - the header's button that shows and hides the list of the visitor's conversations
  * @csspart conversations - the list of the visitor's conversations with the character, shown in place of the messages
  * @csspart conversation - one conversation in that list (its last message and when it was written)
+ * @csspart delete-chat - the header's button that erases the conversation shown, once the visitor confirms (always offered)
+ * @csspart delete-question - the question asked before a conversation is erased, with its two buttons
+ * @csspart delete-confirm - the button that erases the conversation for good
+ * @csspart delete-cancel - the button that keeps it
  * @csspart versions - the controls under the last message: its versions and Regenerate
  * @csspart version-previous - the button that shows the last message's previous version
  * @csspart version-next - the button that shows the last message's next version
