@@ -30,6 +30,8 @@ export interface BrowserTestEnv {
   demoSiteKey: string;
   /** A site that does not let visitors start new conversations (allowNewConversations: false). */
   singleConversationSiteKey: string;
+  /** A site whose model budget for the day is spent (0 tokens): its messages are refused with QUOTA_EXCEEDED. */
+  spentSiteKey: string;
 }
 
 /** Markup the simulated barkeep states from its lorebook, for the tests that show a reply runs none of it. */
@@ -88,6 +90,9 @@ export function tipsyServerPlugin() {
       const single = await createSite(app.db, { name: 'One conversation', origins: [pageOrigin] });
       await updateSite(app.db, single.siteId, { allowNewConversations: false });
       await upsertCharacter(app.db, single.siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
+      const spent = await createSite(app.db, { name: 'Spent', origins: [pageOrigin] });
+      await updateSite(app.db, spent.siteId, { budget: { dailyTokens: 0 } });
+      await upsertCharacter(app.db, spent.siteId, { slug: 'guide', name: 'Guide', persona: 'A city tour guide.' });
       const server = await app.listen();
       proxy = await startBlockingProxy(server);
       env = {
@@ -100,6 +105,7 @@ export function tipsyServerPlugin() {
         busySiteKey: busy.publishableKey,
         demoSiteKey: demo.publishableKey,
         singleConversationSiteKey: single.publishableKey,
+        spentSiteKey: spent.publishableKey,
       };
     },
     async serverStop() {

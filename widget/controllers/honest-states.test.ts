@@ -81,6 +81,23 @@ describe('honest states', () => {
     expect($<HTMLTextAreaElement>(el, 'textarea')!.disabled).to.be.false;
   });
 
+  it('a site whose model budget is spent: the visitor is told in their language, and the message waits to be retried', async () => {
+    for (const [lang, words] of [
+      ['en', 'This chat has reached its limit for now. Please come back later.'],
+      ['es', 'Este chat ha alcanzado su límite por ahora. Vuelve más tarde.'],
+    ]) {
+      const el = mount({ 'site-key': env.spentSiteKey, server: env.server, mode: 'inline', lang: lang! });
+      await waitUntil(() => $(el, '[part~=panel]')?.dataset.connection === 'online', 'connected', { timeout: 8000 });
+      const refused = oneEvent(el, 'tipsy-error');
+      await typeAndSend(el, `Anyone there? (${lang})`);
+      expect(((await refused) as TipsyErrorEvent).detail.code).to.equal('QUOTA_EXCEEDED');
+      await waitUntil(() => notice(el)?.dataset.code === 'QUOTA_EXCEEDED', 'the notice');
+      expect(notice(el)!.textContent).to.contain(words);
+      await waitUntil(() => bubbles(el, 'user')[0]?.dataset.status === 'failed', 'kept, to retry');
+      el.remove();
+    }
+  });
+
   it('offline: the status says so within a second, and never "Online" while the connection is down', async () => {
     const controller = bareController();
     const el = mount({ 'site-key': env.siteKey, server: env.proxiedServer, mode: 'inline', character: 'guide' });
