@@ -45,3 +45,8 @@ export function limitReached(budget: BudgetSettings | null, today: Usage, month:
 
 /** Tokens in texts when the endpoint does not say: about four characters a token (English; more for others). */
 export const estimateTokens = (...texts: readonly string[]): number => Math.ceil(texts.reduce((n, text) => n + text.length, 0) / 4);
+
+/** A reply's tokens when its endpoint does not say: its prompt's main parts (persona, examples, the messages sent) and its words. */
+export function estimateReplyUsage(character: { persona: string; examples: string }, messages: readonly string[], reply: string): { inputTokens: number; outputTokens: number } {
+  return { inputTokens: estimateTokens(character.persona, character.examples, ...messages), outputTokens: estimateTokens(reply) };
+}

@@ -3,12 +3,12 @@ import { getCharacterById } from '../characters/store.js';
 import { withDeadlines, type Deadlines } from '../characters/responders/deadlines.js';
 import type { ResponderRegistry } from '../characters/responders/registry.js';
 import type { ModelUsage } from '../characters/responders/responder.js';
-import { estimateTokens } from '../budgets/budget-settings.js';
+import { estimateReplyUsage } from '../budgets/budget-settings.js';
 import { DIRECTORY_CACHE_SIZE, DIRECTORY_TTL_MS, type SiteDirectory } from '../auth/site-directory.js';
 import { ReadThroughCache } from '../auth/read-through-cache.js';
 import type { Db } from '../db/database.js';
 import type { Log } from '../log.js';
-import type { CharacterRow, ConversationRow } from '../db/tables.js';
+import type { ConversationRow } from '../db/tables.js';
 import type { ReplySlot } from '../limits/reply-slots.js';
 import type { Message } from '../protocol/message.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
@@ -267,7 +267,7 @@ export class ReplyRunner {
       this.running.delete(conversationId);
       broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: false });
     }
-    if (reported || text) this.meter?.(conversation.site_id, reported ?? estimateUsage(character, history, text), reported ? 'reported' : 'estimated');
+    if (reported || text) this.meter?.(conversation.site_id, reported ?? estimateReplyUsage(character, history.map((m) => m.content), text), reported ? 'reported' : 'estimated');
 
     const stopped = visitorStop.signal.aborted;
     const shuttingDown = this.stopping.signal.aborted;
@@ -295,9 +295,4 @@ export class ReplyRunner {
     if (stored) broadcaster.message(stored);
     return { answered, settled: true };
   }
-}
-
-/** A reply's tokens when its endpoint does not say: its prompt's main parts and its words, about four characters a token. */
-function estimateUsage(character: Pick<CharacterRow, 'persona' | 'examples'>, history: readonly Message[], text: string): ModelUsage {
-  return { inputTokens: estimateTokens(character.persona, character.examples, ...history.map((m) => m.content)), outputTokens: estimateTokens(text) };
 }
