@@ -41,6 +41,8 @@ import { QueryTimer } from './metrics/query-timer.js';
 import { PrivacyService } from './privacy/service.js';
 import { Webhooks } from './webhooks/webhooks.js';
 import { Budgets } from './budgets/budgets.js';
+import { StudioSessions } from './auth/studio-sessions.js';
+import { registerStudioRoutes } from './http/studio-routes.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { serveMetrics } from './http/metrics.js';
 import { logSocketLifecycle } from './realtime/socket-log.js';
@@ -167,7 +169,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const admin = new AdminService(db, siteRules, access, { privacy, webhooks, budgets });
   privacy.start();
   webhooks.start();
-  const services = { chat, sessions, admin, access, privacy, webhooks };
+  const studio = new StudioSessions(db);
+  const services = { chat, sessions, admin, access, privacy, webhooks, studio };
   await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp }, (code) =>
     metrics.refusals.inc({ transport: 'trpc', code }),
   );
@@ -183,6 +186,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
       demoSiteKey: demo?.publishableKey,
     });
   }
+  registerStudioRoutes(app, { sessions: studio, rateLimits, limits });
   registerAvatars(app, (siteId, file) => readAvatar(db, siteId, file));
   registerHealth(app, {
     database: () => sql`select 1`.execute(db),

@@ -6,6 +6,7 @@ import { registerKeyCommands } from './commands/keys.js';
 import { registerRestoreCommand } from './commands/restore.js';
 import { registerSiteCommands } from './commands/sites.js';
 import { registerWebhookCommands } from './commands/webhooks.js';
+import { registerStudioCommands } from './commands/studio.js';
 import { withDb } from './with-db.js';
 
 /** Exit codes: 0 done, 1 the operation failed (not found, invalid data…), 2 the command line was wrong. */
@@ -20,6 +21,7 @@ registerSiteCommands(program, withDb);
 registerKeyCommands(program, withDb);
 registerCharacterCommands(program, withDb);
 registerWebhookCommands(program, withDb);
+registerStudioCommands(program, withDb);
 registerBackupCommand(program);
 registerRestoreCommand(program);
 

@@ -184,6 +184,23 @@ export interface SiteUsageTable {
   replies: Generated<number>;
 }
 
+export interface StudioLinksTable {
+  /** SHA-256 of the link's token (hex). */
+  token_hash: string;
+  site_id: string;
+  expires_at: Iso;
+  used_at: Iso | null;
+  created_at: Iso;
+}
+
+export interface StudioSessionsTable {
+  /** SHA-256 of the session cookie's value (hex). */
+  token_hash: string;
+  site_id: string;
+  created_at: Iso;
+  last_seen_at: Iso;
+}
+
 export interface Database {
   settings: SettingsTable;
   sites: SitesTable;
@@ -198,6 +215,8 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   site_usage: SiteUsageTable;
+  studio_links: StudioLinksTable;
+  studio_sessions: StudioSessionsTable;
 }
 
 export type CharacterRow = Selectable<CharactersTable>;

@@ -26,6 +26,8 @@ const Count = (value: number) => z.number().int().min(1).max(100_000).default(va
  * - sockets: a visitor with 8 tabs is plenty, 50 per IP covers a NAT;
  * - new conversations per visitor: starting over is a deliberate act; 10 in 10 minutes
  *   is more than a person needs, and bounds the rows a script can make;
+ * - studio sign-ins per IP: a person signs in now and then; a guessed link or key is
+ *   2^256 tries away, but each try costs a query;
  * - replies: each costs model time; 4 at once per site per process, 50 waiting;
  *   one address holds at most 10 of those places and one visitor 3, so a
  *   crowd of scripted visitors behind one address cannot fill a site's queue.
@@ -40,6 +42,7 @@ export const Limits = z.object({
   socketHandshakesPerIp: Window(60, 60),
   socketEvents: Window(40, 10),
   conversationsPerVisitor: Window(10, 600),
+  studioSignInsPerIp: Window(10, 600),
   socketsPerIp: Count(50),
   socketsPerVisitor: Count(8),
   repliesInFlight: Count(4),

@@ -3,6 +3,8 @@ import type { AdminService } from '../admin/service.js';
 import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
 import type { PrivacyService } from '../privacy/service.js';
+import type { StudioSessions } from '../auth/studio-sessions.js';
+import { isStudioRequest, studioToken } from '../http/studio-request.js';
 
 /**
  * The domain's services, all a procedure may reach: no database handle, so a
@@ -14,6 +16,8 @@ export interface Services {
   admin: AdminService;
   /** A visitor's own conversation erased at their request (`conversation.erase`). */
   privacy: PrivacyService;
+  /** Site owners signed in to the studio, by session cookie. */
+  studio: StudioSessions;
 }
 
 export interface Context extends Services {
@@ -21,6 +25,10 @@ export interface Context extends Services {
   /** The client's address (through trusted proxies only). */
   ip: string;
   authorization: string | undefined;
+  /** Whether the call comes from the studio's page on this server's own origin (http/studio-request.ts). */
+  studioPage: boolean;
+  /** The studio session's token, from its cookie. */
+  studioToken: string | undefined;
   /** Set once a procedure has checked the Origin against the caller's site; read by responseMeta for CORS. */
   cors: { originVerified: boolean };
   /** Adds the caller's ids, once known, to the request's log lines ("request completed" among them). */
@@ -31,15 +39,18 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 
 export function contextFactory(services: Services) {
   // Named one by one: a caller may hand more than Services (app.ts's holds `access` too), and none of it belongs here.
-  const { chat, sessions, admin, privacy } = services;
+  const { chat, sessions, admin, privacy, studio } = services;
   return ({ req, res }: CreateFastifyContextOptions): Context => ({
     chat,
     sessions,
     admin,
     privacy,
+    studio,
     origin: header(req.headers.origin),
     ip: req.ip,
     authorization: header(req.headers.authorization),
+    studioPage: isStudioRequest(req),
+    studioToken: studioToken(header(req.headers.cookie)),
     cors: { originVerified: false },
     // Fastify writes "request completed" with the reply's logger: both get the ids.
     tagLog: (ids) => {

@@ -32,16 +32,26 @@ export const visitorProcedure = publicProcedure.use(async ({ ctx, next }) => {
 });
 
 /**
- * A procedure for a site owner's server: `Authorization: Bearer sk_…` names
- * the site, and everything is scoped to it. Secret keys never belong in a
- * browser, so a call that carries an Origin is refused.
+ * A procedure for a site owner: from their server, `Authorization: Bearer sk_…`
+ * names the site; from the studio's page on this origin, its session cookie does.
+ * Everything is scoped to that site. Secret keys never belong in a browser, so
+ * any other call that carries an Origin is refused.
  */
 export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  if (ctx.origin !== undefined) {
-    throw new TipsyError('FORBIDDEN_ORIGIN', 'Secret keys are for servers: admin calls from a browser are refused.');
+  let siteId: string;
+  if (ctx.studioPage) {
+    // The studio's page, on this origin, signed in: its session cookie names the site.
+    const signedIn = await ctx.studio.siteOf(ctx.studioToken);
+    if (!signedIn) throw new TipsyError('UNAUTHORIZED', 'Sign in to the studio again.');
+    siteId = signedIn;
+  } else {
+    if (ctx.origin !== undefined) {
+      throw new TipsyError('FORBIDDEN_ORIGIN', 'Secret keys are for servers: admin calls from a browser are refused.');
+    }
+    const found = await ctx.admin.siteOfSecretKey(bearerToken(ctx.authorization) ?? '');
+    if (!found) throw new TipsyError('UNAUTHORIZED', 'A valid secret key (sk_…) is required.');
+    siteId = found.siteId;
   }
-  const found = await ctx.admin.siteOfSecretKey(bearerToken(ctx.authorization) ?? '');
-  if (!found) throw new TipsyError('UNAUTHORIZED', 'A valid secret key (sk_…) is required.');
-  ctx.tagLog({ siteId: found.siteId });
-  return next({ ctx: { siteId: found.siteId } });
+  ctx.tagLog({ siteId });
+  return next({ ctx: { siteId } });
 });

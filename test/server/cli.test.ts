@@ -109,6 +109,24 @@ describe('tipsy CLI', () => {
     assert.equal((await tipsy(database, 'site', 'usage', 'no-such-site')).code, 1);
   });
 
+  it('prints a one-time studio link that signs in once', async () => {
+    const printed = await tipsy(database, 'studio', 'link', site.siteId, '--url', h.url, '--minutes', '5', '--json');
+    assert.equal(printed.code, 0, printed.stderr);
+    const { url } = JSON.parse(printed.stdout) as { url: string };
+    assert.match(url, new RegExp(`^${h.url}/studio/#link=sl_[\\w-]{43}$`));
+    const signIn = () =>
+      fetch(`${h.url}/studio/api/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tipsy-studio': '1', origin: h.url },
+        body: JSON.stringify({ link: new URL(url).hash.slice('#link='.length) }),
+      });
+    assert.equal((await signIn()).status, 200);
+    assert.equal((await signIn()).status, 401, 'once');
+    assert.equal((await tipsy(database, 'studio', 'link', 'no-such-site')).code, 1);
+    const ended = JSON.parse((await tipsy(database, 'studio', 'sign-out-all', site.siteId, '--json')).stdout) as { ended: number };
+    assert.equal(ended.ended, 1);
+  });
+
   it('exits 2 on a wrong command line, 1 when the operation fails, 0 for help', async () => {
     const usage = await tipsy(database, 'site', 'create', '--origin', 'https://x.example');
     assert.equal(usage.code, 2);

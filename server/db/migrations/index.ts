@@ -12,6 +12,7 @@ import * as characterAssets from './2026-12-03-04-character-assets.js';
 import * as retention from './2026-12-03-05-retention.js';
 import * as webhooks from './2026-12-03-06-webhooks.js';
 import * as budgets from './2026-12-03-07-budgets.js';
+import * as studio from './2026-12-04-01-studio.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-05-retention': retention,
   '2026-12-03-06-webhooks': webhooks,
   '2026-12-03-07-budgets': budgets,
+  '2026-12-04-01-studio': studio,
 };

@@ -1,0 +1,39 @@
+/** The studio's session cookie: HttpOnly, so no page script (the studio's own included) can read it. */
+export const STUDIO_COOKIE = 'tipsy_studio';
+/** The header the studio's page adds to every call: a page on another site cannot add it without a CORS preflight, which it never gets. */
+export const STUDIO_HEADER = 'x-tipsy-studio';
+
+interface RequestLike {
+  headers: Record<string, string | string[] | undefined>;
+  protocol: string;
+  host: string;
+}
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * Whether a request comes from the studio's page on the chat server's own origin: it carries the
+ * studio's header, and its Origin (when the browser sends one) and Sec-Fetch-Site say the same origin.
+ * With the cookie's SameSite=Strict, that is two locks against cross-site requests.
+ */
+export function isStudioRequest({ headers, protocol, host }: RequestLike): boolean {
+  if (first(headers[STUDIO_HEADER]) !== '1') return false;
+  const origin = first(headers.origin);
+  if (origin !== undefined && origin !== `${protocol}://${host}`) return false;
+  const site = first(headers['sec-fetch-site']);
+  return site === undefined || site === 'same-origin';
+}
+
+/** The session token in a Cookie header, if any. */
+export function studioToken(cookieHeader: string | undefined): string | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === STUDIO_COOKIE) return value.join('=') || undefined;
+  }
+  return undefined;
+}
+
+/** The Set-Cookie value for a new session: a browser-session cookie (the server ends idle sessions itself). */
+export function studioCookie(token: string, secure: boolean): string {
+  return `${STUDIO_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
