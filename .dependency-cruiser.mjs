@@ -15,6 +15,7 @@
  *   roots        app.ts and main.ts (the server), demo-seed.ts, tools/; config.ts, which the CLI
  *                reads too (its commands are the root of their own process: cli/main.ts, with-db.ts).
  *   widget       widget/: the browser's side, bundled with a size budget.
+ *   studio       studio/: the site owner's console, a page of its own; the server's contract as types only.
  *
  * Each rule's comment says why; docs/architecture.md ("Rules the layout keeps") sums them up.
  */
@@ -236,6 +237,15 @@ export default {
         'client. Types of any package are free.',
       from: { path: WIDGET, pathNot: [WIDGET_TEST] },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown'], pathNot: [WIDGET_PACKAGES], preCompilationOnly: false },
+    },
+    {
+      name: 'studio-takes-the-server-as-types',
+      severity: 'error',
+      comment:
+        'The studio is a page of its own, built apart: it reaches the server over HTTP (the admin API with its ' +
+        'session cookie) and takes the contract as types only; no server code runs in it.',
+      from: { path: '^studio/' },
+      to: { path: '^server/', preCompilationOnly: false },
     },
     {
       name: 'widget-needs-no-node',

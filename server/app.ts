@@ -43,6 +43,7 @@ import { Webhooks } from './webhooks/webhooks.js';
 import { Budgets } from './budgets/budgets.js';
 import { StudioSessions } from './auth/studio-sessions.js';
 import { registerStudioRoutes } from './http/studio-routes.js';
+import { registerStudioPage } from './http/studio-page.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { serveMetrics } from './http/metrics.js';
 import { logSocketLifecycle } from './realtime/socket-log.js';
@@ -187,6 +188,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     });
   }
   registerStudioRoutes(app, { sessions: studio, rateLimits, limits });
+  registerStudioPage(app, config.studioDir);
   registerAvatars(app, (siteId, file) => readAvatar(db, siteId, file));
   registerHealth(app, {
     database: () => sql`select 1`.execute(db),

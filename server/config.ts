@@ -121,6 +121,8 @@ export interface Config {
   widgetDir: string;
   /** Folder holding the demo site (served at /). */
   demoDir: string;
+  /** Folder holding the built studio (served at /studio). */
+  studioDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -167,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: e.TIPSY_LIMITS,
     widgetDir: new URL('../dist/', import.meta.url).pathname,
     demoDir: new URL('../demo/', import.meta.url).pathname,
+    studioDir: new URL('../dist-studio/', import.meta.url).pathname,
   };
 }

@@ -8,8 +8,8 @@ import { build } from 'vite';
 
 const root = new URL('../../', import.meta.url).pathname;
 // The loader and the chat module it fetches: one build writes both (vite.config.ts).
-const outputs = ['dist/tipsy-chat.js', 'dist/tipsy-chat.mjs', 'dist/tipsy-chat-panel.mjs'].map((p) => join(root, p));
-const sources = ['widget', 'server/protocol', 'server/trpc', 'vite.config.ts'].map((p) => join(root, p));
+const outputs = ['dist/tipsy-chat.js', 'dist/tipsy-chat.mjs', 'dist/tipsy-chat-panel.mjs', 'dist-studio/tipsy-studio.mjs'].map((p) => join(root, p));
+const sources = ['widget', 'studio', 'server/protocol', 'server/trpc', 'vite.config.ts', 'vite.studio.config.ts'].map((p) => join(root, p));
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -23,5 +23,6 @@ if (built && Math.min(...outputs.map(newestMtime)) >= Math.max(...sources.map(ne
 } else {
   console.log('Building the widget…');
   await build({ root, logLevel: 'warn' });
+  await build({ root, logLevel: 'warn', configFile: join(root, 'vite.studio.config.ts') });
   console.log('Widget built into dist/.');
 }

@@ -111,6 +111,17 @@ const SHOTS: Shot[] = [
       await chat.locator('[part~=greeting] pre').waitFor();
     },
   },
+  {
+    file: 'docs/screenshot-studio.png',
+    viewport: { width: 1100, height: 900 },
+    async take(page) {
+      // The demo site's owner, signed in with a one-time link as `tipsy studio link` prints it.
+      const site = await server.db.selectFrom('sites').select('id').orderBy('created_at').executeTakeFirstOrThrow();
+      const { token } = await server.services.studio.createLink(site.id);
+      await page.goto(`${url}/studio/#link=${token}`);
+      await page.getByRole('heading', { name: 'Characters' }).waitFor();
+    },
+  },
 ];
 
 async function shoot(browser: Browser, url: string, shot: Shot): Promise<void> {
@@ -138,8 +149,11 @@ const server = await buildServer({
 const url = (await server.listen()).replace('127.0.0.1', 'localhost');
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
-  for (const [i, shot] of SHOTS.entries()) {
-    process.stdout.write(`[${i + 1}/${SHOTS.length}] `);
+  // `npm run screenshot -- studio` takes only the shots whose file names hold "studio".
+  const only = process.argv[2];
+  const shots = only ? SHOTS.filter((shot) => shot.file.includes(only)) : SHOTS;
+  for (const [i, shot] of shots.entries()) {
+    process.stdout.write(`[${i + 1}/${shots.length}] `);
     await shoot(browser, url, shot);
   }
 } finally {

@@ -65,6 +65,7 @@ const PLANTS: Plant[] = [
   // `import { type X }` is kept as `import {} from` (verbatimModuleSyntax): the module still runs, so it counts.
   { rule: 'widget-runs-only-pure-contract', file: 'widget/events.ts', edit: append("import { type SendMessagePayload } from '../server/protocol/payloads.js';"), to: 'server/protocol/payloads.ts' },
   { rule: 'widget-runs-only-budgeted-packages', file: 'widget/chat/message-view.ts', edit: append("import { z } from 'zod';"), to: 'node_modules/zod/index.js' },
+  { rule: 'studio-takes-the-server-as-types', file: 'studio/api.ts', edit: append("import { ERROR_CODES } from '../server/protocol/errors.js';"), to: 'server/protocol/errors.ts' },
   { rule: 'widget-needs-no-node', file: 'widget/storage.ts', edit: append("import { Buffer } from 'node:buffer';"), to: 'buffer' },
 
   // A cycle is named once, from the module met first (pong.ts is written beside it).
@@ -83,11 +84,11 @@ function plant(copy: string, { file, edit }: Plant): void {
   writeFileSync(path, source.replace(edit.replace[0], edit.replace[1]));
 }
 
-/** What `npm run lint:layers` does, with its config and the compiler's options, over server/ and widget/ of `baseDir`. */
+/** What `npm run lint:layers` does, with its config and the compiler's options, over server/, widget/ and studio/ of `baseDir`. */
 async function cruiseTree(baseDir: string, overrides: ICruiseOptions = {}): Promise<ICruiseResult> {
   const options = await extractDepcruiseOptions(CONFIG);
   const { output } = await cruise(
-    ['server', 'widget'],
+    ['server', 'widget', 'studio'],
     { ...options, ...overrides, baseDir, tsConfig: { fileName: TSCONFIG } },
     {},
     // The compiler's own options decide what an import leaves at run time (verbatimModuleSyntax).
@@ -111,7 +112,7 @@ describe('layering', () => {
     before(() => {
       copy = mkdtempSync(join(tmpdir(), 'tipsy-layers-'));
       // test/browser: the widget's browser tests import their helpers from there.
-      for (const part of ['server', 'widget', 'test/browser']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+      for (const part of ['server', 'widget', 'studio', 'test/browser']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
       cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
       symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
       writeFileSync(join(copy, 'server/chat/pong.ts'), "import { ping } from './ping.js';\nexport const pong = () => ping();\n");

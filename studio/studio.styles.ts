@@ -1,0 +1,117 @@
+import { css } from 'lit';
+
+/** Light and dark by the system's choice; every text at 4.5:1 or more, every control and focus ring at 3:1. */
+export const studioStyles = css`
+  :host {
+    --bg: #ffffff;
+    --fg: #1d2430;
+    --muted: #4a5566;
+    --line: #8a94a6;
+    --accent: #1f5fbf;
+    --on-accent: #ffffff;
+    --danger: #b42318;
+    display: block;
+    min-height: 100vh;
+    background: var(--bg);
+    color: var(--fg);
+    font: 15px/1.5 system-ui, sans-serif;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --bg: #14181f;
+      --fg: #e8ecf2;
+      --muted: #b3bccb;
+      --line: #6b7689;
+      --accent: #8ab4ff;
+      --on-accent: #0b1220;
+      --danger: #ff9b8f;
+    }
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 16px;
+    padding: 12px 24px;
+    border-bottom: 1px solid var(--line);
+  }
+  header h1 {
+    font-size: 1.1em;
+    margin: 0;
+    flex: 1;
+  }
+  main {
+    max-width: 880px;
+    margin: 0 auto;
+    padding: 24px;
+    display: grid;
+    gap: 32px;
+  }
+  h2 {
+    font-size: 1.05em;
+    margin: 0 0 8px;
+  }
+  p {
+    margin: 0 0 8px;
+  }
+  .muted {
+    color: var(--muted);
+  }
+  form {
+    display: grid;
+    gap: 8px;
+    max-width: 480px;
+  }
+  label {
+    display: grid;
+    gap: 2px;
+    font-weight: 600;
+  }
+  input,
+  textarea {
+    font: inherit;
+    color: inherit;
+    background: transparent;
+    border: 1px solid var(--line);
+    border-radius: 6px;
+    padding: 6px 8px;
+  }
+  button {
+    font: inherit;
+    justify-self: start;
+    border: 1px solid var(--accent);
+    border-radius: 6px;
+    padding: 6px 14px;
+    background: var(--accent);
+    color: var(--on-accent);
+    cursor: pointer;
+  }
+  button.quiet {
+    background: transparent;
+    color: var(--accent);
+  }
+  :focus-visible {
+    outline: 3px solid var(--accent);
+    outline-offset: 2px;
+  }
+  [role='alert'] {
+    color: var(--danger);
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+  }
+  th,
+  td {
+    text-align: start;
+    padding: 6px 8px;
+    border-bottom: 1px solid var(--line);
+  }
+  pre {
+    white-space: pre-wrap;
+    word-break: break-all;
+    border: 1px solid var(--line);
+    border-radius: 6px;
+    padding: 8px;
+    margin: 0 0 8px;
+  }
+`;
