@@ -106,6 +106,23 @@ export const studioStyles = css`
     padding: 6px 8px;
     border-bottom: 1px solid var(--line);
   }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  ol.transcript {
+    padding-inline-start: 20px;
+    display: grid;
+    gap: 4px;
+  }
+  h3 {
+    font-size: 1em;
+    margin: 16px 0 8px;
+  }
   pre {
     white-space: pre-wrap;
     word-break: break-all;

@@ -100,6 +100,43 @@ describe('the studio in a browser', () => {
     await context.close();
   });
 
+  it('follows a conversation live, exports it and erases its visitor', async () => {
+    const { visitorToken, conversationId } = await h.session('barkeep');
+    const socket = await h.socket(visitorToken);
+    const say = async (content: string) => {
+      const replied = new Promise((resolve) => socket.on('receive_message', (m) => m.sender_type === 'character' && resolve(m)));
+      await socket.emitWithAck('send_message', { conversationId, content });
+      await replied;
+    };
+    await say('=HYPERLINK("x") and a "quote"');
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(await linkUrl());
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+    await page.locator('tipsy-studio-conversations [part~=conversation]').first().getByRole('button', { name: /^Open the conversation/ }).click();
+    const transcript = page.locator('tipsy-studio-conversations [part~=transcript-message]');
+    await transcript.filter({ hasText: '=HYPERLINK' }).waitFor();
+    // Live: what the visitor says next shows while the transcript is open.
+    await say('<img src=x onerror=alert(1)> still there?');
+    await transcript.filter({ hasText: '<img src=x onerror=alert(1)> still there?' }).waitFor({ timeout: 5000 });
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const chunks: Buffer[] = [];
+    for await (const chunk of await (await download).createReadStream()) chunks.push(chunk as Buffer);
+    const csv = Buffer.concat(chunks).toString('utf8');
+    assert.match(csv, /^"conversation","seq","sender","created_at","content"\r\n/);
+    assert.ok(csv.includes(`"'=HYPERLINK(""x"") and a ""quote"""`), 'a formula made inert, quotes doubled');
+
+    await page.getByRole('button', { name: 'Erase this visitor…' }).click();
+    await page.getByRole('button', { name: 'Erase', exact: true }).click();
+    await page.locator('tipsy-studio-conversations [part~=transcript]').waitFor({ state: 'detached' });
+    const left = await h.admin().admin.conversations.list.query({ limit: 100 });
+    assert.equal(left.conversations.some((c) => c.id === conversationId), false, 'erased');
+    socket.disconnect();
+    await context.close();
+  });
+
   it('serves the page with a policy that keeps it unframed and its scripts its own', async () => {
     const response = await fetch(`${h.url}/studio`);
     assert.equal(response.headers.get('x-frame-options'), 'DENY');

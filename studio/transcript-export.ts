@@ -1,0 +1,22 @@
+/** A transcript as a site owner downloads it: JSON as the API answers it, or CSV for a spreadsheet. */
+interface Summary {
+  id: string;
+  character: string;
+  visitorId: string;
+  userId: string | null;
+}
+interface Transcript {
+  messages: readonly { seq: number; sender_type: string; content: string; created_at: string }[];
+}
+
+export function transcriptJson(summary: Summary, transcript: Transcript): string {
+  return JSON.stringify({ conversation: summary, messages: transcript.messages }, null, 2);
+}
+
+/** RFC 4180: every field quoted, quotes doubled; a leading =, +, - or @ made inert for spreadsheets. */
+const field = (value: string | number) => `"${String(value).replace(/^[=+\-@]/, "'$&").replaceAll('"', '""')}"`;
+
+export function transcriptCsv(summary: Summary, transcript: Transcript): string {
+  const rows = [['conversation', 'seq', 'sender', 'created_at', 'content'], ...transcript.messages.map((m) => [summary.id, m.seq, m.sender_type, m.created_at, m.content])];
+  return rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+}
