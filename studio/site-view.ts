@@ -57,6 +57,7 @@ export function renderSite(data: SiteData, state: { busy: boolean; error?: strin
       <pre part="snippet">${snippet}</pre>
       <button class="quiet" type="button" @click=${() => navigator.clipboard?.writeText(snippet)}>Copy</button>
     </section>
+    <tipsy-studio-access></tipsy-studio-access>
     <tipsy-studio-conversations></tipsy-studio-conversations>
     <section aria-labelledby="usage">
       <h2 id="usage">Today</h2>

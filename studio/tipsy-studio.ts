@@ -3,6 +3,7 @@ import { api, signIn, signOut, type Credential } from './api.js';
 import { renderSignIn } from './sign-in-view.js';
 import { renderSite, type NewCharacter, type SiteData } from './site-view.js';
 import { studioStyles } from './studio.styles.js';
+import './studio-access.js';
 import './studio-conversations.js';
 
 const LINK = /^#link=(sl_[\w-]+)$/;

@@ -137,6 +137,35 @@ describe('the studio in a browser', () => {
     await context.close();
   });
 
+  it('edits the allowed origins, shows a new secret key once, and revokes a key', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(await linkUrl());
+    await page.getByRole('heading', { name: 'Origins and keys' }).waitFor();
+    await page.getByLabel('Allowed origins, one per line').fill('http://shop.example\nhttps://*.example.org');
+    await page.getByRole('button', { name: 'Save origins' }).click();
+    for (let i = 0; i < 50 && (await h.admin().admin.site.get.query()).origins.length !== 2; i++) await page.waitForTimeout(100);
+    assert.deepEqual((await h.admin().admin.site.get.query()).origins, ['http://shop.example', 'https://*.example.org']);
+    await page.getByLabel('Allowed origins, one per line').fill('ftp://nope');
+    await page.getByRole('button', { name: 'Save origins' }).click();
+    await page.locator('tipsy-studio-access [role=alert]').waitFor();
+    assert.deepEqual((await h.admin().admin.site.get.query()).origins, ['http://shop.example', 'https://*.example.org'], 'a bad origin changes nothing');
+
+    await page.getByRole('button', { name: 'New secret key' }).click();
+    const shown = (await page.locator('tipsy-studio-access [part~=new-secret] code').textContent())!;
+    assert.match(shown, /^sk_/);
+    assert.ok(await h.admin(shown).admin.site.get.query(), 'the key shown works');
+    const keys = page.locator('tipsy-studio-access [part~=key]');
+    const before = await keys.count();
+    await page.getByRole('button', { name: `Revoke secret key sk_…${shown.slice(-4)}` }).click();
+    for (let i = 0; i < 50 && (await keys.count()) !== before - 1; i++) await page.waitForTimeout(100);
+    assert.equal(await keys.count(), before - 1);
+    await assert.rejects(h.admin(shown).admin.site.get.query(), 'revoked');
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+    assert.equal(stored.includes(shown), false, 'the new secret is on the screen, nowhere else');
+    await context.close();
+  });
+
   it('serves the page with a policy that keeps it unframed and its scripts its own', async () => {
     const response = await fetch(`${h.url}/studio`);
     assert.equal(response.headers.get('x-frame-options'), 'DENY');
