@@ -209,7 +209,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     io.local.disconnectSockets(true);
   });
   app.addHook('onClose', async () => {
-    await budgets.flush(); // replies have ended (preClose): what they used is written
+    await budgets.close(); // replies have ended (preClose): what they used is written
     await privacy.stop();
     await webhooks.stop();
     await metricsEndpoint.close();

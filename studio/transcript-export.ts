@@ -13,8 +13,8 @@ export function transcriptJson(summary: Summary, transcript: Transcript): string
   return JSON.stringify({ conversation: summary, messages: transcript.messages }, null, 2);
 }
 
-/** RFC 4180: every field quoted, quotes doubled; a leading =, +, - or @ made inert for spreadsheets. */
-const field = (value: string | number) => `"${String(value).replace(/^[=+\-@]/, "'$&").replaceAll('"', '""')}"`;
+/** RFC 4180: every field quoted, quotes doubled; a leading =, +, -, @, tab or CR (or their full-width forms) made inert for spreadsheets. */
+const field = (value: string | number) => `"${String(value).replace(/^[=+\-@\t\r＝＋－＠]/, "'$&").replaceAll('"', '""')}"`;
 
 export function transcriptCsv(summary: Summary, transcript: Transcript): string {
   const rows = [['conversation', 'seq', 'sender', 'created_at', 'content'], ...transcript.messages.map((m) => [summary.id, m.seq, m.sender_type, m.created_at, m.content])];

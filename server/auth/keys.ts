@@ -68,6 +68,8 @@ export async function revokeKey(db: Db, siteId: string, keyId: string): Promise<
     if (!key) throw notFound('The key');
     if (key.revoked_at) return;
     await tx.updateTable('site_keys').set({ revoked_at: nowIso() }).where('id', '=', keyId).execute();
+    // Studio sessions opened with this key end with it: a leaked key, revoked, leaves no session behind.
+    await tx.deleteFrom('studio_sessions').where('key_id', '=', keyId).execute();
     if (key.kind === 'secret') {
       const left = await tx
         .selectFrom('site_keys')
@@ -96,6 +98,7 @@ export async function rotateKey(db: Db, siteId: string, keyId: string): Promise<
     if (!old) throw notFound('The key');
     const issued = await insertKey(tx, siteId, old.kind);
     await tx.updateTable('site_keys').set({ revoked_at: nowIso() }).where('id', '=', keyId).execute();
+    await tx.deleteFrom('studio_sessions').where('key_id', '=', keyId).execute();
     return issued;
   });
 }

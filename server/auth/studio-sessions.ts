@@ -42,11 +42,12 @@ export class StudioSessions {
 
   /** Signs in with a link (used up here, whatever happens next) or a secret key; answers the new session's token. */
   async signIn(credential: { link: string } | { secretKey: string }): Promise<{ token: string; siteId: string }> {
-    const siteId = 'link' in credential ? await this.#useLink(credential.link) : (await siteOfSecretKey(this.db, credential.secretKey))?.siteId;
+    const key = 'link' in credential ? undefined : await siteOfSecretKey(this.db, credential.secretKey);
+    const siteId = 'link' in credential ? await this.#useLink(credential.link) : key?.siteId;
     if (!siteId) throw failed();
     const token = newToken(SESSION_PREFIX);
     const now = nowIso();
-    await this.db.insertInto('studio_sessions').values({ token_hash: hashOf(token), site_id: siteId, created_at: now, last_seen_at: now }).execute();
+    await this.db.insertInto('studio_sessions').values({ token_hash: hashOf(token), site_id: siteId, key_id: key?.keyId ?? null, created_at: now, last_seen_at: now }).execute();
     return { token, siteId };
   }
 

@@ -17,6 +17,14 @@ export interface SiteUsage {
 }
 
 const day = (at: Date) => at.toISOString().slice(0, 10);
+/** A count of tokens as an endpoint or an estimate gave it: anything but a finite count is none. */
+const tokenCount = (value: number) => (Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
+
+interface PendingUsage {
+  inputTokens: number;
+  outputTokens: number;
+  replies: number;
+}
 /** When a reached limit lifts: the next UTC day, or the next UTC month. */
 const periodEnd = (at: Date, period: 'day' | 'month') =>
   period === 'day' ? Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1) : Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1);
@@ -31,11 +39,11 @@ const asNumber = (value: number | string | null | undefined) => Number(value ?? 
  */
 export class Budgets {
   readonly #cache = new LRUCache<string, { at: number; usage: Promise<SiteUsage> }>({ max: 10_000 });
-  /** The periods a site was already told it reached (`siteId:day` or `siteId:month`): told once each. */
-  readonly #told = new LRUCache<string, true>({ max: 10_000 });
   /** Tokens used and not yet written, by site and day. */
-  readonly #pending = new Map<string, { inputTokens: number; outputTokens: number; replies: number }>();
+  readonly #pending = new Map<string, PendingUsage>();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  #closed = false;
 
   constructor(
     private readonly db: Db,
@@ -66,17 +74,36 @@ export class Budgets {
 
   /** Adds a reply's tokens to the site's usage today (written within FLUSH_MS). */
   record(siteId: string, used: { inputTokens: number; outputTokens: number }): void {
-    const key = `${siteId}\u0000${day(this.now())}`;
+    this.#addPending(`${siteId}\u0000${day(this.now())}`, { inputTokens: tokenCount(used.inputTokens), outputTokens: tokenCount(used.outputTokens), replies: 1 });
+  }
+
+  #addPending(key: string, used: PendingUsage): void {
     const pending = this.#pending.get(key) ?? { inputTokens: 0, outputTokens: 0, replies: 0 };
     pending.inputTokens += used.inputTokens;
     pending.outputTokens += used.outputTokens;
-    pending.replies += 1;
+    pending.replies += used.replies;
     this.#pending.set(key, pending);
-    this.#flushTimer ??= setTimeout(() => void this.flush(), FLUSH_MS).unref();
+    if (!this.#closed) this.#flushTimer ??= setTimeout(() => void this.flush(), FLUSH_MS).unref();
   }
 
-  /** Writes what replies used since the last flush, then tells of any limit now reached. */
-  async flush(): Promise<void> {
+  /** Writes what is pending (replies have ended) and schedules no more writes. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+    clearTimeout(this.#flushTimer);
+  }
+
+  /**
+   * Writes what replies used since the last flush, then tells of any limit now reached. One
+   * flush at a time: a second waits for the first (at shutdown, nothing is written under a
+   * closing database). A write that fails is kept, and tried again with the next.
+   */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(() => this.#flushOnce());
+    return this.#flushing;
+  }
+
+  async #flushOnce(): Promise<void> {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     const pending = [...this.#pending];
@@ -87,19 +114,33 @@ export class Budgets {
         await this.#add(siteId, today, used);
       } catch (error) {
         this.onError(error);
+        this.#addPending(key, used);
         continue;
       }
       this.#cache.delete(siteId);
-      const usage = await this.usage(siteId).catch(() => undefined);
-      if (!usage?.reached) continue;
-      const told = `${siteId}:${usage.reached === 'day' ? today : today.slice(0, 7)}`;
-      if (this.#told.has(told)) continue;
-      this.#told.set(told, true);
-      this.onReached(siteId, usage.reached, usage);
+      await this.announceIfReached(siteId).catch(this.onError);
     }
   }
 
-  #add(siteId: string, today: string, used: { inputTokens: number; outputTokens: number; replies: number }) {
+  /**
+   * Tells the site owner (onReached) when a limit stops the site's replies: once per site and
+   * period, whichever process sees it first (the database keeps who was told).
+   */
+  async announceIfReached(siteId: string): Promise<void> {
+    const usage = await this.usage(siteId);
+    if (!usage.reached) return;
+    const today = day(this.now());
+    const period = usage.reached === 'day' ? today : today.slice(0, 7);
+    const first = await this.db
+      .insertInto('budget_notices')
+      .values({ site_id: siteId, period })
+      .onConflict((oc) => oc.doNothing())
+      .returning('site_id')
+      .executeTakeFirst();
+    if (first) this.onReached(siteId, usage.reached, usage);
+  }
+
+  #add(siteId: string, today: string, used: PendingUsage) {
     return this.db
       .insertInto('site_usage')
       .values({ site_id: siteId, day: today, input_tokens: used.inputTokens, output_tokens: used.outputTokens, replies: used.replies })
@@ -123,9 +164,10 @@ export class Budgets {
     return usage;
   }
 
-  /** A site owner changed the budget: read it afresh. */
+  /** A site owner changed the budget: read it afresh (a budget lowered under today's usage is announced now). */
   forget(siteId: string): void {
     this.#cache.delete(siteId);
+    void this.announceIfReached(siteId).catch(this.onError);
   }
 
   async #read(siteId: string): Promise<SiteUsage> {

@@ -215,6 +215,8 @@ export class ReplyRunner {
     // context is everything before the message it replaces (which moved to the end): never that one.
     const { messages } = await historyPage(db, conversationId, { before: String(version ? version.message.seq : trigger.seq + 1), limit: CONTEXT_MESSAGES });
     const history = messages.filter((m) => m.status !== 'streaming');
+    // Nothing to answer: the conversation was erased while this reply waited its turn.
+    if (!messages.length) return { settled: false };
     const visitorStop = new AbortController();
     this.running.set(conversationId, visitorStop);
     const signal = AbortSignal.any([
@@ -267,7 +269,8 @@ export class ReplyRunner {
       this.running.delete(conversationId);
       broadcaster.typing({ conversation_id: conversationId, sender_type: 'character', typing: false });
     }
-    if (reported || text) this.meter?.(conversation.site_id, reported ?? estimateReplyUsage(character, history.map((m) => m.content), text), reported ? 'reported' : 'estimated');
+    // The prompt was sent, whatever came back: a reply stopped before its first words still costs its input.
+    this.meter?.(conversation.site_id, reported ?? estimateReplyUsage(character, history.map((m) => m.content), text), reported ? 'reported' : 'estimated');
 
     const stopped = visitorStop.signal.aborted;
     const shuttingDown = this.stopping.signal.aborted;

@@ -184,6 +184,12 @@ export interface SiteUsageTable {
   replies: Generated<number>;
 }
 
+export interface BudgetNoticesTable {
+  site_id: string;
+  /** YYYY-MM-DD (a day's limit) or YYYY-MM (a month's). */
+  period: string;
+}
+
 export interface StudioLinksTable {
   /** SHA-256 of the link's token (hex). */
   token_hash: string;
@@ -197,6 +203,8 @@ export interface StudioSessionsTable {
   /** SHA-256 of the session cookie's value (hex). */
   token_hash: string;
   site_id: string;
+  /** The secret key the session was opened with; null: a one-time link. */
+  key_id: string | null;
   created_at: Iso;
   last_seen_at: Iso;
 }
@@ -215,6 +223,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   site_usage: SiteUsageTable;
+  budget_notices: BudgetNoticesTable;
   studio_links: StudioLinksTable;
   studio_sessions: StudioSessionsTable;
 }

@@ -24,16 +24,27 @@ export function isStudioRequest({ headers, protocol, host }: RequestLike): boole
   return site === undefined || site === 'same-origin';
 }
 
-/** The session token in a Cookie header, if any. */
+/** Over HTTPS the cookie takes the `__Host-` prefix: no sibling subdomain can set one of that name. */
+const SECURE_COOKIE = `__Host-${STUDIO_COOKIE}`;
+
+/**
+ * The session token in a Cookie header, if any. Two of them (one planted by another subdomain
+ * beside the real one) name no session: the browser's order cannot say which is the studio's.
+ */
 export function studioToken(cookieHeader: string | undefined): string | undefined {
+  const found: string[] = [];
   for (const part of (cookieHeader ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === STUDIO_COOKIE) return value.join('=') || undefined;
+    if (name === STUDIO_COOKIE || name === SECURE_COOKIE) found.push(value.join('='));
   }
-  return undefined;
+  return found.length === 1 ? found[0] || undefined : undefined;
 }
 
 /** The Set-Cookie value for a new session: a browser-session cookie (the server ends idle sessions itself). */
 export function studioCookie(token: string, secure: boolean): string {
-  return `${STUDIO_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  return secure ? `${SECURE_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Secure` : `${STUDIO_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
 }
+
+/** The Set-Cookie value that ends the session in the browser. */
+export const clearedStudioCookie = (secure: boolean): string =>
+  `${secure ? SECURE_COOKIE : STUDIO_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;

@@ -5,7 +5,7 @@ import { TipsyError } from '../errors.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { Limits } from '../limits/policy.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import { isStudioRequest, STUDIO_COOKIE, studioCookie, studioToken } from './studio-request.js';
+import { clearedStudioCookie, isStudioRequest, studioCookie, studioToken } from './studio-request.js';
 
 const SignIn = z.union([z.object({ link: z.string().min(1).max(200) }).strict(), z.object({ secretKey: z.string().min(1).max(200) }).strict()]);
 
@@ -48,7 +48,7 @@ export function registerStudioRoutes(app: FastifyInstance, deps: { sessions: Stu
     try {
       requireStudioPage(request);
       await deps.sessions.signOut(studioToken(request.headers.cookie));
-      return reply.header('set-cookie', `${STUDIO_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send({ signedOut: true });
+      return reply.header('set-cookie', clearedStudioCookie(request.protocol === 'https')).send({ signedOut: true });
     } catch (error) {
       return fail(reply, error);
     }

@@ -118,6 +118,19 @@ describe('model budgets', () => {
     await h.admin().admin.webhooks.remove.mutate({ id: hook.id });
   });
 
+  it('announces a budget lowered under what was already used, once', async () => {
+    receiver.received.length = 0;
+    const hook = await h.admin().admin.webhooks.create.mutate({ url: receiver.url, events: ['budget.reached'] });
+    await h.admin().admin.site.update.mutate({ budget: { monthlyTokens: 1 } });
+    const [told] = await receiver.waitFor(1, 5000);
+    assert.equal((JSON.parse(told!.body) as WebhookBody & { data: { period: string } }).data.period, 'month');
+    await h.admin().admin.site.update.mutate({ budget: { monthlyTokens: 2 } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(receiver.received.length, 1, 'the month was told already');
+    await h.admin().admin.site.update.mutate({ budget: null });
+    await h.admin().admin.webhooks.remove.mutate({ id: hook.id });
+  });
+
   it('refuses a budget it could not keep, and keeps a retention period', async () => {
     const admin = h.admin().admin.site;
     assert.equal(await trpcErrorCode(admin.update.mutate({ budget: { dailySpend: 5 } })), 'INVALID_INPUT', 'a spend limit needs a price');

@@ -88,6 +88,23 @@ describe('studio sign-in', () => {
     assert.equal((await adminGet(first)).body.error?.data.errorCode, 'UNAUTHORIZED');
   });
 
+  it('ends the sessions a secret key opened when that key is rotated or revoked, not those a link opened', async () => {
+    const byKey = cookieOf(await signIn({ secretKey: h.site.secretKey }));
+    const byLink = cookieOf(await signIn({ link: await link() }));
+    const secret = (await h.admin().admin.keys.list.query()).find((k) => k.kind === 'secret' && !k.revokedAt)!;
+    const rotated = await h.admin().admin.keys.rotate.mutate({ keyId: secret.id });
+    h.site.secretKey = rotated.key;
+    assert.equal((await adminGet(byKey)).body.error?.data.errorCode, 'UNAUTHORIZED', 'a leaked key, rotated, leaves no session behind');
+    assert.equal((await adminGet(byLink)).status, 200);
+  });
+
+  it('names no session when the cookie comes twice (one planted by a sibling subdomain)', async () => {
+    const real = cookieOf(await signIn({ link: await link() }));
+    const planted = cookieOf(await signIn({ link: await link() }));
+    assert.equal((await adminGet(`${planted}; ${real}`)).body.error?.data.errorCode, 'UNAUTHORIZED');
+    assert.equal((await adminGet(`__Host-${real}`)).status, 200, 'the HTTPS name is read too');
+  });
+
   it('limits sign-in attempts per address (10 in 10 minutes by default)', async () => {
     const strict = await startHarness({ database: h.database, site: h.site });
     try {

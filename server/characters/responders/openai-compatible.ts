@@ -39,7 +39,9 @@ export class OpenAICompatibleResponder implements Responder {
       { signal },
     );
     for await (const chunk of stream) {
-      if (chunk.usage) reportUsage?.({ inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens });
+      const usage = chunk.usage && { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+      // Only whole counts: an endpoint that says something else is estimated instead.
+      if (usage && [usage.inputTokens, usage.outputTokens].every((n) => Number.isSafeInteger(n) && n >= 0)) reportUsage?.(usage);
       const delta = chunk.choices?.[0]?.delta?.content;
       if (delta) yield delta;
     }

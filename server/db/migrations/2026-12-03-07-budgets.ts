@@ -16,10 +16,18 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('replies', 'integer', (c) => c.notNull().defaultTo(0))
       .addPrimaryKeyConstraint('site_usage_pk', ['site_id', 'day'])
       .execute();
+    // The periods (a day, YYYY-MM-DD, or a month, YYYY-MM) whose limit a site was told it reached: told once.
+    await tx.schema
+      .createTable('budget_notices')
+      .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+      .addColumn('period', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('budget_notices_pk', ['site_id', 'period'])
+      .execute();
   });
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('budget_notices').execute();
   await db.schema.dropTable('site_usage').execute();
   await db.schema.alterTable('sites').dropColumn('budget').execute();
 }

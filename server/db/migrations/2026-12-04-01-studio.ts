@@ -18,6 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       .createTable('studio_sessions')
       .addColumn('token_hash', 'text', (c) => c.primaryKey())
       .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+      // The secret key a session was opened with (null: a one-time link): revoking or rotating it ends the session.
+      .addColumn('key_id', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('last_seen_at', 'text', (c) => c.notNull())
       .execute();
