@@ -109,7 +109,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const tokens = new VisitorTokens(await loadSigningSecret(db, config.secret), config.tokenTtlSeconds);
   let closing = false;
   const io = createSocketServer(app.server);
-  const redis = config.redisUrl ? await linkThroughRedis(io, config.redisUrl, config.redisPrefix, log) : undefined;
+  const redis = config.redisUrl ? await linkThroughRedis(io, config.redisUrl, config.redisPrefix, log, (seconds) => metrics.redisPing.observe(seconds)) : undefined;
   const rateLimits = new RateLimits({
     redis: redis?.limits,
     prefix: config.redisPrefix,

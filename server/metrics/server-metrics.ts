@@ -70,6 +70,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly redisPing = new Histogram({
+    name: 'tipsy_redis_ping_seconds',
+    help: 'Round trips of the heartbeat each Redis connection sends every 2 seconds (with TIPSY_REDIS_URL).',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2],
+    registers: [this.registry],
+  });
+
   constructor(sources: { openSockets: () => number }) {
     new Gauge({
       name: 'tipsy_sockets_open',

@@ -29,6 +29,8 @@ export class RedisWatch {
     private readonly log: Log,
     /** Called once Redis is back, with how long it was away; returns what to add to the log line. */
     private readonly onBack: (awayMs: number) => object,
+    /** Told each heartbeat's round trip, in seconds (the metrics' Redis timing). */
+    private readonly onPing: (seconds: number) => void = () => undefined,
   ) {
     for (const connection of connections) {
       // Each failed reconnect emits an error: remembered for the warning, never one line each.
@@ -38,7 +40,11 @@ export class RedisWatch {
     }
     this.heartbeat = setInterval(() => {
       // Only over a live connection: queued behind a dead one, pings would only pile up.
-      for (const connection of connections) if (connection.status === 'ready') connection.ping().catch(() => undefined);
+      for (const connection of connections) {
+        if (connection.status !== 'ready') continue;
+        const started = performance.now();
+        connection.ping().then(() => this.onPing((performance.now() - started) / 1000), () => undefined);
+      }
     }, HEARTBEAT_MS).unref();
   }
 

@@ -38,7 +38,7 @@ const reconnectDelay = (attempt: number) => Math.min(attempt * 100, 1000);
  * stops it, and it rejoins by itself when Redis is back (docs/deploy.md,
  * "Several processes: Redis").
  */
-export async function linkThroughRedis(io: TipsyServer, url: string, prefix: string, log: Log): Promise<RedisLink> {
+export async function linkThroughRedis(io: TipsyServer, url: string, prefix: string, log: Log, onPing?: (seconds: number) => void): Promise<RedisLink> {
   const common: RedisOptions = {
     retryStrategy: reconnectDelay,
     maxRetriesPerRequest: 1,
@@ -90,7 +90,7 @@ export async function linkThroughRedis(io: TipsyServer, url: string, prefix: str
     resync = resyncConversationSockets(io, RESYNC_SPREAD_MS);
     askOthersToResync();
     return { resyncingSockets: resync.count };
-  });
+  }, onPing);
   io.on('resync_rooms', resyncRooms);
   // The adapter fires these without handling a failure: while Redis is away, each would become an
   // unhandled rejection. Count them instead; local sockets keep working.

@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import { ROOMY_LIMITS, collect, startHarness, trpcErrorCode, type Harness } from './harness.js';
+import { NEEDS_REDIS, REDIS_URL } from './test-redis.js';
 
 /** A sample's value in Prometheus' text format (`name{labels} value`), or undefined. */
 function sample(text: string, name: string, labels = ''): number | undefined {
@@ -77,5 +79,16 @@ describe('metrics', () => {
     assert.match(await response.text(), /^# HELP /m);
     assert.equal((await fetch(h.app.metricsUrl!.replace('/metrics', '/'))).status, 404);
     assert.equal((await fetch(`${h.url}/metrics`)).status, 404, 'not on the chat port');
+  });
+
+  it('time Redis, with TIPSY_REDIS_URL, by its heartbeat', { skip: NEEDS_REDIS }, async () => {
+    const h = await start({ config: { metrics: { port: 0, host: '127.0.0.1' }, redisUrl: REDIS_URL, redisPrefix: `tipsy-test-${randomUUID().slice(0, 8)}` } });
+    // The heartbeat beats every 2 seconds on each connection.
+    let count = 0;
+    for (let i = 0; i < 30 && count === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      count = sample(await (await fetch(h.app.metricsUrl!)).text(), 'tipsy_redis_ping_seconds_count') ?? 0;
+    }
+    assert.ok(count > 0, 'Redis round trips timed');
   });
 });
