@@ -13,6 +13,7 @@ import { isLauncher, isPanelActive } from '../tipsy-chat/panel-state.js';
 import type { TipsyChat } from '../tipsy-chat/tipsy-chat.js';
 import { DEFAULT_SERVER, resolveHttpUrl } from '../transport/server-url.js';
 import { textOn } from './accent-contrast.js';
+import { chatTarget } from './chat-target.js';
 import { chatStyles } from './chat.styles.js';
 import type { Conversations } from './conversation-list.js';
 import { chatsIcon, closeIcon, deleteChatIcon, newChatIcon, sendIcon, stopIcon } from './icons.js';
@@ -20,10 +21,7 @@ import { KeyedList } from './keyed-list.js';
 import { renderEntry, renderTyping } from './message-view.js';
 import { UpdateCycle } from './update-cycle.js';
 import { renderVersions } from './versions-view.js';
-
-/** How many chats hold the page's scroll (full-screen panels), and the page's own overflow before the first did. */
-let pageScrollLocks = 0;
-let pageOverflow = '';
+import { lockPageScroll } from './page-scroll.js';
 
 /**
  * The chat inside a `<tipsy-chat>`: renders the panel into the element's
@@ -73,13 +71,13 @@ export class ChatView extends UpdateCycle implements AttachedChat {
 
   override connected(): void {
     super.connected();
-    for (const type of ['resize', 'scroll']) visualViewport?.addEventListener(type, this.#onViewport);
+    for (const type of ['resize', 'scroll']) visualViewport?.addEventListener(type, this.#rerender);
     this.#element.addEventListener('tipsy-message', this.#onMessage);
   }
 
   override disconnected(): void {
     super.disconnected();
-    for (const type of ['resize', 'scroll']) visualViewport?.removeEventListener(type, this.#onViewport);
+    for (const type of ['resize', 'scroll']) visualViewport?.removeEventListener(type, this.#rerender);
     this.#element.removeEventListener('tipsy-message', this.#onMessage);
     this.#lockPageScroll(false);
   }
@@ -96,20 +94,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     if (this.#justOpened) this.#announcement = '';
     this.#announce();
     if (!isPanelActive(el) || !el.siteKey) return;
-    void this.#chat.start({
-      server: this.#server,
-      siteKey: el.siteKey,
-      character: el.character || undefined,
-      user: el.userId ? { id: el.userId, hash: el.userHash ?? '', name: el.userName || undefined } : undefined,
-      characterDefinition: el.characterName
-        ? {
-            name: el.characterName,
-            avatarUrl: el.characterAvatar || undefined,
-            greeting: el.characterGreeting || undefined,
-            persona: el.characterPersona || undefined,
-          }
-        : undefined,
-    });
+    void this.#chat.start(chatTarget(el, this.#server));
   }
 
   protected render(): void {
@@ -118,7 +103,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
 
   protected updated(): void {
     this.#scrollFollow.observe(this.#root.querySelector<HTMLElement>('.log'));
-    // Full screen (narrow viewport, see chat.styles.ts): the page behind must not scroll.
+    // Full screen (narrow viewport, see panel.styles.ts): the page behind must not scroll.
     this.#lockPageScroll(isLauncher(this.#element) && this.#element.isOpen && innerWidth <= 480);
     if (this.#justOpened && isLauncher(this.#element)) this.#root.querySelector('textarea')?.focus();
   }
@@ -147,7 +132,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
         ${avatar ? html`<img class="avatar" src=${avatar} alt="" />` : html`<span class="avatar"></span>`}
         <div class="title">
           <div class="name">${name}</div>
-          <div class="presence">${this.#presence()}</div>
+          <div class="presence">${t(chat.statusKey)}</div>
         </div>
         ${chat.newConversations
           ? html`<button class="icon-button" type="button" part="new-chat" aria-label=${t('newChat')} ?disabled=${chat.status !== 'ready'} @click=${() => this.#withConversations((c) => c.create())}>
@@ -211,10 +196,6 @@ export class ChatView extends UpdateCycle implements AttachedChat {
     return this.#element.server || DEFAULT_SERVER;
   }
 
-  #presence(): string {
-    return this.#words.t(this.#chat.statusKey);
-  }
-
   /** The error notice's words, with the countdown while sending waits: shown, and spoken once when the wait begins. */
   #errorText(): string {
     const { error, cooldown } = this.#chat;
@@ -251,15 +232,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   #lockPageScroll(lock: boolean): void {
     if (lock === this.#locksPage) return;
     this.#locksPage = lock;
-    const style = document.documentElement.style;
-    // One lock for the page, however many chats hold it: the page's own value is kept once, and back when the last lets go.
-    if (lock && pageScrollLocks++ === 0) {
-      pageOverflow = style.overflow;
-      style.overflow = 'hidden';
-    } else if (!lock && --pageScrollLocks === 0) style.overflow = pageOverflow;
+    lockPageScroll(lock);
   }
-
-  readonly #onViewport = (): void => this.requestUpdate();
 
   /** Closes the panel and gives focus back to the bubble that opened it. */
   readonly #close = (): void => {

@@ -6,7 +6,7 @@ import { render } from 'lit/html.js';
  * arrive above or below, or others go, an item's element stays where it is, untouched (focus in
  * it, a text selection, the reader's place); only an item that really changes places is moved.
  *
- * The elements take no box (`display: contents`, chat.styles.ts): what an item renders lays out
+ * The elements take no box (`display: contents`, messages.styles.ts): what an item renders lays out
  * as if it were a child of the list's parent.
  */
 export class KeyedList<T> {

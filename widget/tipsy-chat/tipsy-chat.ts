@@ -8,20 +8,11 @@ import { chime, LauncherView } from './launcher.js';
 import { launcherStyles } from './launcher.styles.js';
 import { isLauncher, isPanelActive } from './panel-state.js';
 import { adoptEarlyProperties, defineStringProperties, OBSERVED_ATTRIBUTES, type ChatMode, type ChatTheme } from './properties.js';
+import { restack } from './launcher-stack.js';
 
 export type { ChatMode, ChatTheme };
 
 let chatModule: ChatModuleLoader | undefined;
-
-/**
- * Floating launchers stack up: each sits one bubble (56 px) and a gap above the one before it
- * in document order. The first keeps no lift, so a page with one launcher sees its element untouched.
- */
-function restack(): void {
-  [...document.querySelectorAll('tipsy-chat')]
-    .filter(isLauncher)
-    .forEach((el, i) => el.style.setProperty('--_lift', i ? `${i * 68}px` : ''));
-}
 
 // One tag per line: the build turns them into dist/custom-elements.json, and
 // test/build/custom-elements-manifest.test.ts wants one for every attribute, part, event
