@@ -7,7 +7,7 @@ export interface SiteData {
   site: Outputs['site']['get'];
   characters: Outputs['characters']['list'];
   usage: Outputs['site']['usage'];
-  publishableKey: string | undefined;
+  keys: Outputs['keys']['list'];
 }
 
 export interface NewCharacter {
@@ -18,7 +18,7 @@ export interface NewCharacter {
 }
 
 /** The signed-in site: its characters (and a new one), the snippet that embeds them, and today's model usage. */
-export function renderSite(data: SiteData, state: { busy: boolean; error?: string }, create: (character: NewCharacter) => void) {
+export function renderSite(data: SiteData, state: { busy: boolean; error?: string }, create: (character: NewCharacter) => void, changed: () => void) {
   const onCreate = (event: SubmitEvent) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -26,7 +26,8 @@ export function renderSite(data: SiteData, state: { busy: boolean; error?: strin
     create({ slug: field('slug'), name: field('name'), ...(field('greeting') && { greeting: field('greeting') }), ...(field('persona') && { persona: field('persona') }) });
   };
   const first = data.characters[0]?.slug;
-  const snippet = `<script src="${location.origin}/widget/tipsy-chat.js" async></script>\n<tipsy-chat site-key="${data.publishableKey ?? 'pk_…'}"${first ? ` character="${first}"` : ''}></tipsy-chat>`;
+  const publishableKey = data.keys.find((k) => k.kind === 'publishable' && !k.revokedAt)?.display;
+  const snippet = `<script src="${location.origin}/widget/tipsy-chat.js" async></script>\n<tipsy-chat site-key="${publishableKey ?? 'pk_…'}"${first ? ` character="${first}"` : ''}></tipsy-chat>`;
   const { today } = data.usage;
   return html`<main>
     <section aria-labelledby="characters">
@@ -57,7 +58,7 @@ export function renderSite(data: SiteData, state: { busy: boolean; error?: strin
       <pre part="snippet">${snippet}</pre>
       <button class="quiet" type="button" @click=${() => navigator.clipboard?.writeText(snippet)}>Copy</button>
     </section>
-    <tipsy-studio-access></tipsy-studio-access>
+    <tipsy-studio-access .origins=${data.site.origins} .keys=${data.keys} @tipsy-studio-changed=${changed}></tipsy-studio-access>
     <tipsy-studio-conversations></tipsy-studio-conversations>
     <section aria-labelledby="usage">
       <h2 id="usage">Today</h2>

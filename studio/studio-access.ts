@@ -9,14 +9,16 @@ type Key = inferRouterOutputs<AppRouter>['admin']['keys']['list'][number];
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'That did not work. Please try again.');
 
 /**
- * Who may use the site: the origins its pages are served from, and its keys. A new or
- * rotated secret key is shown here once, and never again (the server keeps only its hash).
+ * Who may use the site: the origins its pages are served from, and its keys, as the studio
+ * read them (`origins`, `keys`). A change fires `tipsy-studio-changed`, and the studio reads
+ * the site again (its snippet names the publishable key). A new or rotated secret key is shown
+ * here once, and never again (the server keeps only its hash).
  */
 export class StudioAccess extends LitElement {
   static override styles = studioStyles;
   static override properties = {
-    origins: { state: true },
-    keys: { state: true },
+    origins: { attribute: false },
+    keys: { attribute: false },
     shownSecret: { state: true },
     error: { state: true },
   };
@@ -26,11 +28,6 @@ export class StudioAccess extends LitElement {
   /** A secret key just issued: shown until the owner leaves the page. */
   shownSecret: string | undefined;
   error: string | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.#load();
-  }
 
   override render() {
     const live = this.keys.filter((k) => !k.revokedAt);
@@ -72,12 +69,6 @@ export class StudioAccess extends LitElement {
     </section>`;
   }
 
-  async #load(): Promise<void> {
-    const [site, keys] = await Promise.all([api.admin.site.get.query(), api.admin.keys.list.query()]);
-    this.origins = site.origins;
-    this.keys = keys;
-  }
-
   readonly #saveOrigins = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     const text = ((event.currentTarget as HTMLFormElement).elements.namedItem('origins') as HTMLTextAreaElement).value;
@@ -85,14 +76,14 @@ export class StudioAccess extends LitElement {
     await this.#act(() => api.admin.site.update.mutate({ origins }));
   };
 
-  /** Runs a change, shows a secret key it issued, and reads the keys and origins again. */
+  /** Runs a change, shows a secret key it issued, and has the studio read the site again. */
   async #act(change: () => Promise<unknown>): Promise<void> {
     try {
       const result = await change();
       const issued = result as { kind?: string; key?: string } | undefined;
       if (issued?.kind === 'secret' && issued.key) this.shownSecret = issued.key;
       this.error = undefined;
-      await this.#load();
+      this.dispatchEvent(new Event('tipsy-studio-changed'));
     } catch (error) {
       this.error = messageOf(error);
     }

@@ -58,7 +58,7 @@ export class TipsyStudio extends LitElement {
         <h1>${this.data.site.name}</h1>
         <button class="quiet" type="button" @click=${this.#signOut}>Sign out</button>
       </header>
-      ${renderSite(this.data, state, (character) => void this.#create(character))}`;
+      ${renderSite(this.data, state, (character) => void this.#create(character), () => void this.#load())}`;
   }
 
   async #signIn(credential: Credential): Promise<void> {
@@ -74,8 +74,7 @@ export class TipsyStudio extends LitElement {
   async #load(): Promise<void> {
     try {
       const [site, characters, usage, keys] = await Promise.all([api.admin.site.get.query(), api.admin.characters.list.query(), api.admin.site.usage.query(), api.admin.keys.list.query()]);
-      const publishableKey = keys.find((k) => k.kind === 'publishable' && !k.revokedAt)?.display;
-      this.data = { site, characters, usage, publishableKey };
+      this.data = { site, characters, usage, keys };
       this.signedIn = true;
     } catch {
       this.data = undefined;

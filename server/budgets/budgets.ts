@@ -117,7 +117,10 @@ export class Budgets {
         this.#addPending(key, used);
         continue;
       }
+      // A site last read without a budget has none to reach: no reading it again every second.
+      const known = await this.#cache.get(siteId)?.usage.catch(() => undefined);
       this.#cache.delete(siteId);
+      if (known && !known.budget) continue;
       await this.announceIfReached(siteId).catch(this.onError);
     }
   }

@@ -9,7 +9,8 @@ interface RequestLike {
   host: string;
 }
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+/** A header's value; the first, when a client sent it more than once. */
+export const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /**
  * Whether a request comes from the studio's page on the chat server's own origin: it carries the
@@ -17,21 +18,26 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
  * With the cookie's SameSite=Strict, that is two locks against cross-site requests.
  */
 export function isStudioRequest({ headers, protocol, host }: RequestLike): boolean {
-  if (first(headers[STUDIO_HEADER]) !== '1') return false;
-  const origin = first(headers.origin);
+  if (headerValue(headers[STUDIO_HEADER]) !== '1') return false;
+  const origin = headerValue(headers.origin);
   if (origin !== undefined && origin !== `${protocol}://${host}`) return false;
-  const site = first(headers['sec-fetch-site']);
+  const site = headerValue(headers['sec-fetch-site']);
   return site === undefined || site === 'same-origin';
 }
 
 /** Over HTTPS the cookie takes the `__Host-` prefix: no sibling subdomain can set one of that name. */
 const SECURE_COOKIE = `__Host-${STUDIO_COOKIE}`;
 
+/** The studio's page calling, and its session's token: read only by admin procedures, never on a visitor's request. */
+export function studioCaller(request: RequestLike): { page: boolean; token: string | undefined } {
+  return { page: isStudioRequest(request), token: studioToken(headerValue(request.headers.cookie)) };
+}
+
 /**
  * The session token in a Cookie header, if any. Two of them (one planted by another subdomain
  * beside the real one) name no session: the browser's order cannot say which is the studio's.
  */
-export function studioToken(cookieHeader: string | undefined): string | undefined {
+function studioToken(cookieHeader: string | undefined): string | undefined {
   const found: string[] = [];
   for (const part of (cookieHeader ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');

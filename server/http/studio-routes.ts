@@ -5,7 +5,7 @@ import { TipsyError } from '../errors.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { Limits } from '../limits/policy.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import { clearedStudioCookie, isStudioRequest, studioCookie, studioToken } from './studio-request.js';
+import { clearedStudioCookie, isStudioRequest, studioCaller, studioCookie } from './studio-request.js';
 
 const SignIn = z.union([z.object({ link: z.string().min(1).max(200) }).strict(), z.object({ secretKey: z.string().min(1).max(200) }).strict()]);
 
@@ -47,7 +47,7 @@ export function registerStudioRoutes(app: FastifyInstance, deps: { sessions: Stu
   app.post('/studio/api/sign-out', async (request, reply) => {
     try {
       requireStudioPage(request);
-      await deps.sessions.signOut(studioToken(request.headers.cookie));
+      await deps.sessions.signOut(studioCaller(request).token);
       return reply.header('set-cookie', clearedStudioCookie(request.protocol === 'https')).send({ signedOut: true });
     } catch (error) {
       return fail(reply, error);

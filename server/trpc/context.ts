@@ -4,7 +4,7 @@ import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
 import type { PrivacyService } from '../privacy/service.js';
 import type { StudioSessions } from '../auth/studio-sessions.js';
-import { isStudioRequest, studioToken } from '../http/studio-request.js';
+import { headerValue, studioCaller } from '../http/studio-request.js';
 
 /**
  * The domain's services, all a procedure may reach: no database handle, so a
@@ -25,17 +25,14 @@ export interface Context extends Services {
   /** The client's address (through trusted proxies only). */
   ip: string;
   authorization: string | undefined;
-  /** Whether the call comes from the studio's page on this server's own origin (http/studio-request.ts). */
-  studioPage: boolean;
-  /** The studio session's token, from its cookie. */
-  studioToken: string | undefined;
+  /** Whether the call comes from the studio's page on this server's own origin, and its session's token (http/studio-request.ts). */
+  studioCaller(): { page: boolean; token: string | undefined };
   /** Set once a procedure has checked the Origin against the caller's site; read by responseMeta for CORS. */
   cors: { originVerified: boolean };
   /** Adds the caller's ids, once known, to the request's log lines ("request completed" among them). */
   tagLog(ids: { visitorId?: string; siteId: string }): void;
 }
 
-const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export function contextFactory(services: Services) {
   // Named one by one: a caller may hand more than Services (app.ts's holds `access` too), and none of it belongs here.
@@ -46,11 +43,10 @@ export function contextFactory(services: Services) {
     admin,
     privacy,
     studio,
-    origin: header(req.headers.origin),
+    origin: headerValue(req.headers.origin),
     ip: req.ip,
-    authorization: header(req.headers.authorization),
-    studioPage: isStudioRequest(req),
-    studioToken: studioToken(header(req.headers.cookie)),
+    authorization: headerValue(req.headers.authorization),
+    studioCaller: () => studioCaller(req),
     cors: { originVerified: false },
     // Fastify writes "request completed" with the reply's logger: both get the ids.
     tagLog: (ids) => {

@@ -39,9 +39,10 @@ export const visitorProcedure = publicProcedure.use(async ({ ctx, next }) => {
  */
 export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
   let siteId: string;
-  if (ctx.studioPage) {
+  const studio = ctx.studioCaller();
+  if (studio.page) {
     // The studio's page, on this origin, signed in: its session cookie names the site.
-    const signedIn = await ctx.studio.siteOf(ctx.studioToken);
+    const signedIn = await ctx.studio.siteOf(studio.token);
     if (!signedIn) throw new TipsyError('UNAUTHORIZED', 'Sign in to the studio again.');
     siteId = signedIn;
   } else {

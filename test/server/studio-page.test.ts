@@ -163,6 +163,13 @@ describe('the studio in a browser', () => {
     await assert.rejects(h.admin(shown).admin.site.get.query(), 'revoked');
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
     assert.equal(stored.includes(shown), false, 'the new secret is on the screen, nowhere else');
+
+    // A rotated publishable key: the snippet names the new one.
+    const snippet = page.locator('tipsy-studio [part~=snippet]');
+    await page.getByRole('button', { name: `Rotate publishable key ${h.siteKey}` }).click();
+    await snippet.filter({ hasNotText: h.siteKey }).waitFor();
+    const current = (await h.admin().admin.keys.list.query()).find((k) => k.kind === 'publishable' && !k.revokedAt)!.display;
+    assert.match((await snippet.textContent())!, new RegExp(`site-key="${current}"`));
     await context.close();
   });
 
