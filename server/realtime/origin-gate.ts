@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isOriginAllowed } from '../auth/origins.js';
 import type { SiteDirectory } from '../auth/site-directory.js';
+import { lockedOrigin } from '../http/own-origin.js';
 import { engineSid } from './engine-query.js';
 import { admitOrigin, openSession, sessionOrigin } from './session-origins.js';
 import type { TipsyServer } from './types.js';
@@ -33,7 +34,7 @@ export function originGate(io: TipsyServer, sites: SiteDirectory, isClosing: () 
   const sessions = new Map<string, EngineSession>();
   io.engine.on('connection', (session: EngineSession) => {
     sessions.set(session.id, session);
-    openSession(session, session.request.headers.origin);
+    openSession(session, lockedOrigin(session.request.headers));
     session.once('close', () => sessions.delete(session.id));
   });
 
@@ -58,8 +59,8 @@ export function originGate(io: TipsyServer, sites: SiteDirectory, isClosing: () 
     const sid = engineSid(req);
     // Shutting down: no new sessions (clients come back to another process, or to this one restarted).
     if (!sid && isClosing()) return next(new Error('UNAVAILABLE'));
-    const origin = req.headers.origin;
-    if (!origin) return next(); // not a browser, or a same-origin page
+    const origin = lockedOrigin(req.headers);
+    if (!origin) return next(); // not a browser, or a page of this server's own origin
     const allowed = sid ? sameSession(sid, origin) : sites.isKnownOrigin(origin);
     allowed.then(
       (ok) => {

@@ -4,6 +4,7 @@ import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
 import type { PrivacyService } from '../privacy/service.js';
 import type { StudioSessions } from '../auth/studio-sessions.js';
+import { lockedOrigin } from '../http/own-origin.js';
 import { headerValue, studioCaller } from '../http/studio-request.js';
 
 /**
@@ -22,6 +23,8 @@ export interface Services {
 
 export interface Context extends Services {
   origin: string | undefined;
+  /** The Origin visitors' origin locks judge: none for a page on this server's own origin (http/own-origin.ts). */
+  lockedOrigin: string | undefined;
   /** The client's address (through trusted proxies only). */
   ip: string;
   authorization: string | undefined;
@@ -44,6 +47,7 @@ export function contextFactory(services: Services) {
     privacy,
     studio,
     origin: headerValue(req.headers.origin),
+    lockedOrigin: lockedOrigin(req.headers),
     ip: req.ip,
     authorization: headerValue(req.headers.authorization),
     studioCaller: () => studioCaller(req),

@@ -25,7 +25,7 @@ export const publicProcedure = t.procedure.use(domainErrors);
 
 /** A procedure for a visitor: the bearer token names the visitor and site; the input never does. */
 export const visitorProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const visitor = await ctx.sessions.authenticate(bearerToken(ctx.authorization), ctx.origin);
+  const visitor = await ctx.sessions.authenticate(bearerToken(ctx.authorization), ctx.lockedOrigin);
   ctx.cors.originVerified = true;
   ctx.tagLog({ visitorId: visitor.visitorId, siteId: visitor.siteId });
   return next({ ctx: { visitor } });

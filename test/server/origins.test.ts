@@ -20,6 +20,25 @@ describe('origin locks', () => {
     assert.equal(res.headers.get('access-control-allow-origin'), SITE_ORIGIN);
   });
 
+  it('takes a page on the chat server’s own origin (the studio’s previews) as one of its own, and only that origin', async () => {
+    const own = h.url; // Node's fetch sends Host as the URL names it, as a browser does
+    const session = await h.api({ origin: own }).session.start.mutate({ siteKey: h.siteKey });
+    const history = await h.api({ token: session.visitorToken, origin: own }).conversation.history.query({ conversationId: session.conversationId });
+    assert.ok(Array.isArray(history.messages));
+    const socket = await h.socket(session.visitorToken, { origin: own });
+    try {
+      const ack = await socket.emitWithAck('send_message', { conversationId: session.conversationId, content: 'from the studio' });
+      assert.equal(ack.ok, true);
+    } finally {
+      socket.close();
+    }
+    // The same host on another port is another origin, which the site does not list.
+    const port = Number(new URL(own).port);
+    const neighbour = `http://127.0.0.1:${port === 65535 ? port - 1 : port + 1}`;
+    assert.equal(await trpcErrorCode(h.api({ origin: neighbour }).session.start.mutate({ siteKey: h.siteKey })), 'FORBIDDEN_ORIGIN');
+    await assert.rejects(h.socket(session.visitorToken, { origin: neighbour }));
+  });
+
   it('refuses a visitor’s calls from a foreign origin even with a valid token', async () => {
     const { visitorToken, conversationId } = await h.session();
     const api = h.api({ token: visitorToken, origin: 'http://evil.example' });
