@@ -41,6 +41,8 @@ import { QueryTimer } from './metrics/query-timer.js';
 import { PrivacyService } from './privacy/service.js';
 import { Webhooks } from './webhooks/webhooks.js';
 import { Budgets } from './budgets/budgets.js';
+import { RefusalTally } from './admin/refusal-tally.js';
+import { countRefusedPlaces } from './limits/counted-reply-places.js';
 import { StudioSessions } from './auth/studio-sessions.js';
 import { registerStudioRoutes } from './http/studio-routes.js';
 import { registerStudioPage } from './http/studio-page.js';
@@ -110,10 +112,18 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   let closing = false;
   const io = createSocketServer(app.server);
   const redis = config.redisUrl ? await linkThroughRedis(io, config.redisUrl, config.redisPrefix, log, (seconds) => metrics.redisPing.observe(seconds)) : undefined;
+  // Each site's requests refused with RATE_LIMITED, a count a day (the studio's usage charts).
+  const refusals = new RefusalTally(db, {
+    socketSite: (socketId) => io.of('/').sockets.get(socketId)?.data.siteId,
+    onError: (error) => log.error({ err: error }, 'recording refusals failed'),
+  });
   const rateLimits = new RateLimits({
     redis: redis?.limits,
     prefix: config.redisPrefix,
-    onRefused: (limit) => metrics.rateLimited.inc({ limit }),
+    onRefused: (limit, key) => {
+      metrics.rateLimited.inc({ limit });
+      refusals.limitRefused(limit, key);
+    },
   });
   const webhooks = new Webhooks(db, log, config.webhooks);
   const broadcaster = observedBroadcaster(roomBroadcaster(io, redis !== undefined), [meteringObserver(metrics), webhooks.publisher.observer()]);
@@ -124,7 +134,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   const redisLog = redis ? redis.quiet(log) : log;
   const turns = redis && new RedisConversationTurns(redis.limits, config.redisPrefix, redisLog);
   const siteLeases = redis && new RedisSiteLeases(redis.limits, config.redisPrefix, redisLog);
-  const replySlots = siteLeases ? new SharedReplySlots(new ReplySlots(), siteLeases, redisLog) : new ReplySlots();
+  const replySlots = countRefusedPlaces(siteLeases ? new SharedReplySlots(new ReplySlots(), siteLeases, redisLog) : new ReplySlots(), (siteId) => refusals.site(siteId));
   const budgets = new Budgets(
     db,
     (siteId, period, usage) => {
@@ -159,7 +169,11 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     log,
     isClosing: () => closing,
     shared: redis !== undefined,
-    onRefused: (code) => metrics.refusals.inc({ transport: 'socket', code }),
+    onRefused: (code, siteId) => {
+      metrics.refusals.inc({ transport: 'socket', code });
+      // Open sockets over the site's limits (the others are counted by their rate limit, above).
+      if (code === 'RATE_LIMITED' && siteId) refusals.site(siteId);
+    },
   });
   const privacy = new PrivacyService({
     db,
@@ -167,7 +181,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     log,
     retentionSweepMs: config.retentionSweepMs,
   });
-  const admin = new AdminService(db, siteRules, access, { privacy, webhooks, budgets });
+  const admin = new AdminService(db, siteRules, access, { privacy, webhooks, budgets, rateLimits });
   privacy.start();
   webhooks.start();
   const studio = new StudioSessions(db);
@@ -210,6 +224,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   });
   app.addHook('onClose', async () => {
     await budgets.close(); // replies have ended (preClose): what they used is written
+    await refusals.close();
     await privacy.stop();
     await webhooks.stop();
     await metricsEndpoint.close();

@@ -11,7 +11,6 @@ export const studioStyles = css`
     --on-accent: #ffffff;
     --danger: #b42318;
     display: block;
-    min-height: 100vh;
     background: var(--bg);
     color: var(--fg);
     font: 15px/1.5 system-ui, sans-serif;
@@ -130,5 +129,116 @@ export const studioStyles = css`
     border-radius: 6px;
     padding: 8px;
     margin: 0 0 8px;
+  }
+  /* The character editor (character-editor.ts): the form beside its live preview. */
+  .editor {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) minmax(280px, 360px);
+    gap: 24px;
+    align-items: start;
+    margin-top: 16px;
+    padding-top: 8px;
+    border-top: 1px solid var(--line);
+  }
+  @media (max-width: 760px) {
+    .editor {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+  .editor form {
+    max-width: none;
+  }
+  .editor label > :is(input, textarea, select),
+  .drop label > input {
+    font-weight: normal;
+  }
+  .editor .preview {
+    position: sticky;
+    top: 8px;
+  }
+  fieldset {
+    display: grid;
+    gap: 8px;
+    border: 1px solid var(--line);
+    border-radius: 6px;
+    padding: 8px 12px 12px;
+    margin: 0;
+  }
+  legend {
+    font-weight: 600;
+    padding: 0 4px;
+  }
+  fieldset.entry {
+    border-style: dashed;
+  }
+  select {
+    font: inherit;
+    color: inherit;
+    background: var(--bg);
+    border: 1px solid var(--line);
+    border-radius: 6px;
+    padding: 6px 8px;
+  }
+  input[type='color'] {
+    width: 56px;
+    height: 36px;
+    padding: 2px;
+  }
+  .row,
+  .checks,
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px 16px;
+    align-items: end;
+  }
+  .row > label {
+    flex: 1;
+  }
+  label.check {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    font-weight: normal;
+  }
+  .avatar-field {
+    display: flex;
+    gap: 12px;
+    align-items: start;
+  }
+  .avatar-field img,
+  .avatar-none {
+    width: 72px;
+    height: 72px;
+    border-radius: 50%;
+    object-fit: cover;
+    border: 1px solid var(--line);
+    flex: none;
+    display: grid;
+    place-items: center;
+    font-size: 0.8em;
+    text-align: center;
+  }
+  .drop {
+    border: 2px dashed var(--line);
+    border-radius: 8px;
+    padding: 12px;
+    margin-top: 16px;
+  }
+  .drop.dragging {
+    border-color: var(--accent);
+  }
+  button.danger {
+    color: var(--danger);
+    border-color: var(--danger);
+  }
+  button.danger-solid {
+    background: var(--danger);
+    border-color: var(--danger);
+    color: var(--bg);
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.7;
   }
 `;

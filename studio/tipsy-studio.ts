@@ -1,21 +1,23 @@
-import { html, LitElement } from 'lit';
+import { css, html, LitElement } from 'lit';
 import { api, signIn, signOut, type Credential } from './api.js';
 import { renderSignIn } from './sign-in-view.js';
-import { renderSite, type NewCharacter, type SiteData } from './site-view.js';
+import { renderSite, type SiteData } from './site-view.js';
 import { studioStyles } from './studio.styles.js';
 import './studio-access.js';
+import './studio-characters.js';
 import './studio-conversations.js';
+import './studio-snippet.js';
+import './studio-usage.js';
 
 const LINK = /^#link=(sl_[\w-]+)$/;
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong. Please try again.');
 
 /**
  * The studio: a site owner's console, served by the chat server at /studio. Signed in by a
  * session cookie the page cannot read; nothing secret is ever kept in the browser.
  */
 export class TipsyStudio extends LitElement {
-  static override styles = studioStyles;
+  // The page's whole height, in its colours; the parts inside take only what they need.
+  static override styles = [studioStyles, css`:host { min-height: 100vh; }`];
   static override properties = {
     data: { state: true },
     signedIn: { state: true },
@@ -58,7 +60,7 @@ export class TipsyStudio extends LitElement {
         <h1>${this.data.site.name}</h1>
         <button class="quiet" type="button" @click=${this.#signOut}>Sign out</button>
       </header>
-      ${renderSite(this.data, state, (character) => void this.#create(character), () => void this.#load())}`;
+      ${renderSite(this.data, () => void this.#load())}`;
   }
 
   async #signIn(credential: Credential): Promise<void> {
@@ -79,19 +81,6 @@ export class TipsyStudio extends LitElement {
     } catch {
       this.data = undefined;
       this.signedIn = false;
-    }
-  }
-
-  async #create(character: NewCharacter): Promise<void> {
-    this.busy = true;
-    try {
-      await api.admin.characters.create.mutate(character);
-      this.error = undefined;
-      await this.#load();
-    } catch (error) {
-      this.error = messageOf(error);
-    } finally {
-      this.busy = false;
     }
   }
 

@@ -6,7 +6,7 @@ interface Summary {
   userId: string | null;
 }
 interface Transcript {
-  messages: readonly { seq: number; sender_type: string; content: string; created_at: string }[];
+  messages: readonly { seq: number; sender_type: string; sender_name?: string; content: string; created_at: string }[];
 }
 
 export function transcriptJson(summary: Summary, transcript: Transcript): string {
@@ -17,6 +17,10 @@ export function transcriptJson(summary: Summary, transcript: Transcript): string
 const field = (value: string | number) => `"${String(value).replace(/^[=+\-@\t\r＝＋－＠]/, "'$&").replaceAll('"', '""')}"`;
 
 export function transcriptCsv(summary: Summary, transcript: Transcript): string {
-  const rows = [['conversation', 'seq', 'sender', 'created_at', 'content'], ...transcript.messages.map((m) => [summary.id, m.seq, m.sender_type, m.created_at, m.content])];
+  // sender_name last: a person's name on their messages (live takeover), added after the columns sheets already read.
+  const rows = [
+    ['conversation', 'seq', 'sender', 'created_at', 'content', 'sender_name'],
+    ...transcript.messages.map((m) => [summary.id, m.seq, m.sender_type, m.created_at, m.content, m.sender_name ?? '']),
+  ];
   return rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
 }

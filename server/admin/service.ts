@@ -20,6 +20,9 @@ import type { Webhooks } from '../webhooks/webhooks.js';
 import type { Budgets, SiteUsage } from '../budgets/budgets.js';
 import type { SiteKeyKind } from '../db/tables.js';
 import type { HistoryPage } from '../protocol/message.js';
+import { siteStats, type SiteStats } from './site-stats.js';
+import { CharacterAdmin } from './characters.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 
 export type SiteChanges = Parameters<typeof updateSite>[2];
 export type { CharacterChanges };
@@ -39,9 +42,14 @@ export class AdminService {
     private readonly db: Db,
     private readonly siteRules: SiteRules,
     private readonly access: AccessChanges,
-    /** Erasure's wipe, the site's webhooks, and its model budget. */
-    private readonly operations: { privacy: PrivacyService; webhooks: Webhooks; budgets: Budgets },
-  ) {}
+    /** Erasure's wipe, the site's webhooks, its model budget, and the server's rate limits (tests of model endpoints). */
+    private readonly operations: { privacy: PrivacyService; webhooks: Webhooks; budgets: Budgets; rateLimits: RateLimits },
+  ) {
+    this.characters = new CharacterAdmin(db, siteRules, operations.rateLimits);
+  }
+
+  /** Avatars from bytes, drafts for the studio's preview, tests of model endpoints (characters.ts). */
+  readonly characters: CharacterAdmin;
 
   /** The site a working secret key (`sk_…`) belongs to, or null. */
   siteOfSecretKey(secretKey: string): Promise<{ siteId: string; keyId: string } | null> {
@@ -68,6 +76,11 @@ export class AdminService {
   /** The site's model budget, what its replies used today and this month (UTC), and which limit stops them now. */
   siteUsage(siteId: string): Promise<SiteUsage> {
     return this.operations.budgets.usage(siteId);
+  }
+
+  /** Each UTC day of the last `days`: conversations, messages, replies (failed, interrupted) and refusals (site-stats.ts). */
+  siteStats(siteId: string, days: number): Promise<SiteStats> {
+    return siteStats(this.db, siteId, days);
   }
 
   /** A new identity secret: user hashes made with the old one stop verifying at once (it is read per session, never cached). */
@@ -133,7 +146,7 @@ export class AdminService {
   }
 
   /** The site's conversations, newest first, `limit` at a time. */
-  listConversations(siteId: string, options: { before?: string; limit: number; userId?: string }): Promise<ConversationList> {
+  listConversations(siteId: string, options: Parameters<typeof listConversations>[2]): Promise<ConversationList> {
     return listConversations(this.db, siteId, options);
   }
 

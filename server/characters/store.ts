@@ -29,7 +29,8 @@ export interface CharacterRecord {
   examples: string;
   accent: string | null;
   responder: ResponderSettings | null;
-  origin: 'site' | 'page';
+  /** 'draft': the studio's preview of a character being edited (drafts.ts), never listed nor exported. */
+  origin: 'site' | 'page' | 'draft';
   /** Greetings a conversation may open with instead of `greeting`. */
   alternateGreetings: string[];
   /** Its lorebook; null: none. */
@@ -39,12 +40,19 @@ export interface CharacterRecord {
   createdAt: string;
 }
 
-/** The named character of a site, or its first one when no slug is given. */
+/** The named character of a site (a draft too: the studio's preview talks to it), or its first one, never a draft, when no slug is given. */
 export async function findCharacter(db: Db, siteId: string, slug: string | undefined): Promise<CharacterRow> {
   let query = db.selectFrom('characters').selectAll().where('site_id', '=', siteId);
-  query = slug ? query.where('slug', '=', slug) : query.orderBy('created_at').orderBy('id');
+  query = slug ? query.where('slug', '=', slug) : query.where('origin', '!=', 'draft').orderBy('created_at').orderBy('id');
   const row = await query.executeTakeFirst();
   if (!row) throw notFound(slug ? `The character "${slug}"` : 'A character for this site');
+  return row;
+}
+
+/** A character the site owner manages (a draft is none): NOT_FOUND otherwise. */
+export async function findOwnedCharacter(db: Db, siteId: string, slug: string): Promise<CharacterRow> {
+  const row = await db.selectFrom('characters').selectAll().where('site_id', '=', siteId).where('slug', '=', slug).where('origin', '!=', 'draft').executeTakeFirst();
+  if (!row) throw notFound(`The character "${slug}"`);
   return row;
 }
 
@@ -94,7 +102,7 @@ export async function upsertCharacter(db: Db, siteId: string, def: CharacterDefi
 }
 
 export async function listCharacters(db: Db, siteId: string): Promise<CharacterRecord[]> {
-  const rows = await db.selectFrom('characters').selectAll().where('site_id', '=', siteId).orderBy('created_at').orderBy('id').execute();
+  const rows = await db.selectFrom('characters').selectAll().where('site_id', '=', siteId).where('origin', '!=', 'draft').orderBy('created_at').orderBy('id').execute();
   return rows.map(toCharacterRecord);
 }
 
@@ -143,20 +151,20 @@ export async function updateCharacter(db: Db, siteId: string, slug: string, chan
     ...(changes.alternateGreetings !== undefined && { alternate_greetings: JSON.stringify(changes.alternateGreetings) }),
     ...(changes.characterBook !== undefined && { character_book: changes.characterBook && JSON.stringify(changes.characterBook) }),
   };
-  const needsRow = changes.responder !== undefined || changes.nickname !== undefined || changes.avatarUrl !== undefined;
-  const current = needsRow ? await findCharacter(db, siteId, slug) : undefined;
-  if (current && changes.responder !== undefined) {
+  // Drafts are the preview's own: an update never reaches one.
+  const current = await findOwnedCharacter(db, siteId, slug);
+  if (changes.responder !== undefined) {
     Object.assign(set, { responder: mergeResponderSettings(changes.responder, current.responder) });
   }
-  if (current && changes.nickname !== undefined) Object.assign(set, { card: withNickname(current.card, changes.nickname) });
+  if (changes.nickname !== undefined) Object.assign(set, { card: withNickname(current.card, changes.nickname) });
   if (Object.keys(set).length) {
-    await db.updateTable('characters').set(set).where('site_id', '=', siteId).where('slug', '=', slug).execute();
+    await db.updateTable('characters').set(set).where('id', '=', current.id).execute();
   }
   // An avatar taken from a card is served only while it is the character's avatar.
-  if (current && changes.avatarUrl !== undefined && changes.avatarUrl !== current.avatar_url && (await avatarOfCharacter(db, current))) {
+  if (changes.avatarUrl !== undefined && changes.avatarUrl !== current.avatar_url && (await avatarOfCharacter(db, current))) {
     await dropAvatar(db, current.id);
   }
-  return toCharacterRecord(await findCharacter(db, siteId, slug));
+  return toCharacterRecord(await getCharacterById(db, current.id));
 }
 
 /** The kept card with its nickname set or removed (a character made here gets a card of its own to hold it). */
@@ -170,7 +178,7 @@ function withNickname(cardJson: string | null, nickname: string | null): string 
 
 /** Deletes a character and, with it, every conversation with it. */
 export async function deleteCharacter(db: Db, siteId: string, slug: string): Promise<void> {
-  const result = await db.deleteFrom('characters').where('site_id', '=', siteId).where('slug', '=', slug).executeTakeFirst();
+  const result = await db.deleteFrom('characters').where('site_id', '=', siteId).where('slug', '=', slug).where('origin', '!=', 'draft').executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) throw notFound(`The character "${slug}"`);
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { PageCharacterInput } from '../characters/inputs.js';
 import { TipsyError } from '../errors.js';
+import { AGENT_NAME_MAX_CHARS } from '../protocol/agent.js';
 import { BOUNDS } from '../protocol/bounds.js';
-import { ChooseSwipePayload, Id, RegeneratePayload, SendMessagePayload, StopGenerationPayload } from '../protocol/payloads.js';
+import { ChooseSwipePayload, Id, RegeneratePayload, SendMessagePayload, StopGenerationPayload, TypingPayload } from '../protocol/payloads.js';
 import { LineText, Text } from '../text.js';
 
 export { clip, LineText, MultilineText, Text } from '../text.js';
@@ -35,6 +36,18 @@ export type ChooseSwipeInput = z.infer<typeof ChooseSwipeInput>;
 /** `conversation.create`, `.list` and `.erase`: one of the visitor's conversations (naming the character, or the one to erase). */
 export const ConversationInput = z.object({ conversationId: Id });
 export type ConversationInput = z.infer<typeof ConversationInput>;
+
+/** The display name of a person answering in the character's place (live takeover): one line, control characters removed. */
+export const AgentName = LineText.trim().min(1).max(AGENT_NAME_MAX_CHARS);
+
+/** `admin.conversations.takeOver`: one of the site's conversations, and the name the visitor sees. */
+export const TakeOverInput = z.object({ conversationId: Id, name: AgentName });
+export type TakeOverInput = z.infer<typeof TakeOverInput>;
+
+/** `admin.conversations.reply` and `.typing` take what a visitor's send and typing take: the same bounds. */
+export const AgentReplyInput = SendMessagePayload;
+export type AgentReplyInput = z.infer<typeof AgentReplyInput>;
+export const AgentTypingInput = TypingPayload;
 
 /** A history cursor: a message's `seq`, as a string. */
 export const Cursor = z.string().regex(/^\d{1,15}$/, 'A cursor is a nextCursor or a message seq.');

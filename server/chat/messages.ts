@@ -10,6 +10,8 @@ export interface NewMessage {
   senderType: SenderType;
   content: string;
   clientMessageId?: string;
+  /** A person's display name, on their message (sender `agent`). */
+  senderName?: string;
 }
 
 export function toMessage(row: MessageRow): Message {
@@ -21,6 +23,7 @@ export function toMessage(row: MessageRow): Message {
     content: row.content,
     created_at: row.created_at,
     ...(row.client_message_id ? { client_message_id: row.client_message_id } : {}),
+    ...(row.sender_name ? { sender_name: row.sender_name } : {}),
     ...(row.status !== 'complete' ? { status: row.status } : {}),
     ...(row.status === 'streaming' ? { chunks: row.chunks } : {}),
     ...(row.swipe_count > 1 ? { swipe: { index: row.swipe_index, count: row.swipe_count } } : {}),
@@ -35,6 +38,7 @@ export function newMessageRow(input: NewMessage): NewMessageRow {
     sender_type: input.senderType,
     content: input.content,
     client_message_id: input.clientMessageId ?? null,
+    sender_name: input.senderName ?? null,
     status: 'complete',
     chunks: 0,
     created_at: nowIso(),

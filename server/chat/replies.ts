@@ -15,6 +15,7 @@ import type { ConversationBroadcaster } from './broadcaster.js';
 import type { ConversationTurns, Turn } from './conversation-turns.js';
 import { historyPage } from './messages.js';
 import { latestVisitorMessage, verifiedName } from './reply-context.js';
+import { personAnswering } from './answering.js';
 import { dropEmptyVersion, type NewVersion } from './message-versions.js';
 import { beginReply, finishReply, saveReplyProgress } from './reply-store.js';
 
@@ -219,6 +220,11 @@ export class ReplyRunner {
     if (!messages.length) return { settled: false };
     const visitorStop = new AbortController();
     this.running.set(conversationId, visitorStop);
+    // Read once registered as running: a takeover committed after this read stops the reply (Takeovers.takeOver).
+    if (await personAnswering(db, conversationId)) {
+      this.running.delete(conversationId);
+      return { settled: false };
+    }
     const signal = AbortSignal.any([
       this.stopping.signal,
       visitorStop.signal,

@@ -18,6 +18,8 @@ import { conversationGone, historyPage, newMessageRow, toMessage } from './messa
 import type { ReplyRunner } from './replies.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
 import type { Budgets } from '../budgets/budgets.js';
+import { PERSON_ANSWERING, personAnswering } from './answering.js';
+import { Takeovers } from './takeover.js';
 
 export interface ChatDeps {
   db: Db;
@@ -46,7 +48,12 @@ const TOO_FAST = 'You are sending messages too quickly. Please wait a moment.';
  * verified by Sessions.authenticate.
  */
 export class ChatService {
-  constructor(private readonly deps: ChatDeps) {}
+  /** A site owner answering a conversation as a person (admin.conversations.takeOver…): its rules bind the visitor's side too. */
+  readonly takeovers: Takeovers;
+
+  constructor(private readonly deps: ChatDeps) {
+    this.takeovers = new Takeovers(deps);
+  }
 
   async history(visitor: VisitorIdentity, input: HistoryInput): Promise<HistoryPage> {
     await requireOwnConversation(this.deps.db, visitor, input.conversationId);
@@ -87,8 +94,8 @@ export class ChatService {
     );
     let slot: ReplySlot | undefined;
     try {
-      // A silent character takes no reply slot: nothing will be queued for it.
-      if (await replies.willReply(conversation)) {
+      // A silent character takes no reply slot, nor does a conversation a person answers: nothing will be queued.
+      if (await this.characterAsked(conversation, checked === undefined)) {
         await this.deps.budgets?.assertOpen(visitor.siteId);
         slot = await replySlots.reserve(visitor.siteId, visitor, {
           inFlight: limits.repliesInFlight,
@@ -124,6 +131,15 @@ export class ChatService {
   }
 
   /**
+   * Whether a send asks the character for a reply: it answers at all, and no person answers the
+   * conversation now. A row `checked` when a socket joined may be older than a takeover: read afresh.
+   */
+  private async characterAsked(conversation: ConversationRow, fresh: boolean): Promise<boolean> {
+    if (!(await this.deps.replies.willReply(conversation))) return false;
+    return !(fresh ? conversation.agent_name : await personAnswering(this.deps.db, conversation.id));
+  }
+
+  /**
    * A new version of the conversation's last message (a character's finished
    * reply), streamed like a reply. Counted as a send: the same message windows
    * and reply places; refused (NOT_ALLOWED) when the message cannot change.
@@ -133,6 +149,7 @@ export class ChatService {
     if (!replies.accepting) throw new TipsyError('UNAVAILABLE', 'The chat server is restarting. Please try again in a moment.');
     const conversation = checked ?? (await requireOwnConversation(db, visitor, input.conversationId));
     if (!(await replies.willReply(conversation))) throw new TipsyError('NOT_ALLOWED', 'This character does not answer.');
+    if (await personAnswering(db, conversation.id)) throw new TipsyError('NOT_ALLOWED', PERSON_ANSWERING);
     const limits = await sites.limitsFor(visitor.siteId);
     const refund = await rateLimits.consumeAll(
       [
@@ -166,6 +183,7 @@ export class ChatService {
   /** Shows another version of the conversation's last message, at a new seq, and tells the room. */
   async chooseSwipe(visitor: VisitorIdentity, input: ChooseSwipeInput, checked?: ConversationRow): Promise<Message> {
     const conversation = checked ?? (await requireOwnConversation(this.deps.db, visitor, input.conversationId));
+    if (await personAnswering(this.deps.db, conversation.id)) throw new TipsyError('NOT_ALLOWED', PERSON_ANSWERING);
     const { message, changed } = await chooseVersion(this.deps.db, conversation.id, input.messageId, input.index);
     if (changed) this.deps.broadcaster.message(message);
     return message;

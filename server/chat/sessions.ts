@@ -10,6 +10,8 @@ import type { RateLimits } from '../limits/rate-limits.js';
 import { TipsyError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import type { CharacterView } from '../protocol/character.js';
+import type { AgentView } from '../protocol/agent.js';
+import { agentOf } from './answering.js';
 import { openConversation } from './conversations.js';
 import { parseInput, type SessionStartInput } from './inputs.js';
 
@@ -20,6 +22,8 @@ export interface SessionStarted {
   character: CharacterView;
   /** Whether the site lets visitors start a new conversation (`conversation.create`). */
   newConversations: boolean;
+  /** Present while a person answers the conversation in the character's place (live takeover). */
+  agent?: AgentView;
 }
 
 type VerifiedUser = NonNullable<SessionStartInput['user']>;
@@ -57,6 +61,7 @@ export class Sessions {
       conversationId: conversation.id,
       character: toCharacterView(character),
       newConversations: site.allowNewConversations,
+      ...agentOf(conversation),
     };
   }
 

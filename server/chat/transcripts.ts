@@ -2,6 +2,8 @@ import type { Db } from '../db/database.js';
 import { notFound } from '../errors.js';
 import type { HistoryPage } from '../protocol/message.js';
 import { historyPage } from './messages.js';
+import type { ConversationFilters } from './conversation-filters.js';
+import { conversationSearch } from './conversation-search.js';
 
 /** A conversation as the site owner lists it. */
 export interface ConversationSummary {
@@ -12,6 +14,8 @@ export interface ConversationSummary {
   userName: string | null;
   character: string;
   createdAt: string;
+  /** The person answering in the character's place (live takeover); null: the character answers. */
+  agentName: string | null;
 }
 
 export interface ConversationList {
@@ -19,22 +23,26 @@ export interface ConversationList {
   nextCursor: string | null;
 }
 
-/** The site's conversations, newest first, `limit` at a time. */
+/** The site's conversations, newest first, `limit` at a time; narrowed by the owner's filters (conversation-search.ts). */
 export async function listConversations(
   db: Db,
   siteId: string,
-  options: { before?: string; limit: number; userId?: string },
+  options: { before?: string; limit: number; userId?: string } & ConversationFilters,
 ): Promise<ConversationList> {
   let query = db
     .selectFrom('conversations as c')
     .innerJoin('visitors as v', 'v.id', 'c.visitor_id')
     .innerJoin('characters as ch', 'ch.id', 'c.character_id')
-    .select(['c.id', 'c.visitor_id', 'v.external_user_id', 'v.display_name', 'ch.slug', 'c.created_at'])
+    .select(['c.id', 'c.visitor_id', 'v.external_user_id', 'v.display_name', 'ch.slug', 'c.created_at', 'c.agent_name'])
     .where('c.site_id', '=', siteId)
+    // The owner's own chats with drafts in the studio's preview are not the site's conversations.
+    .where('ch.origin', '!=', 'draft')
     .orderBy('c.id', 'desc')
     .limit(options.limit + 1);
   if (options.before) query = query.where('c.id', '<', options.before);
   if (options.userId) query = query.where('v.external_user_id', '=', options.userId);
+  const search = await conversationSearch(db, siteId, options);
+  if (search.where) query = query.where(search.where);
   const rows = await query.execute();
   const page = rows.slice(0, options.limit);
   return {
@@ -45,8 +53,9 @@ export async function listConversations(
       userName: r.display_name,
       character: r.slug,
       createdAt: r.created_at,
+      agentName: r.agent_name,
     })),
-    nextCursor: rows.length > options.limit ? (page.at(-1)?.id ?? null) : null,
+    nextCursor: rows.length > options.limit ? (page.at(-1)?.id ?? null) : search.resumeAt,
   };
 }
 

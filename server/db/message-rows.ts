@@ -9,11 +9,14 @@ import type { MessageRow } from './tables.js';
 
 export type Executor = Pick<Db, 'updateTable' | 'insertInto' | 'selectFrom' | 'deleteFrom' | 'executeQuery' | 'getExecutor'>;
 
-/** A row before it has its number; a new message has one version (the columns' defaults). */
-export type NewMessageRow = Omit<MessageRow, 'seq' | 'swipe_index' | 'swipe_count'>;
+/**
+ * A row before it has its number; a new message has one version (the columns' defaults).
+ * `sender_name` only on a person's message (live takeover): absent means null.
+ */
+export type NewMessageRow = Omit<MessageRow, 'seq' | 'swipe_index' | 'swipe_count' | 'sender_name'> & { sender_name?: string | null };
 
 /** A new row as stored: its number taken, one version. */
-export const asStored = (row: NewMessageRow, seq: number): MessageRow => ({ ...row, seq, swipe_index: 0, swipe_count: 1 });
+export const asStored = (row: NewMessageRow, seq: number): MessageRow => ({ ...row, sender_name: row.sender_name ?? null, seq, swipe_index: 0, swipe_count: 1 });
 
 /** A stored message: ours (`created`), or the copy already stored under its clientMessageId. */
 export interface StoredRow {
@@ -34,6 +37,7 @@ const columnsOf = (row: NewMessageRow & { seq: number }) => ({
   sender_type: row.sender_type,
   content: row.content,
   client_message_id: row.client_message_id,
+  sender_name: row.sender_name ?? null,
   status: row.status,
   chunks: row.chunks,
   created_at: row.created_at,

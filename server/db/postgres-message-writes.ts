@@ -12,9 +12,12 @@ type StoredJson = { created: boolean; row: Partial<MessageRow> };
  * transaction: `tipsy_store_message` (migration 2026-12-03-01) does what
  * storeMessageRow does, inside the database, so the conversation's row lock
  * is held for the statement alone, not across round trips and event-loop turns.
- * A reply's row (status streaming) is stored by insertMessageRow in a transaction, as before.
+ * A reply's row (status streaming) is stored by insertMessageRow in a transaction, as before,
+ * and so is a person's message (live takeover), whose name the function does not take.
  */
 export async function storePostgresMessage(db: Db, row: NewMessageRow): Promise<StoredRow> {
+  // The function stores no sender_name: a person's message (live takeover) goes through storeMessageRow instead.
+  if (row.sender_name) throw new Error('A named message is stored by storeMessageRow, not tipsy_store_message');
   const { rows } = await db.executeQuery<{ stored: StoredJson | null }>(
     CompiledQuery.raw(STORE, [row.id, row.conversation_id, row.sender_type, row.content, row.client_message_id, row.created_at]),
   );

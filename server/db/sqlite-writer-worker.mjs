@@ -38,7 +38,7 @@ function storeRow(row) {
   }
   const taken = takeNextSeq({ conversationId, at: row.created_at });
   if (!taken) throw new ConversationGone();
-  const stored = { ...row, seq: taken.last_seq, swipe_index: 0, swipe_count: 1 };
+  const stored = { ...row, sender_name: row.sender_name ?? null, seq: taken.last_seq, swipe_index: 0, swipe_count: 1 };
   if (insertUnlessRetried(stored)) return { row: stored, created: true };
   // Another process stored this clientMessageId after our look; ours is not written and its number goes back.
   giveBackSeq({ conversationId });

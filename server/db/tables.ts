@@ -62,7 +62,8 @@ export interface CharactersTable {
   accent: string | null;
   /** JSON responder settings; null = the site's. */
   responder: string | null;
-  origin: Generated<'site' | 'page'>;
+  /** 'draft': a studio preview's character (characters/drafts.ts). */
+  origin: Generated<'site' | 'page' | 'draft'>;
   /** JSON array of alternate greetings (characters/character-book.ts). */
   alternate_greetings: Generated<string>;
   /** JSON lorebook (CharacterBook); null: none. */
@@ -104,6 +105,10 @@ export interface ConversationsTable {
   created_at: Iso;
   /** When a message last took a seq in it (stamped by the same UPDATE); created_at until then. */
   last_message_at: Iso;
+  /** The display name of the person answering in the character's place (live takeover); null: the character answers. */
+  agent_name: string | null;
+  /** When that person took the conversation over; null with agent_name. */
+  taken_over_at: Iso | null;
 }
 
 /** `failed`: the character could not answer at all; the content says so. */
@@ -114,9 +119,12 @@ export interface MessagesTable {
   conversation_id: string;
   /** 1, 2, 3… in commit order within the conversation. */
   seq: number;
-  sender_type: 'user' | 'character';
+  /** `agent`: a person answering in the character's place (live takeover). */
+  sender_type: 'user' | 'character' | 'agent';
   content: string;
   client_message_id: string | null;
+  /** On an `agent` message, the person's display name; null on every other. */
+  sender_name: string | null;
   status: MessageStatus;
   /** Stream chunks `content` holds (for replies). */
   chunks: number;
@@ -209,6 +217,15 @@ export interface StudioSessionsTable {
   last_seen_at: Iso;
 }
 
+/** Requests refused with RATE_LIMITED, per site and UTC day (admin/refusal-tally.ts). */
+export interface DailyRefusalsTable {
+  site_id: string;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  /** bigint: node-postgres hands it back as a string. */
+  refusals: Generated<number | string>;
+}
+
 export interface Database {
   settings: SettingsTable;
   sites: SitesTable;
@@ -226,6 +243,7 @@ export interface Database {
   budget_notices: BudgetNoticesTable;
   studio_links: StudioLinksTable;
   studio_sessions: StudioSessionsTable;
+  daily_refusals: DailyRefusalsTable;
 }
 
 export type CharacterRow = Selectable<CharactersTable>;

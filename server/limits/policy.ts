@@ -28,6 +28,8 @@ const Count = (value: number) => z.number().int().min(1).max(100_000).default(va
  *   is more than a person needs, and bounds the rows a script can make;
  * - studio sign-ins per IP: a person signs in now and then; a guessed link or key is
  *   2^256 tries away, but each try costs a query;
+ * - model endpoint tests per site (the studio's "Test connection"): each one makes the
+ *   server call out to an address the owner chose; a person tests now and then;
  * - replies: each costs model time; 4 at once per site per process, 50 waiting;
  *   one address holds at most 10 of those places and one visitor 3, so a
  *   crowd of scripted visitors behind one address cannot fill a site's queue.
@@ -43,6 +45,7 @@ export const Limits = z.object({
   socketEvents: Window(40, 10),
   conversationsPerVisitor: Window(10, 600),
   studioSignInsPerIp: Window(10, 600),
+  responderTestsPerSite: Window(10, 60),
   socketsPerIp: Count(50),
   socketsPerVisitor: Count(8),
   repliesInFlight: Count(4),

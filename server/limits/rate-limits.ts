@@ -15,8 +15,8 @@ export interface RateLimitsOptions {
   /** When set, counts live in Redis and hold across every server process. */
   redis?: Redis;
   prefix: string;
-  /** Told each refusal, by the limit's name (for the metrics). */
-  onRefused?: (name: string) => void;
+  /** Told each refusal, by the limit's name and the key it counts (for the metrics, and each site's daily refusals). */
+  onRefused?: (name: string, key: string) => void;
 }
 
 /**
@@ -35,7 +35,7 @@ export class RateLimits {
       await this.limiter(name, window).consume(key, points);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      this.options.onRefused?.(name);
+      this.options.onRefused?.(name, key);
       throw new TipsyError('RATE_LIMITED', message, { retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) });
     }
   }

@@ -9,7 +9,7 @@ export class ServerMetrics {
 
   readonly messagesStored = new Counter({
     name: 'tipsy_messages_stored_total',
-    help: 'Messages stored, by sender (user: a visitor; character: greetings and finished replies).',
+    help: 'Messages stored, by sender (user: a visitor; character: greetings and finished replies; agent: a person answering in its place).',
     labelNames: ['sender'] as const,
     registers: [this.registry],
   });

@@ -1,3 +1,4 @@
+import type { AgentView } from './agent.js';
 import type { ErrorBody } from './errors.js';
 import type { Message, SenderType } from './message.js';
 import type {
@@ -14,14 +15,25 @@ export type { ChooseSwipePayload, JoinConversationPayload, RegeneratePayload, Se
 
 export type Ack<T> = { ok: true } & T | { ok: false; error: ErrorBody };
 export type SendAck = Ack<{ message: Message }>;
-export type JoinAck = Ack<{ conversationId: string }>;
+/** `agent`: present while a person answers the conversation in the character's place. */
+export type JoinAck = Ack<{ conversationId: string; agent?: AgentView }>;
 /** `regenerate` and `choose_swipe`: the message as now stored (same id, a new seq). */
 export type SwipeAck = Ack<{ message: Message }>;
 
+/** `sender_type: 'agent'`: the person answering in the character's place is typing. */
 export interface TypingEvent {
   conversation_id: string;
   sender_type: SenderType;
   typing: boolean;
+}
+
+/**
+ * Who answers the conversation now: a person (`agent`) who took it over from the
+ * character, or the character again (`agent: null`) once they hand it back.
+ */
+export interface AnsweredByEvent {
+  conversation_id: string;
+  agent: AgentView | null;
 }
 
 export interface MessageStreamEvent {
@@ -75,6 +87,8 @@ export interface ServerToClientEvents {
   receive_message: (message: Message) => void;
   typing: (event: TypingEvent) => void;
   message_stream: (event: MessageStreamEvent) => void;
+  /** A person took the conversation over, or handed it back to the character. */
+  answered_by: (event: AnsweredByEvent) => void;
 }
 
 /** Between server processes (through the adapter): sites, keys or origins changed; drop caches and re-check sockets. */

@@ -1,5 +1,8 @@
-/** The message shape of the original real-time chat design, kept wire-compatible. */
-export type SenderType = 'user' | 'character';
+/**
+ * The message shape of the original real-time chat design, kept wire-compatible.
+ * `agent`: a person answering in the character's place (live takeover), named by `sender_name`.
+ */
+export type SenderType = 'user' | 'character' | 'agent';
 
 export interface Message {
   /** Unique, sortable id (ULID). */
@@ -13,6 +16,8 @@ export interface Message {
   created_at: string;
   /** Echo of the id the client chose for this send, so it can match its optimistic copy. */
   client_message_id?: string;
+  /** On an `agent` message: the display name of the person who wrote it. */
+  sender_name?: string;
   /**
    * Absent for a complete message. `streaming`: a reply still being written (history shows what
    * is said so far); `interrupted`: a reply cut short (a restart, an error), kept as far as it got;

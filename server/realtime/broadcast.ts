@@ -10,5 +10,6 @@ export function roomBroadcaster(io: TipsyServer, shared: boolean): ConversationB
     message: (message) => io.to(conversationRoom(message.conversation_id)).emit('receive_message', message),
     typing: (event) => io.to(conversationRoom(event.conversation_id)).emit('typing', event),
     stream: (event) => io.to(conversationRoom(event.conversation_id)).emit('message_stream', event),
+    answeredBy: (event) => io.to(conversationRoom(event.conversation_id)).emit('answered_by', event),
   };
 }

@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../protocol/errors.js';
 import type { TipsySocket } from './types.js';
 
-/** Told the stable code of every refusal a socket gets (for the metrics). */
-export type OnRefused = (code: ErrorCode) => void;
+/** Told the stable code of every refusal a socket gets (for the metrics), and its site once it is known (each site's daily refusals). */
+export type OnRefused = (code: ErrorCode, siteId?: string) => void;
 
 type Next = (err?: Error) => void;
 type ConnectMiddleware = (socket: TipsySocket, next: Next) => void;
@@ -33,7 +33,7 @@ export function countConnectRefusals(middleware: ConnectMiddleware, onRefused: O
   return (socket, next) =>
     middleware(socket, (err) => {
       const code = (err as { data?: { code?: ErrorCode } } | undefined)?.data?.code;
-      if (code) onRefused(code);
+      if (code) onRefused(code, socket.data.siteId);
       next(err);
     });
 }

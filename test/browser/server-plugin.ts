@@ -54,6 +54,8 @@ export function tipsyServerPlugin() {
   let dir: string | undefined;
   let env: BrowserTestEnv | undefined;
   let proxy: BlockingProxy | undefined;
+  /** The test site's secret key: the owner's calls (TEST_ROUTES.owner) go through the admin API with it. */
+  let secretKey = '';
   return {
     name: 'tipsy-server',
     async serverStart({ config }: { config: RunnerConfig }) {
@@ -61,6 +63,7 @@ export function tipsyServerPlugin() {
       app = await buildServer(testConfig(join(dir, 'tipsy.db'), { simulatedDelayMs: 15 }));
       const pageOrigin = `http://${config.hostname}:${config.port}`;
       const site = await createSite(app.db, { name: 'Browser tests', origins: [pageOrigin] });
+      secretKey = site.secretKey;
       const locked = await createSite(app.db, { name: 'Elsewhere', origins: ['https://elsewhere.example'] });
       const limited = await createSite(app.db, { name: 'Strict', origins: [pageOrigin] });
       await updateSite(app.db, limited.siteId, { limits: { messageBurst: { points: 2, seconds: 3 } } });
@@ -118,6 +121,17 @@ export function tipsyServerPlugin() {
       if (context.path === TEST_ROUTES.proxy && proxy) {
         proxy.setMode(context.URL.searchParams.get('mode') as ProxyMode);
         return { body: '{}', type: 'application/json' };
+      }
+      if (context.path === TEST_ROUTES.owner && env) {
+        // Through the real admin API, with the site's secret key, as the owner's server (or the studio) calls it.
+        const params = Object.fromEntries(context.URL.searchParams);
+        const { action, ...input } = params;
+        const response = await fetch(`${env.server}/trpc/admin.conversations.${action}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${secretKey}` },
+          body: JSON.stringify(input),
+        });
+        return { body: await response.text(), type: 'application/json' };
       }
       if (context.path === TEST_ROUTES.seed && app) {
         const conversationId = context.URL.searchParams.get('conversationId') ?? '';

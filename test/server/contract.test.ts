@@ -4,6 +4,7 @@
  * drift below), and its run-time shapes against the real server, read through
  * the widget's own readers.
  */
+import type { AgentView } from '../../server/protocol/agent.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { inferRouterError, inferRouterInputs, inferRouterOutputs } from '@trpc/server';
@@ -41,7 +42,7 @@ export type ContractHolds = [
   Expect<Equal<Outputs['message']['stop'], AckAnswer<'stop_generation'>>>,
   // What the socket's handlers must return.
   Expect<Equal<AckAnswer<'send_message'>, { message: Message }>>,
-  Expect<Equal<AckAnswer<'join_conversation'>, { conversationId: string }>>,
+  Expect<Equal<AckAnswer<'join_conversation'>, { conversationId: string; agent?: AgentView }>>,
   Expect<Equal<AckAnswer<'stop_generation'>, { stopped: boolean }>>,
   // One error body: failed acks, refused handshakes, and the tRPC error data the widget reads.
   Expect<Equal<Extract<SendAck, { ok: false }>['error'], ErrorBody>>,

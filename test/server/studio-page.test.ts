@@ -54,14 +54,15 @@ describe('the studio in a browser', () => {
 
     // The site's characters, and a new one.
     assert.equal(await page.locator('tipsy-studio [part~=character]').count(), 3);
+    await page.getByRole('button', { name: 'New character' }).click();
     await page.getByLabel('Name').fill('Marlowe');
     await page.getByLabel('Slug').fill('marlowe');
-    await page.getByLabel('Greeting').fill('Evening. <b>What</b> will it be?');
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByLabel('Greeting', { exact: true }).fill('Evening. <b>What</b> will it be?');
+    await page.getByRole('button', { name: 'Create character' }).click();
     await page.getByRole('cell', { name: 'marlowe', exact: true }).waitFor();
     assert.ok(await page.getByRole('cell', { name: 'Evening. <b>What</b> will it be?' }).isVisible(), 'text, never HTML');
     assert.equal((await h.admin().admin.characters.list.query()).some((c) => c.slug === 'marlowe'), true);
-    const snippet = await page.locator('tipsy-studio [part~=snippet]').textContent();
+    const snippet = await page.locator('tipsy-studio-snippet [part~=snippet-code]').inputValue();
     assert.match(snippet!, new RegExp(`site-key="${h.siteKey}"`));
     assert.match(snippet!, new RegExp(`${h.url}/widget/tipsy-chat.js`));
 
@@ -125,7 +126,7 @@ describe('the studio in a browser', () => {
     const chunks: Buffer[] = [];
     for await (const chunk of await (await download).createReadStream()) chunks.push(chunk as Buffer);
     const csv = Buffer.concat(chunks).toString('utf8');
-    assert.match(csv, /^"conversation","seq","sender","created_at","content"\r\n/);
+    assert.match(csv, /^"conversation","seq","sender","created_at","content","sender_name"\r\n/);
     assert.ok(csv.includes(`"'=HYPERLINK(""x"") and a ""quote"""`), 'a formula made inert, quotes doubled');
 
     await page.getByRole('button', { name: 'Erase this visitor…' }).click();
@@ -165,11 +166,11 @@ describe('the studio in a browser', () => {
     assert.equal(stored.includes(shown), false, 'the new secret is on the screen, nowhere else');
 
     // A rotated publishable key: the snippet names the new one.
-    const snippet = page.locator('tipsy-studio [part~=snippet]');
+    const snippet = page.locator('tipsy-studio-snippet [part~=snippet-code]');
     await page.getByRole('button', { name: `Rotate publishable key ${h.siteKey}` }).click();
-    await snippet.filter({ hasNotText: h.siteKey }).waitFor();
+    for (let i = 0; i < 150 && (await snippet.inputValue()).includes(h.siteKey); i++) await page.waitForTimeout(100);
     const current = (await h.admin().admin.keys.list.query()).find((k) => k.kind === 'publishable' && !k.revokedAt)!.display;
-    assert.match((await snippet.textContent())!, new RegExp(`site-key="${current}"`));
+    assert.match(await snippet.inputValue(), new RegExp(`site-key="${current}"`));
     await context.close();
   });
 

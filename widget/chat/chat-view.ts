@@ -132,7 +132,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
         ${avatar ? html`<img class="avatar" src=${avatar} alt="" />` : html`<span class="avatar"></span>`}
         <div class="title">
           <div class="name">${name}</div>
-          <div class="presence">${t(chat.statusKey)}</div>
+          <div class="presence">${chat.agent && chat.statusKey === 'online' ? t('agentAnswering', { name: chat.agent }) : t(chat.statusKey)}</div>
         </div>
         ${chat.newConversations
           ? html`<button class="icon-button" type="button" part="new-chat" aria-label=${t('newChat')} ?disabled=${chat.status !== 'ready'} @click=${() => this.#withConversations((c) => c.create())}>
@@ -208,7 +208,7 @@ export class ChatView extends UpdateCycle implements AttachedChat {
   #announce(): void {
     const chat = this.#chat;
     const { t } = this.#words;
-    const name = chat.character?.name ?? t('chat');
+    const name = chat.agent ?? chat.character?.name ?? t('chat');
     let said = '';
     if (chat.characterTyping && !this.#wasTyping) said = t('isTyping', { name });
     this.#wasTyping = chat.characterTyping;

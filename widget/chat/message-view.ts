@@ -23,12 +23,12 @@ export function renderEntry(
   // A conversation opens with the character's greeting (its first message, whatever its seq: a greeting swiped moves on).
   if (entry.sender === 'character' && first) parts.push('greeting');
   // Who said it, for screen readers; beside the bubble, so the bubble's text stays the message alone.
-  return html`<span class="visually-hidden">${entry.sender === 'user' ? t('you') : characterName}:</span><div
+  return html`<span class="visually-hidden">${entry.sender === 'user' ? t('you') : (entry.name ?? characterName)}:</span><div
     class="message ${entry.sender} ${entry.status}"
     part=${parts.join(' ')}
     data-status=${entry.status}
     aria-busy=${entry.status === 'streaming' || entry.status === 'pending' ? 'true' : 'false'}
-  ><div class="text" dir="auto">${entry.sender === 'character' ? characterText(entry.content, t, rerender) : entry.content}</div>${renderMeta(entry, onRetry, t)}</div>`;
+  >${entry.name ? html`<div class="who" part="agent-name" aria-hidden="true">${entry.name}</div>` : nothing}<div class="text" dir="auto">${entry.sender === 'character' ? characterText(entry.content, t, rerender) : entry.content}</div>${renderMeta(entry, onRetry, t)}</div>`;
 }
 
 function renderMeta(entry: ChatEntry, onRetry: (clientMessageId: string) => void, t: Translate) {

@@ -26,7 +26,7 @@ export const messagesStyles = `
     white-space: pre-wrap;
     overflow-wrap: anywhere;
   }
-  .message.character {
+  .message:not(.user) {
     align-self: flex-start;
     background: var(--tipsy-character-bubble, var(--_surface));
     border-end-start-radius: 4px;
@@ -36,6 +36,10 @@ export const messagesStyles = `
     background: var(--tipsy-user-bubble, var(--_accent));
     color: var(--tipsy-user-bubble-text, var(--_accent-fg));
     border-end-end-radius: 4px;
+  }
+  .who {
+    font-size: 12px;
+    font-weight: 600;
   }
   .message.failed {
     background: color-mix(in srgb, var(--_danger) 15%, var(--_bg));

@@ -235,6 +235,10 @@ export abstract class ChatSession extends ChatState {
         this.characterTyping = typing;
         this.changed();
       },
+      agent: (name) => {
+        this.agent = name;
+        this.changed();
+      },
       stored: (message) => this.stored(message),
       report: (error) => this.report(error),
       recovered: () => {

@@ -22,6 +22,8 @@ export abstract class ChatState {
   connection: Connection = 'offline';
   readonly list = new MessageList();
   characterTyping = false;
+  /** The person answering in the character's place (live takeover), by name. */
+  agent?: string;
   hasOlder = false;
   loadingOlder = false;
   error?: ShownError;
@@ -92,6 +94,6 @@ export abstract class ChatState {
     this.status = 'idle';
     this.connection = 'offline';
     this.characterTyping = false;
-    this.error = undefined;
+    this.agent = this.error = undefined;
   }
 }

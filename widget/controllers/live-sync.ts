@@ -14,6 +14,8 @@ export interface LiveView {
   readonly list: MessageList;
   connection(state: Connection): void;
   characterTyping(typing: boolean): void;
+  /** The person answering in the character's place, or undefined: the character. */
+  agent(name: string | undefined): void;
   stored(message: Message): void;
   report(error: ErrorBody): void;
   recovered(): void;
@@ -32,7 +34,8 @@ export function startLiveSync(session: VisitorSession, view: LiveView): { live: 
   };
   const sync = new HistorySync(session, () => view.list.catchUpCursor, fromHistory, view.report);
   const live = new LiveConnection(session.target.server, () => session.token ?? '', session.conversationId!, {
-    joined: () => {
+    joined: (_again, agent) => {
+      view.agent(agent);
       view.connection('online');
       // Whatever was stored before this join (while away, polling, or loading) comes from history.
       void sync.catchUp();
@@ -60,6 +63,7 @@ export function startLiveSync(session: VisitorSession, view: LiveView): { live: 
         throw error;
       }
     },
+    answeredBy: view.agent,
     message: view.stored,
     stream: (event) => {
       view.list.stream(event);
@@ -67,7 +71,8 @@ export function startLiveSync(session: VisitorSession, view: LiveView): { live: 
       view.changed();
     },
     typing: (event) => {
-      if (event.sender_type === 'character') view.characterTyping(event.typing && !view.list.streaming);
+      // The character's typing, or the person's answering in its place.
+      if (event.sender_type !== 'user') view.characterTyping(event.typing && !view.list.streaming);
     },
   });
   return { live, sync };

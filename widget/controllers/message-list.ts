@@ -22,6 +22,8 @@ export interface ChatEntry {
   nextSeq?: number;
   /** Which of the message's versions this is, when it has more than one. */
   swipe?: Swipe;
+  /** A person's message (sender `agent`): their name. */
+  name?: string;
 }
 
 /**
@@ -167,6 +169,7 @@ function fromMessage(message: Message, existing: ChatEntry | undefined): ChatEnt
     createdAt: message.created_at,
     status: 'sent',
     swipe: message.swipe,
+    name: message.sender_name,
   };
 }
 

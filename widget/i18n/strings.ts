@@ -26,6 +26,8 @@ export const chatEn = {
   connecting: 'Connecting…',
   online: 'Online',
   typing: 'Typing…',
+  /** The header while a person answers in the character's place (live takeover). */
+  agentAnswering: '{name} (a person) is answering',
   reconnecting: 'Reconnecting…',
   limited: 'Limited connection: messages still go through',
   unavailable: 'Unavailable',

@@ -15,8 +15,10 @@ const LOST: SendAck = { ok: false, error: { code: 'UNAVAILABLE', message: 'The c
 
 /** What a live connection reports to its owner. */
 export interface LiveListener {
-  /** Joined the conversation; `again` after a reconnect, when something may have been missed. */
-  joined(again: boolean): void;
+  /** Joined the conversation; `again` after a reconnect, when something may have been missed; `agent`: the person answering, if one is. */
+  joined(again: boolean, agent?: string): void;
+  /** A person took the conversation over (their name), or handed it back (undefined). */
+  answeredBy(agent?: string): void;
   dropped(): void;
   /** Refused for good (origin, revoked key…): no more retries. */
   refused(error: ErrorBody): void;
@@ -47,7 +49,7 @@ export class LiveConnection {
       socket.emit('join_conversation', conversationId, (ack) => {
         if (!ack.ok) return listener.refused(ack.error);
         failures = 0;
-        listener.joined(joinedBefore);
+        listener.joined(joinedBefore, ack.agent?.name);
         joinedBefore = true;
       }),
     );
@@ -79,6 +81,7 @@ export class LiveConnection {
     socket.on('receive_message', (message) => listener.message(message));
     socket.on('message_stream', (event) => listener.stream(event));
     socket.on('typing', (event) => listener.typing(event));
+    socket.on('answered_by', (event) => listener.answeredBy(event.agent?.name));
   }
 
   get online(): boolean {

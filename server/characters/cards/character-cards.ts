@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { avatarOfCharacter, storeAvatar } from '../avatars.js';
 import { characterBookOf } from '../character-extras.js';
-import { createCharacterRow, findCharacter, toCharacterRecord, type CharacterRecord } from '../store.js';
+import { createCharacterRow, findOwnedCharacter, toCharacterRecord, type CharacterRecord } from '../store.js';
 import { exportCard, type CardFormat, type CardSpec } from './card-export.js';
 import { importedCharacter, readCardSource, type CardSource } from './card-import.js';
 import { readKeptCard } from './kept-card.js';
@@ -29,7 +29,7 @@ export async function exportStoredCharacter(
   format: CardFormat,
   options: { image?: Buffer; spec?: CardSpec } = {},
 ): Promise<{ card: CharacterCard; png?: Buffer }> {
-  const row = await findCharacter(db, siteId, slug);
+  const row = await findOwnedCharacter(db, siteId, slug); // never a draft
   // The lorebook as stored (as it came from a card, until edited), when it still reads as one.
   const book = characterBookOf(row) && (JSON.parse(row.character_book!) as unknown);
   return exportCard(toCharacterRecord(row), format, {

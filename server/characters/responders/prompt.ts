@@ -51,6 +51,7 @@ export function buildPrompt(
   for (const message of [...said].reverse()) {
     used += message.content.length;
     if (used > budgetChars && recent.length > 0) break;
+    // A person's messages (live takeover) read as the assistant's side: the character goes on from what they said.
     recent.unshift({ role: message.sender_type === 'user' ? 'user' : 'assistant', content: message.content });
   }
   return [{ role: 'system', content: system }, ...recent];

@@ -13,6 +13,8 @@ import * as retention from './2026-12-03-05-retention.js';
 import * as webhooks from './2026-12-03-06-webhooks.js';
 import * as budgets from './2026-12-03-07-budgets.js';
 import * as studio from './2026-12-04-01-studio.js';
+import * as takeover from './2026-12-04-02-takeover.js';
+import * as dailyRefusals from './2026-12-04-04-daily-refusals.js';
 
 /** Every migration, keyed by its frozen date-prefixed name (applied in key order). */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +32,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-06-webhooks': webhooks,
   '2026-12-03-07-budgets': budgets,
   '2026-12-04-01-studio': studio,
+  '2026-12-04-02-takeover': takeover,
+  '2026-12-04-04-daily-refusals': dailyRefusals,
 };

@@ -11,6 +11,7 @@ export default {
   connecting: 'جارٍ الاتصال…',
   online: 'متصل',
   typing: 'يكتب…',
+  agentAnswering: '{name} (شخص حقيقي) يرد الآن',
   reconnecting: 'جارٍ إعادة الاتصال…',
   limited: 'اتصال محدود: الرسائل ما زالت تُرسَل',
   unavailable: 'غير متاح',

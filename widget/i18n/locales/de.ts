@@ -11,6 +11,7 @@ export default {
   connecting: 'Verbinden…',
   online: 'Online',
   typing: 'Schreibt…',
+  agentAnswering: '{name} (ein Mensch) antwortet',
   reconnecting: 'Neu verbinden…',
   limited: 'Eingeschränkte Verbindung: Nachrichten kommen trotzdem an',
   unavailable: 'Nicht verfügbar',

@@ -11,6 +11,7 @@ export default {
   connecting: 'Conectando…',
   online: 'En línea',
   typing: 'Escribiendo…',
+  agentAnswering: '{name} (una persona) está respondiendo',
   reconnecting: 'Reconectando…',
   limited: 'Conexión limitada: los mensajes se siguen enviando',
   unavailable: 'No disponible',

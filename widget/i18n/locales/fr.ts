@@ -12,6 +12,7 @@ export default {
   connecting: 'Connexion…',
   online: 'En ligne',
   typing: 'En train d’écrire…',
+  agentAnswering: '{name} (une personne) vous répond',
   reconnecting: 'Reconnexion…',
   limited: 'Connexion limitée\u00a0: les messages passent toujours',
   unavailable: 'Indisponible',

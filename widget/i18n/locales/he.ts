@@ -11,6 +11,7 @@ export default {
   connecting: 'מתחבר…',
   online: 'מחובר',
   typing: 'מקליד/ה…',
+  agentAnswering: '{name} (אדם אמיתי) עונה עכשיו',
   reconnecting: 'מתחבר מחדש…',
   limited: 'חיבור מוגבל: ההודעות עדיין נשלחות',
   unavailable: 'לא זמין',

@@ -11,6 +11,7 @@ export default {
   connecting: '接続中…',
   online: 'オンライン',
   typing: '入力中…',
+  agentAnswering: '{name}(スタッフ)が対応中',
   reconnecting: '再接続中…',
   limited: '接続が制限されています（メッセージは送信されます）',
   unavailable: '利用できません',

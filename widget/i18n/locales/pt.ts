@@ -11,6 +11,7 @@ export default {
   connecting: 'Conectando…',
   online: 'Online',
   typing: 'Digitando…',
+  agentAnswering: '{name} (uma pessoa) está respondendo',
   reconnecting: 'Reconectando…',
   limited: 'Conexão limitada: as mensagens continuam sendo enviadas',
   unavailable: 'Indisponível',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MAX_AVATAR_BYTES } from '../../../characters/avatars.js';
 import { CharacterInput, CharacterSlug, CharacterUpdateInput } from '../../../characters/inputs.js';
+import { ResponderSettings } from '../../../characters/responders/settings.js';
 import { adminProcedure, router } from '../../init.js';
 
 /** A card file in base64: only base64's own characters (Node's decoder would skip anything else silently). */
@@ -7,6 +9,15 @@ const CardFileBase64 = z
   .string()
   .max(340_000)
   .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'The file is not valid base64.');
+
+/** An image in base64, up to the avatar cap (the request's body limit, 256 KB, comes first over HTTP). */
+const ImageBase64 = z
+  .string()
+  .max(Math.ceil(MAX_AVATAR_BYTES / 3) * 4 + 8)
+  .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'The image is not valid base64.');
+
+/** A character as the studio's editor holds it: what `create` takes, without the slug (a draft gets its own). */
+const Draft = CharacterInput.omit({ slug: true });
 
 export const adminCharactersRouter = router({
   list: adminProcedure.query(({ ctx }) => ctx.admin.listCharacters(ctx.siteId)),
@@ -41,6 +52,32 @@ export const adminCharactersRouter = router({
       const { card, png } = await ctx.admin.exportCharacter(ctx.siteId, input.slug, input.format, input.spec);
       return png ? { card, pngBase64: png.toString('base64') } : { card };
     }),
+
+  /** Sets the character's avatar from an image's bytes (PNG, JPEG, WebP or GIF, told by its bytes; at most 512 KB). `update({ avatarUrl: null })` removes it. */
+  setAvatar: adminProcedure
+    .input(z.object({ slug: CharacterSlug, imageBase64: ImageBase64 }))
+    .mutation(({ ctx, input }) => ctx.admin.characters.setAvatar(ctx.siteId, input.slug, input.imageBase64)),
+
+  /**
+   * Stores the editor's character as a hidden draft for the studio's live preview and gives its slug
+   * (the same draft, the same slug). `slug`: the saved character it edits, whose stored API key a hint stands for.
+   */
+  preview: adminProcedure
+    .input(z.object({ draft: Draft, slug: CharacterSlug.optional() }))
+    .mutation(({ ctx, input }) => ctx.admin.characters.preview(ctx.siteId, input.draft, input.slug)),
+
+  /**
+   * Asks a model endpoint for a tiny completion under a short deadline: `{ ok: true, model, latencyMs }` or
+   * `{ ok: false, message }`. The settings as typed (`responder`), a saved character's (`slug`), or both.
+   */
+  testResponder: adminProcedure
+    .input(
+      z.union([
+        z.object({ responder: ResponderSettings, slug: CharacterSlug.optional() }),
+        z.object({ slug: CharacterSlug }),
+      ]),
+    )
+    .mutation(({ ctx, input }) => ctx.admin.characters.testResponder(ctx.siteId, input)),
 
   /** Deletes the character and every conversation with it. */
   delete: adminProcedure.input(z.object({ slug: CharacterSlug })).mutation(async ({ ctx, input }) => {

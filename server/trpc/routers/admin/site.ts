@@ -3,6 +3,7 @@ import { RetentionDays, SiteName, SiteOrigin } from '../../../auth/site-inputs.j
 import { ResponderSettings } from '../../../characters/responders/settings.js';
 import { LimitsOverride } from '../../../limits/policy.js';
 import { BudgetSettings } from '../../../budgets/budget-settings.js';
+import { SiteStatsInput } from '../../../admin/site-stats.js';
 import { adminProcedure, router } from '../../init.js';
 
 export const SiteUpdateInput = z.object({
@@ -32,6 +33,9 @@ export const adminSiteRouter = router({
 
   /** The model budget, what replies used today and this month (UTC), and which limit stops replies now. */
   usage: adminProcedure.query(({ ctx }) => ctx.admin.siteUsage(ctx.siteId)),
+
+  /** Each UTC day of the last `days` (1–90, 30 by default), oldest first: conversations, messages, replies and refusals. */
+  stats: adminProcedure.input(SiteStatsInput).query(({ ctx, input }) => ctx.admin.siteStats(ctx.siteId, input.days)),
 
   rotateIdentitySecret: adminProcedure.mutation(async ({ ctx }) => ({
     identitySecret: await ctx.admin.rotateIdentitySecret(ctx.siteId),
