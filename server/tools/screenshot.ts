@@ -2,7 +2,8 @@
  * `npm run screenshot`: runs the real server and the demo page in Chromium and
  * saves the pictures the docs show: the demo with two conversations
  * (docs/screenshot.png), and the chat on a phone, in dark, right to left and
- * with Markdown (docs/screenshot-*.png).
+ * with Markdown (docs/screenshot-*.png); the studio editing a character beside its live
+ * preview, and a conversation taken over, from the owner's side and the visitor's.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -113,13 +114,46 @@ const SHOTS: Shot[] = [
   },
   {
     file: 'docs/screenshot-studio.png',
-    viewport: { width: 1100, height: 900 },
+    viewport: { width: 1280, height: 900 },
     async take(page) {
-      // The demo site's owner, signed in with a one-time link as `tipsy studio link` prints it.
-      const site = await server.db.selectFrom('sites').select('id').orderBy('created_at').executeTakeFirstOrThrow();
-      const { token } = await server.services.studio.createLink(site.id);
-      await page.goto(`${url}/studio/#link=${token}`);
-      await page.getByRole('heading', { name: 'Characters' }).waitFor();
+      // The demo site's owner, signed in with a one-time link as `tipsy studio link` prints it, editing a character.
+      await page.goto(await studioLink());
+      await page.getByRole('button', { name: /^Edit / }).first().click();
+      const preview = page.locator('tipsy-studio-preview tipsy-chat');
+      await preview.locator('[part~=input]').fill('How much is the Harbour Negroni?');
+      await preview.locator('[part~=input]').press('Enter');
+      await preview.locator('[part~=message-character]:not([part~=greeting])[data-status=sent]').waitFor();
+      await page.locator('tipsy-studio-character').evaluate((editor) => editor.scrollIntoView());
+    },
+  },
+  {
+    file: 'docs/screenshot-studio-takeover.png',
+    viewport: { width: 1280, height: 900 },
+    async take(page) {
+      // A visitor on the demo page talks to the bartender; the owner takes the conversation over.
+      const visitor = await page.context().browser()!.newContext({ viewport: { width: 900, height: 760 } });
+      const visitorPage = await visitor.newPage();
+      await visitorPage.goto(url);
+      const chat = await openFloating(visitorPage, {});
+      await talk(chat, 'Is it busy tonight? We are six.');
+      await chat.locator('[part~=message-character]:not([part~=greeting])[data-status=sent]').waitFor();
+      await page.goto(await studioLink());
+      const conversations = page.locator('tipsy-studio-conversations');
+      await conversations.getByRole('button', { name: /^Open the conversation/ }).first().click();
+      const takeover = conversations.locator('tipsy-studio-takeover');
+      await takeover.getByLabel('Your name').fill('Robin');
+      await takeover.getByRole('button', { name: 'Take over' }).click();
+      await takeover.getByLabel('Your reply').fill('Robin from the bar here: I have kept the window table for six, see you at eight!');
+      await takeover.getByLabel('Your reply').press('Enter');
+      await chat.locator('[part~=message-agent]').waitFor();
+      await chat.locator('textarea').fill('Perfect, thank you Robin!');
+      await chat.locator('textarea').press('Enter');
+      await conversations.locator('[part~=transcript-message]', { hasText: 'Perfect, thank you Robin!' }).waitFor();
+      await conversations.locator('[part~=transcript]').evaluate((transcript) => transcript.scrollIntoView());
+      await visitorPage.waitForTimeout(400);
+      await visitorPage.screenshot({ path: 'docs/screenshot-takeover.png' });
+      console.log('Saved docs/screenshot-takeover.png');
+      await visitor.close();
     },
   },
 ];
@@ -147,6 +181,12 @@ const server = await buildServer({
   logLevel: 'warn',
 });
 const url = (await server.listen()).replace('127.0.0.1', 'localhost');
+
+/** The demo site's owner's one-time link into the studio, as `tipsy studio link` prints it. */
+async function studioLink(): Promise<string> {
+  const site = await server.db.selectFrom('sites').select('id').orderBy('created_at').executeTakeFirstOrThrow();
+  return `${url}/studio/#link=${(await server.services.studio.createLink(site.id)).token}`;
+}
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   // `npm run screenshot -- studio` takes only the shots whose file names hold "studio".

@@ -59,6 +59,8 @@ let chatModule: ChatModuleLoader | undefined;
  * @csspart message - every message
  * @csspart message-user - a message the visitor wrote
  * @csspart message-character - a message from the character
+ * @csspart message-agent - a message from a person answering in the character's place (live takeover)
+ * @csspart agent-name - that person's name, inside their message
  * @csspart message-pending - a visitor's message not stored yet
  * @csspart message-failed - a message that could not be sent, or a reply the character could not give
  * @csspart message-interrupted - a reply cut short
