@@ -1,3 +1,4 @@
+import { lockedOriginRule } from './http/own-origin.js';
 import { existsSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -159,6 +160,8 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   io.on('access_changed', () => void access.recheck());
   io.on('stop_generation', (conversationId) => replies.stop(conversationId));
   logSocketLifecycle(io, log);
+  // Pages of the chat server's own origin (the studio's previews) pass origin locks as its own.
+  const lockedOrigin = lockedOriginRule(config.publicOrigin);
   attachChat(io, {
     chat,
     sessions,
@@ -169,6 +172,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     log,
     isClosing: () => closing,
     shared: redis !== undefined,
+    lockedOrigin,
     onRefused: (code, siteId) => {
       metrics.refusals.inc({ transport: 'socket', code });
       // Open sockets over the site's limits (the others are counted by their rate limit, above).
@@ -185,7 +189,7 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
   privacy.start();
   webhooks.start();
   const studio = new StudioSessions(db);
-  const services = { chat, sessions, admin, access, privacy, webhooks, studio };
+  const services = { chat, sessions, admin, access, privacy, webhooks, studio, lockedOriginOf: lockedOrigin };
   await registerTrpc(app, services, { rateLimits, requestsPerIp: limits.requestsPerIp }, (code) =>
     metrics.refusals.inc({ transport: 'trpc', code }),
   );

@@ -64,6 +64,11 @@ const EnvSchema = z.object({
    * true (any), a hop count, or a comma list of addresses, CIDRs or loopback/linklocal/uniquelocal.
    */
   TIPSY_TRUST_PROXY: z.string().max(1000).default('false'),
+  /**
+   * The address browsers use for this server (`https://chat.example.com`): its pages (the studio's
+   * live previews) count as their own for origin locks. Loopback addresses always do.
+   */
+  TIPSY_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** A request's headers and body must have arrived within this time, or its connection is closed. */
   TIPSY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Open TCP connections one address may hold (a trusted proxy is not counted: it must cap its clients). */
@@ -114,6 +119,8 @@ export interface Config {
   redisUrl?: string;
   redisPrefix: string;
   trustProxy: string;
+  /** The origin of TIPSY_PUBLIC_URL, if set. */
+  publicOrigin?: string;
   requestTimeoutMs: number;
   maxConnectionsPerIp: number;
   limits?: LimitsOverride;
@@ -164,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.TIPSY_REDIS_URL,
     redisPrefix: e.TIPSY_REDIS_PREFIX,
     trustProxy: e.TIPSY_TRUST_PROXY,
+    publicOrigin: e.TIPSY_PUBLIC_URL && new URL(e.TIPSY_PUBLIC_URL).origin,
     requestTimeoutMs: e.TIPSY_REQUEST_TIMEOUT_MS,
     maxConnectionsPerIp: e.TIPSY_MAX_CONNECTIONS_PER_IP,
     limits: e.TIPSY_LIMITS,

@@ -21,3 +21,6 @@ const ulid = monotonicFactory(pooledRandom);
 export const newId = (): string => ulid();
 
 export const nowIso = (): string => new Date().toISOString();
+
+/** The UTC day of an instant, `YYYY-MM-DD`: how usage, refusals and budgets are counted. */
+export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);

@@ -9,6 +9,9 @@ export const api = createTRPCClient<AppRouter>({
   links: [httpLink({ url: '/trpc', headers: STUDIO_HEADERS, fetch: (url, init) => fetch(url, { ...init, credentials: 'same-origin' }) })],
 });
 
+/** The server's words for a failed call, or ours when it said none. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : 'That did not work. Please try again.');
+
 export type Credential = { link: string } | { secretKey: string };
 
 /** Signs in; resolves with the server's words when it refuses. */

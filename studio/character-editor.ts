@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { api } from './api.js';
+import { api, messageOf } from './api.js';
 import { readAvatarFile, renderAvatar } from './avatar-field.js';
 import { bytesOf, download } from './card-files.js';
 import { colourOf, createOf, draftOf, emptyForm, formOf, updateOf, type CharacterForm, type CharacterRecord } from './character-form.js';
@@ -9,7 +9,6 @@ import { renderResponder, type ResponderState } from './responder-field.js';
 import { studioStyles } from './studio.styles.js';
 import './character-preview.js';
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'That did not work. Please try again.');
 
 /**
  * One character in a form, beside a live preview: `character` is the saved one to edit, or

@@ -1,12 +1,11 @@
 import type { inferRouterOutputs } from '@trpc/server';
 import { html, LitElement, nothing } from 'lit';
 import type { AppRouter } from '../server/protocol/api.js';
-import { api } from './api.js';
+import { api, messageOf } from './api.js';
 import { studioStyles } from './studio.styles.js';
 
 type Key = inferRouterOutputs<AppRouter>['admin']['keys']['list'][number];
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'That did not work. Please try again.');
 
 /**
  * Who may use the site: the origins its pages are served from, and its keys, as the studio

@@ -1,12 +1,11 @@
 import { html, LitElement, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { api } from './api.js';
+import { api, messageOf } from './api.js';
 import { CARD_ACCEPT, importInputOf } from './card-files.js';
 import type { CharacterRecord } from './character-form.js';
 import { studioStyles } from './studio.styles.js';
 import './character-editor.js';
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'That did not work. Please try again.');
 
 /**
  * The site's characters: the list (each with Edit), a new one, and Character Card import

@@ -134,17 +134,24 @@ export class StudioConversations extends LitElement {
     const open = this.open;
     if (!open) return;
     const transcript = await api.admin.conversations.transcript.query({ conversationId: open.id, limit: 100 }).catch(() => undefined);
-    if (this.open?.id === open.id && transcript) this.transcript = transcript;
+    if (this.open?.id !== open.id || !transcript) return;
+    this.transcript = transcript;
+    // Taken over or handed back elsewhere (another tab, another owner): the panel follows.
+    if (transcript.agentName !== this.open.agentName) this.#answeredBy(open.id, transcript.agentName);
   }
 
   /** Taken over, answered or handed back: the open conversation (and its row) say who answers now, and its transcript shows it at once. */
   readonly #takeoverChanged = (event: Event): void => {
     const { conversationId, agentName } = event.target as StudioTakeover;
+    this.#answeredBy(conversationId, agentName);
+    void this.#readTranscript();
+  };
+
+  #answeredBy(conversationId: string, agentName: string | null): void {
     const update = (c: Summary) => (c.id === conversationId ? { ...c, agentName } : c);
     this.list = this.list.map(update);
     if (this.open) this.open = update(this.open);
-    void this.#readTranscript();
-  };
+  }
 
   async #erase(summary: Summary): Promise<void> {
     clearInterval(this.#follow);

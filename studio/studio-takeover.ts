@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { api } from './api.js';
+import { api, messageOf } from './api.js';
 import { studioStyles } from './studio.styles.js';
 
 /** The server's bounds (protocol/agent.ts, protocol/bounds.ts), repeated: the studio runs no server code. */
@@ -10,7 +10,6 @@ const TYPING_EVERY_MS = 3_000;
 /** The owner counts as stopped typing after this long without a key. */
 const TYPING_IDLE_MS = 5_000;
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'That did not work. Please try again.');
 
 /** 32 hex digits; getRandomValues works on plain http too, where randomUUID does not. */
 const newClientMessageId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');

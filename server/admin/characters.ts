@@ -64,6 +64,8 @@ export class CharacterAdmin {
     if (!settings) {
       return { ok: false, message: 'This character has no model of its own: it speaks through the site’s default (or the server’s).' };
     }
+    // The operator's rules first: a test they refuse reaches nothing, so it costs nothing.
+    await this.siteRules.assertResponder(settings);
     // Counted when the server would reach out (a name resolved, a request sent); simulated and none reach nothing.
     if (settings.kind === 'openai') {
       await this.rateLimits.consume(
@@ -73,7 +75,6 @@ export class CharacterAdmin {
         'Too many connection tests for this site: please wait a minute.',
       );
     }
-    await this.siteRules.assertResponder(settings);
     return testConnection(settings, this.siteRules.endpoints);
   }
 }

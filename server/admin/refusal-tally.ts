@@ -1,3 +1,4 @@
+import { utcDay } from '../ids.js';
 import type { Db } from '../db/database.js';
 
 /** Refusals are added up in memory and written this often, a row per site and day: a storm of them is not a storm of writes. */
@@ -24,7 +25,6 @@ const KEYED_BY: Record<string, 'site-and-address' | 'visitor' | 'socket'> = {
   socketEvents: 'socket',
 };
 
-const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 
 interface Pending {
   count: number;
@@ -107,9 +107,10 @@ export class RefusalTally {
     this.#sites.clear();
     this.#visitors.clear();
     // Visitors' refusals go to their sites (a visitor erased since is not counted).
+    let resolved = 0;
     try {
-      for (let i = 0; i < visitors.length; i += LOOKUP_CHUNK) {
-        const chunk = visitors.slice(i, i + LOOKUP_CHUNK);
+      for (; resolved < visitors.length; resolved += LOOKUP_CHUNK) {
+        const chunk = visitors.slice(resolved, resolved + LOOKUP_CHUNK);
         const ids = [...new Set(chunk.map(([key]) => key.split('\u0000')[0]!))];
         const rows = await this.db.selectFrom('visitors').select(['id', 'site_id']).where('id', 'in', ids).execute();
         const siteOf = new Map(rows.map((r) => [r.id, r.site_id]));
@@ -125,7 +126,8 @@ export class RefusalTally {
       }
     } catch (error) {
       this.options.onError?.(error);
-      for (const [key, pending] of visitors) this.#retry(this.#visitors, key, pending);
+      // Only the chunks not yet added to their sites: those are written below.
+      for (const [key, pending] of visitors.slice(resolved)) this.#retry(this.#visitors, key, pending);
     }
     for (const [key, pending] of sites) {
       const [siteId, day] = key.split('\u0000') as [string, string];

@@ -151,7 +151,7 @@ export class AdminService {
   }
 
   /** A page of one of the site's conversations (same paging as the visitor's history). */
-  readTranscript(siteId: string, conversationId: string, page: { before?: string; limit: number }): Promise<HistoryPage> {
+  readTranscript(siteId: string, conversationId: string, page: { before?: string; limit: number }): Promise<HistoryPage & { agentName: string | null }> {
     return readTranscript(this.db, siteId, conversationId, page);
   }
 

@@ -1,3 +1,4 @@
+import { utcDay } from '../ids.js';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
@@ -26,7 +27,6 @@ export interface SiteStats {
 }
 
 const DAY_MS = 86_400_000;
-const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 const asNumber = (value: unknown) => Number(value ?? 0);
 /** The day of an ISO timestamp, in SQL: the same text functions on SQLite and Postgres. */
 const dayOf = (column: string) => sql<string>`substr(${sql.ref(column)}, 1, 10)`;

@@ -1,3 +1,4 @@
+import { utcDay } from '../ids.js';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/database.js';
 import { TipsyError } from '../errors.js';
@@ -16,7 +17,6 @@ export interface SiteUsage {
   reached: 'day' | 'month' | null;
 }
 
-const day = (at: Date) => at.toISOString().slice(0, 10);
 /** A count of tokens as an endpoint or an estimate gave it: anything but a finite count is none. */
 const tokenCount = (value: number) => (Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
 
@@ -74,7 +74,7 @@ export class Budgets {
 
   /** Adds a reply's tokens to the site's usage today (written within FLUSH_MS). */
   record(siteId: string, used: { inputTokens: number; outputTokens: number }): void {
-    this.#addPending(`${siteId}\u0000${day(this.now())}`, { inputTokens: tokenCount(used.inputTokens), outputTokens: tokenCount(used.outputTokens), replies: 1 });
+    this.#addPending(`${siteId}\u0000${utcDay(this.now())}`, { inputTokens: tokenCount(used.inputTokens), outputTokens: tokenCount(used.outputTokens), replies: 1 });
   }
 
   #addPending(key: string, used: PendingUsage): void {
@@ -132,7 +132,7 @@ export class Budgets {
   async announceIfReached(siteId: string): Promise<void> {
     const usage = await this.usage(siteId);
     if (!usage.reached) return;
-    const today = day(this.now());
+    const today = utcDay(this.now());
     const period = usage.reached === 'day' ? today : today.slice(0, 7);
     const first = await this.db
       .insertInto('budget_notices')
@@ -191,7 +191,7 @@ export class Budgets {
       const replies = which.reduce((n, r) => n + asNumber(r.replies), 0);
       return { inputTokens, outputTokens, replies, spend: spendOf({ inputTokens, outputTokens }, budget) };
     };
-    const today = total(rows.filter((r) => r.day === day(now)));
+    const today = total(rows.filter((r) => r.day === utcDay(now)));
     const month = total(rows);
     return { budget, today, month, reached: limitReached(budget, today, month) };
   }

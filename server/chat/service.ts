@@ -19,6 +19,7 @@ import type { ReplyRunner } from './replies.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
 import type { Budgets } from '../budgets/budgets.js';
 import { PERSON_ANSWERING, personAnswering } from './answering.js';
+import type { AgentView } from '../protocol/agent.js';
 import { Takeovers } from './takeover.js';
 
 export interface ChatDeps {
@@ -71,6 +72,12 @@ export class ChatService {
   /** Checks ownership, makes sure a conversation can be joined, and returns it. */
   join(visitor: VisitorIdentity, conversationId: string): Promise<ConversationRow> {
     return requireOwnConversation(this.deps.db, visitor, conversationId);
+  }
+
+  /** Who answers the conversation now, read afresh: `agent` while a person does. */
+  async whoAnswers(conversationId: string): Promise<{ agent?: AgentView }> {
+    const name = await personAnswering(this.deps.db, conversationId);
+    return name ? { agent: { name } } : {};
   }
 
   /**

@@ -19,6 +19,9 @@ export interface TakeoverState {
 
 const NOT_TAKEN_OVER = 'Take the conversation over before answering in it.';
 
+/** How long a person's `typing: true` holds without being said again (the studio repeats it every 3 s while they type). */
+export const AGENT_TYPING_MS = 8_000;
+
 const stateOf = (row: { id: string; agent_name: string | null; taken_over_at: string | null }): TakeoverState => ({
   conversationId: row.id,
   agentName: row.agent_name,
@@ -47,6 +50,9 @@ async function siteConversation(db: Executor, siteId: string, conversationId: st
  * of every process hear it.
  */
 export class Takeovers {
+  /** A person's typing, ended for them if they go quiet (a studio tab closed mid-sentence never says it stopped). */
+  private readonly typingEnds = new Map<string, ReturnType<typeof setTimeout>>();
+
   constructor(private readonly deps: { db: Db; replies: Pick<ReplyRunner, 'stop'>; broadcaster: ConversationBroadcaster }) {}
 
   /** Who answers the conversation now. */
@@ -117,8 +123,22 @@ export class Takeovers {
   async typing(siteId: string, conversationId: string, typing: boolean): Promise<{ typing: boolean }> {
     const conversation = await siteConversation(this.deps.db, siteId, conversationId);
     if (!conversation.agent_name) throw new TipsyError('NOT_ALLOWED', NOT_TAKEN_OVER);
+    this.endTypingLater(conversationId, typing);
     this.deps.broadcaster.typing({ conversation_id: conversationId, sender_type: 'agent', typing });
     return { typing };
+  }
+
+  /** Typing that is not said again within AGENT_TYPING_MS ends by itself (the studio says it again every few seconds). */
+  private endTypingLater(conversationId: string, typing: boolean): void {
+    clearTimeout(this.typingEnds.get(conversationId));
+    this.typingEnds.delete(conversationId);
+    if (!typing) return;
+    const end = setTimeout(() => {
+      this.typingEnds.delete(conversationId);
+      this.deps.broadcaster.typing({ conversation_id: conversationId, sender_type: 'agent', typing: false });
+    }, AGENT_TYPING_MS);
+    end.unref();
+    this.typingEnds.set(conversationId, end);
   }
 
   /** Hands the conversation back to the character: the visitor's next message is answered by it. Releasing twice changes nothing. */
@@ -134,6 +154,7 @@ export class Takeovers {
       .returning(['id', 'agent_name', 'taken_over_at'])
       .executeTakeFirst();
     if (!row) throw notFound('The conversation');
+    this.endTypingLater(conversationId, false);
     broadcaster.typing({ conversation_id: conversationId, sender_type: 'agent', typing: false });
     broadcaster.answeredBy({ conversation_id: conversationId, agent: null });
     return stateOf(row);

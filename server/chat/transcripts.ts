@@ -65,15 +65,16 @@ export async function readTranscript(
   siteId: string,
   conversationId: string,
   options: { before?: string; limit: number },
-): Promise<HistoryPage> {
+): Promise<HistoryPage & { agentName: string | null }> {
   const found = await db
     .selectFrom('conversations')
-    .select('id')
+    .select(['id', 'agent_name'])
     .where('id', '=', conversationId)
     .where('site_id', '=', siteId)
     .executeTakeFirst();
   if (!found) throw notFound('The conversation');
-  return historyPage(db, conversationId, options);
+  // Who answers it now, beside the page: a transcript kept open follows a takeover made elsewhere.
+  return { ...(await historyPage(db, conversationId, options)), agentName: found.agent_name };
 }
 
 /** Erases a visitor and everything they said or were told (conversations and messages cascade). */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isOriginAllowed } from '../auth/origins.js';
 import type { SiteDirectory } from '../auth/site-directory.js';
-import { lockedOrigin } from '../http/own-origin.js';
+import type { LockedOrigin } from '../http/own-origin.js';
 import { engineSid } from './engine-query.js';
 import { admitOrigin, openSession, sessionOrigin } from './session-origins.js';
 import type { TipsyServer } from './types.js';
@@ -29,7 +29,7 @@ interface EngineSession {
  * is (see server.ts), and again by the access sweeper whenever keys or origins change.
  * CORS is answered here, for a passing origin only.
  */
-export function originGate(io: TipsyServer, sites: SiteDirectory, isClosing: () => boolean) {
+export function originGate(io: TipsyServer, sites: SiteDirectory, isClosing: () => boolean, lockedOrigin: LockedOrigin) {
   // This server's open sessions by id: later requests name theirs in `sid`.
   const sessions = new Map<string, EngineSession>();
   io.engine.on('connection', (session: EngineSession) => {

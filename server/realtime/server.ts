@@ -10,6 +10,7 @@ import { socketCounts } from './socket-counts.js';
 import { concurrentSockets, connectRate, eventRate, type SocketGateDeps } from './socket-gates.js';
 import { guarded, knownEventsOnly, refuse } from './middleware.js';
 import { handshakeLimit } from './handshake-limit.js';
+import type { LockedOrigin } from '../http/own-origin.js';
 import { originGate } from './origin-gate.js';
 import { authenticateOnSession } from './session-origins.js';
 import type { TipsyServer } from './types.js';
@@ -38,13 +39,13 @@ export function createSocketServer(httpServer: HttpServer): TipsyServer {
  */
 export function attachChat(
   io: TipsyServer,
-  deps: { chat: ChatService; sessions: Sessions; isClosing: () => boolean; shared: boolean; onRefused?: OnRefused } & SocketGateDeps,
+  deps: { chat: ChatService; sessions: Sessions; isClosing: () => boolean; shared: boolean; lockedOrigin: LockedOrigin; onRefused?: OnRefused } & SocketGateDeps,
 ): void {
   const { chat, sessions, log, onRefused = () => undefined } = deps;
   // Every refusal a socket meets, at connect or in an event's ack, is counted by its code.
   const use = (middleware: Parameters<typeof countConnectRefusals>[0]) => io.use(countConnectRefusals(middleware, onRefused));
   io.engine.use(handshakeLimit({ ...deps, window: deps.limits.socketHandshakesPerIp }));
-  io.engine.use(originGate(io, deps.sites, deps.isClosing));
+  io.engine.use(originGate(io, deps.sites, deps.isClosing, deps.lockedOrigin));
   use(guarded(connectRate(deps), log));
   use(guarded((socket, next) => {
     const { auth } = socket.handshake;

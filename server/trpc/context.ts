@@ -4,7 +4,7 @@ import type { ChatService } from '../chat/service.js';
 import type { Sessions } from '../chat/sessions.js';
 import type { PrivacyService } from '../privacy/service.js';
 import type { StudioSessions } from '../auth/studio-sessions.js';
-import { lockedOrigin } from '../http/own-origin.js';
+import type { LockedOrigin } from '../http/own-origin.js';
 import { headerValue, studioCaller } from '../http/studio-request.js';
 
 /**
@@ -19,6 +19,8 @@ export interface Services {
   privacy: PrivacyService;
   /** Site owners signed in to the studio, by session cookie. */
   studio: StudioSessions;
+  /** The Origin a request shows origin locks (none for the chat server's own pages: http/own-origin.ts). */
+  lockedOriginOf: LockedOrigin;
 }
 
 export interface Context extends Services {
@@ -39,15 +41,16 @@ export interface Context extends Services {
 
 export function contextFactory(services: Services) {
   // Named one by one: a caller may hand more than Services (app.ts's holds `access` too), and none of it belongs here.
-  const { chat, sessions, admin, privacy, studio } = services;
+  const { chat, sessions, admin, privacy, studio, lockedOriginOf } = services;
   return ({ req, res }: CreateFastifyContextOptions): Context => ({
     chat,
     sessions,
     admin,
     privacy,
     studio,
+    lockedOriginOf,
     origin: headerValue(req.headers.origin),
-    lockedOrigin: lockedOrigin(req.headers),
+    lockedOrigin: lockedOriginOf(req.headers),
     ip: req.ip,
     authorization: headerValue(req.headers.authorization),
     studioCaller: () => studioCaller(req),

@@ -7,8 +7,8 @@ export const TEST_ROUTES = {
   /** `?mode=open|no-socket|offline` sets what the proxy in front of the server lets through. */
   proxy: '/__tipsy__/proxy',
   /**
-   * `?action=takeOver|reply|release&conversationId=…[&name=…][&content=…]`: what the test site's owner does
-   * through the admin API (live takeover), answered with the API's JSON.
+   * `?action=takeOver|reply|typing|release&input=<JSON>`: what the test site's owner does through the
+   * admin API (`admin.conversations.<action>`: live takeover), answered with the API's JSON.
    */
   owner: '/__tipsy__/owner',
 } as const;

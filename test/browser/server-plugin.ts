@@ -124,12 +124,12 @@ export function tipsyServerPlugin() {
       }
       if (context.path === TEST_ROUTES.owner && env) {
         // Through the real admin API, with the site's secret key, as the owner's server (or the studio) calls it.
-        const params = Object.fromEntries(context.URL.searchParams);
-        const { action, ...input } = params;
+        const action = context.URL.searchParams.get('action');
+        const input = context.URL.searchParams.get('input') ?? '{}';
         const response = await fetch(`${env.server}/trpc/admin.conversations.${action}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${secretKey}` },
-          body: JSON.stringify(input),
+          body: input,
         });
         return { body: await response.text(), type: 'application/json' };
       }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, trpcErrorCode, SITE_ORIGIN, type Harness } from './harness.js';
 
@@ -37,6 +38,36 @@ describe('origin locks', () => {
     const neighbour = `http://127.0.0.1:${port === 65535 ? port - 1 : port + 1}`;
     assert.equal(await trpcErrorCode(h.api({ origin: neighbour }).session.start.mutate({ siteKey: h.siteKey })), 'FORBIDDEN_ORIGIN');
     await assert.rejects(h.socket(session.visitorToken, { origin: neighbour }));
+  });
+
+  it('takes no other name for its own: a page whose name points at this server (DNS rebinding) is another origin', async () => {
+    const port = new URL(h.url).port;
+    const rebound = `http://rebound.example:${port}`;
+    // As the browser would send it: Origin and Host both the page's name.
+    const code = await new Promise<string>((resolve, reject) => {
+      const request = httpRequest(
+        { host: '127.0.0.1', port, path: '/trpc/session.start', method: 'POST', headers: { host: `rebound.example:${port}`, origin: rebound, 'content-type': 'application/json' } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve((JSON.parse(body) as { error?: { data: { errorCode: string } } }).error?.data.errorCode ?? 'NO_ERROR'));
+        },
+      );
+      request.on('error', reject);
+      request.end(JSON.stringify({ siteKey: h.siteKey }));
+    });
+    assert.equal(code, 'FORBIDDEN_ORIGIN');
+  });
+
+  it('takes TIPSY_PUBLIC_URL’s origin as its own', async () => {
+    const behindProxy = await startHarness({ config: { publicOrigin: 'https://chat.example.com' } });
+    try {
+      const session = await behindProxy.api({ origin: 'https://chat.example.com' }).session.start.mutate({ siteKey: behindProxy.siteKey });
+      assert.ok(session.visitorToken);
+      assert.equal(await trpcErrorCode(behindProxy.api({ origin: 'https://shop.chat.example.com' }).session.start.mutate({ siteKey: behindProxy.siteKey })), 'FORBIDDEN_ORIGIN');
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it('refuses a visitor’s calls from a foreign origin even with a valid token', async () => {

@@ -34,14 +34,12 @@ if (!reachable) {
 
 const dir = new URL('./', import.meta.url).pathname;
 /**
- * Tests whose subject is not the database: what they prove holds on either (parsing, proxies,
- * what a browser shows), and the SQLite pass runs them. Every other test, a new one included,
+ * Tests whose subject is not the database: what they prove holds on either (validation before
+ * any write, error envelopes, what a browser shows), and the SQLite pass runs them. Every other test, a new one included,
  * runs here again.
  */
 const SAME_ON_EITHER_DATABASE = new Set([
   'accent.test.ts', // colours
-  'cards-v3.test.ts', // card files parsed and written
-  'card-export.test.ts',
   'contract.test.ts', // the shared types
   'envelope.test.ts', // error envelopes answered before any procedure
   'fuzz.test.ts', // payloads refused by validation

@@ -224,8 +224,8 @@ export class ChatView extends UpdateCycle implements AttachedChat {
 
   /** A reply that arrives whole, never streamed here (sent over HTTP, caught up after a reconnect), is announced once too. */
   readonly #onMessage = ({ detail: { message } }: TipsyMessageEvent): void => {
-    if (message.sender_type !== 'character' || this.#streaming.has(message.id)) return; // a streamed one: #announce says it
-    this.#announcement = `${this.#chat.character?.name ?? this.#words.t('chat')}: ${message.content}`;
+    if (message.sender_type === 'user' || this.#streaming.has(message.id)) return; // a streamed one: #announce says it
+    this.#announcement = `${message.sender_name ?? this.#chat.character?.name ?? this.#words.t('chat')}: ${message.content}`;
     this.requestUpdate();
   };
 

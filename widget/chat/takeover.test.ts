@@ -13,8 +13,8 @@ import type { BrowserTestEnv } from '../../test/browser/server-plugin.js';
 import type { TipsyReadyEvent } from '../events.js';
 
 /** What the site's owner does through the admin API. */
-async function owner(action: 'takeOver' | 'reply' | 'release', input: Record<string, string>): Promise<void> {
-  const response = await fetch(`${TEST_ROUTES.owner}?${new URLSearchParams({ action, ...input })}`);
+async function owner(action: 'takeOver' | 'reply' | 'typing' | 'release', input: Record<string, string | boolean>): Promise<void> {
+  const response = await fetch(`${TEST_ROUTES.owner}?${new URLSearchParams({ action, input: JSON.stringify(input) })}`);
   const body = (await response.json()) as { error?: unknown };
   if (body.error) throw new Error(`${action}: ${JSON.stringify(body.error)}`);
 }
@@ -38,11 +38,16 @@ describe('a person answering in the character’s place', () => {
     await owner('takeOver', { conversationId, name });
     await waitUntil(() => presence(el) === `${name} (a person) is answering`, 'the header says a person answers', { timeout: 5000 });
 
+    // The person typing: dots and a spoken "is typing" under their name, but nothing to stop.
+    await owner('typing', { conversationId, typing: true });
+    await waitUntil(() => $(el, '[part~=typing]') !== null, 'the person’s typing shows');
+    expect($(el, '[part~=stop]'), 'a person’s typing is no reply to stop').to.equal(null);
     await owner('reply', { conversationId, content: 'Hi, Sam from the front desk here: open until six.' });
     await waitUntil(() => agentBubbles(el).length === 1, 'the person’s message', { timeout: 5000 });
     const bubble = agentBubbles(el)[0]!;
     expect(bubble.querySelector('[part~=agent-name]')!.textContent).to.equal(name);
     expect(bubble.querySelector('.text')!.textContent).to.equal('Hi, Sam from the front desk here: open until six.');
+    await waitUntil(() => $(el, '[part~=typing]') === null, 'their message ends their typing');
     // Who said it, for screen readers: the person's name, as for any message.
     expect(bubble.previousElementSibling!.textContent).to.equal(`${name}:`);
     expect((window as { __agentPwned?: number }).__agentPwned, 'a name is text, never markup').to.equal(undefined);
@@ -66,5 +71,17 @@ describe('a person answering in the character’s place', () => {
     await typeAndSend(el, 'And the gardens?');
     await waitUntil(() => bubbles(el, 'character').length === repliesBefore + 1, 'the character answers again', { timeout: 5000 });
     expect(agentBubbles(el), 'the person’s message stays in the history').to.have.length(1);
+  });
+
+  it('counts a person’s message that arrives while the panel is closed, as a reply', async () => {
+    const el = mount({ 'site-key': env.siteKey, server: env.server, character: 'guide' });
+    el.open();
+    const { conversationId } = ((await oneEvent(el, 'tipsy-ready')) as TipsyReadyEvent).detail;
+    await waitForReady(el);
+    el.close();
+    await owner('takeOver', { conversationId, name: 'Sam' });
+    await owner('reply', { conversationId, content: 'Still there? We close at six.' });
+    await waitUntil(() => $(el, '[part~=badge]')?.textContent === '1', 'the unread badge', { timeout: 5000 });
+    await owner('release', { conversationId });
   });
 });

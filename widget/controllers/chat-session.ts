@@ -98,7 +98,7 @@ export abstract class ChatSession extends ChatState {
     this.#disconnect();
     this.list.clear();
     this.characterTyping = this.hasOlder = false;
-    this.error = undefined;
+    this.agent = this.error = undefined;
     session.open(conversationId);
     this.#setStatus('starting');
     await this.#enter(session, run, undefined, true);
@@ -236,6 +236,8 @@ export abstract class ChatSession extends ChatState {
         this.changed();
       },
       agent: (name) => {
+        // Whoever was typing before the change is not the one answering now.
+        if (name !== this.agent) this.characterTyping = false;
         this.agent = name;
         this.changed();
       },

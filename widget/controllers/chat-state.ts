@@ -45,9 +45,9 @@ export abstract class ChatState {
   /** Starts over in the conversation the server opens: the one shown is gone. */
   abstract startOver(): Promise<void>;
 
-  /** Whether the character is answering now (typing or streaming): the composer offers to stop it. */
+  /** Whether the character is answering now (typing or streaming): the composer offers to stop it. A person typing in its place is not. */
   get answering(): boolean {
-    return this.characterTyping || this.list.streaming;
+    return !this.agent && (this.characterTyping || this.list.streaming);
   }
 
   /** Renders the change. */
@@ -59,7 +59,7 @@ export abstract class ChatState {
   stored(message: Message, announce = true): void {
     if (message.conversation_id !== this.conversationId) return;
     const completed = this.list.confirm(message);
-    if (completed && message.sender_type === 'character') this.characterTyping = false;
+    if (completed && message.sender_type !== 'user') this.characterTyping = false;
     // A new version of a message is news; another version chosen is not.
     const version = `${message.id} ${message.swipe?.count}`;
     if (completed && !this.#announced.has(version)) {

@@ -157,7 +157,7 @@ export class TipsyChat extends HTMLElement {
     });
     // The chat announces each message stored live (never history) on this element.
     this.addEventListener('tipsy-message', (event: TipsyMessageEvent) => {
-      if (isPanelActive(this) || event.detail.message.sender_type !== 'character') return;
+      if (isPanelActive(this) || event.detail.message.sender_type === 'user') return;
       if (this.hasAttribute('sound')) chime();
       this.#setUnread(this.#unread + 1);
     });

@@ -27,13 +27,14 @@ export function registerStudioCommands(program: Command, withDb: WithDb): void {
     .command('link <siteId>')
     .description('print a one-time sign-in link to the studio for the site (valid a few minutes, once)')
     .option('--minutes <n>', `how long the link is valid (1–60)`, parseMinutes, STUDIO_LINK_MINUTES)
-    .option('--url <origin>', 'the chat server as browsers reach it (default: http://localhost:PORT)', parseUrl)
+    .option('--url <origin>', 'the chat server as browsers reach it (default: TIPSY_PUBLIC_URL, else http://localhost:PORT)', parseUrl)
     .option('--json', 'print JSON')
     .action((siteId: string, opts: { minutes: number; url?: string } & Output) =>
       withDb(async (db) => {
         const { token, expiresAt } = await new StudioSessions(db).createLink(siteId, opts.minutes);
         // The token rides in the fragment: browsers never send it to a server, so no access log holds it.
-        const url = `${opts.url ?? `http://localhost:${loadConfig().port}`}/studio/#link=${token}`;
+        const config = loadConfig();
+        const url = `${opts.url ?? config.publicOrigin ?? `http://localhost:${config.port}`}/studio/#link=${token}`;
         print(opts, { url, expiresAt }, () => `Open within ${opts.minutes} minutes (works once):\n${url}`);
       }),
     );

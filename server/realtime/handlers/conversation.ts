@@ -1,13 +1,12 @@
-import { agentOf } from '../../chat/answering.js';
 import type { JoinedConversations } from '../joined-conversations.js';
 import type { HandlerDeps } from './deps.js';
 import { handle } from './handle.js';
 import type { TipsySocket } from '../types.js';
 
-export function registerConversationHandlers(socket: TipsySocket, { log }: HandlerDeps, joined: JoinedConversations): void {
+export function registerConversationHandlers(socket: TipsySocket, { chat, log }: HandlerDeps, joined: JoinedConversations): void {
   handle(socket, log, 'join_conversation', async (conversationId) => {
-    // Read afresh on every join, so a rejoining client learns whether a person answers now.
     const conversation = await joined.join(conversationId);
-    return { conversationId: conversation.id, ...agentOf(conversation) };
+    // Read once in the room: a takeover committed before is in this answer, one after reaches the room as answered_by.
+    return { conversationId: conversation.id, ...(await chat.whoAnswers(conversation.id)) };
   });
 }

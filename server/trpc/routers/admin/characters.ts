@@ -4,17 +4,17 @@ import { CharacterInput, CharacterSlug, CharacterUpdateInput } from '../../../ch
 import { ResponderSettings } from '../../../characters/responders/settings.js';
 import { adminProcedure, router } from '../../init.js';
 
-/** A card file in base64: only base64's own characters (Node's decoder would skip anything else silently). */
-const CardFileBase64 = z
-  .string()
-  .max(340_000)
-  .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'The file is not valid base64.');
+/** Bytes in base64, strictly: only base64's own characters (Node's decoder would skip anything else silently). */
+const strictBase64 = (maxChars: number, what: string) =>
+  z
+    .string()
+    .max(maxChars)
+    .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, `${what} is not valid base64.`);
 
-/** An image in base64, up to the avatar cap (the request's body limit, 256 KB, comes first over HTTP). */
-const ImageBase64 = z
-  .string()
-  .max(Math.ceil(MAX_AVATAR_BYTES / 3) * 4 + 8)
-  .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'The image is not valid base64.');
+/** A card file. */
+const CardFileBase64 = strictBase64(340_000, 'The file');
+/** An image, up to the avatar cap (the request's body limit, 256 KB, comes first over HTTP). */
+const ImageBase64 = strictBase64(Math.ceil(MAX_AVATAR_BYTES / 3) * 4 + 8, 'The image');
 
 /** A character as the studio's editor holds it: what `create` takes, without the slug (a draft gets its own). */
 const Draft = CharacterInput.omit({ slug: true });
