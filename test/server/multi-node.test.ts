@@ -69,6 +69,14 @@ function openTab(url: string, token: string, node: 'a' | 'b') {
   };
 }
 
+const METRICS_TOKEN = 'multi-node-metrics-token';
+
+/** Reply chunks a process has streamed so far, from its own /metrics. */
+async function chunksStreamedBy(server: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  return [...text.matchAll(/^tipsy_reply_chunks_total(?:\{[^}]*\})? (\d+)/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
+}
+
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<number> {
   const started = performance.now();
   while (!(await check())) {
@@ -100,6 +108,7 @@ describe('many processes behind nginx', { skip }, () => {
       TIPSY_SIM_DELAY_MS: '40',
       TIPSY_STREAM_STALE_MS: '1500',
       TIPSY_TRUST_PROXY: 'loopback',
+      TIPSY_METRICS_TOKEN: METRICS_TOKEN,
     };
     const nodeA = await startServerProcess(env, { dbFile });
     servers.push(nodeA);
@@ -151,13 +160,18 @@ describe('many processes behind nginx', { skip }, () => {
     await until('two replies since the second tab paused', () => repliesDone() >= doneBefore + 2);
     const chunksBefore = tabA.chunks();
     await until('a reply streaming', () => tabA.chunks() > chunksBefore + 2);
-    const disconnected = new Promise<void>((resolve) => tabA.socket.once('disconnect', () => resolve()));
+    // Usually the first tab's process streams it; should the turn have gone to the other, that one is killed.
+    const streamedBefore = await Promise.all([nodeA, nodeB].map(chunksStreamedBy));
+    await sleep(120);
+    const streamedNow = await Promise.all([nodeA, nodeB].map(chunksStreamedBy));
+    const [victim, victimTab] = streamedNow[1]! > streamedBefore[1]! && streamedNow[0] === streamedBefore[0] ? [nodeB, tabB] : [nodeA, tabA];
+    const disconnected = new Promise<void>((resolve) => victimTab.socket.once('disconnect', () => resolve()));
     const killedAt = performance.now();
-    assert.equal(await nodeA.signal('SIGKILL'), 'SIGKILL');
+    assert.equal(await victim.signal('SIGKILL'), 'SIGKILL');
     await disconnected;
     secondTabWaits = false;
     const ackedAtKill = acked.length;
-    await until('the first tab to come back through nginx', () => tabA.socket.connected);
+    await until('the killed process’s tab to come back through nginx', () => victimTab.socket.connected);
     const reconnectMs = performance.now() - killedAt;
     await until('a send acked after the kill', () => acked.length > ackedAtKill + 2);
     const recoverMs = performance.now() - killedAt;
