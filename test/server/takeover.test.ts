@@ -5,6 +5,7 @@
  * it hears any; every catch-up path brings them; and, over Redis, a takeover and
  * a person's messages made through one process hold on another.
  */
+import { AGENT_TYPING_MS } from '../../server/chat/takeover.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -199,6 +200,21 @@ describe('live takeover', () => {
     } finally {
       seed.disconnect();
     }
+  });
+
+  it('ends a person’s typing by itself when they stop saying it (a studio tab closed mid-sentence)', async () => {
+    const { conversationId, socket } = await visitor();
+    await h.admin().admin.conversations.takeOver.mutate({ conversationId, name: 'Ana' });
+    const typing: { typing: boolean; at: number }[] = [];
+    socket.on('typing', (e) => e.sender_type === 'agent' && typing.push({ typing: e.typing, at: performance.now() }));
+    await h.admin().admin.conversations.typing.mutate({ conversationId, typing: true });
+    await until(() => typing.length === 1, 'the person typing', 2000);
+    // Nothing more is said: the room hears that they stopped, once, AGENT_TYPING_MS later.
+    await until(() => typing.length === 2, 'the typing ended by the server', AGENT_TYPING_MS + 3000);
+    assert.deepEqual(typing.map((t) => t.typing), [true, false]);
+    assert.ok(typing[1]!.at - typing[0]!.at >= AGENT_TYPING_MS - 100, 'not before its time');
+    await h.admin().admin.conversations.release.mutate({ conversationId });
+    socket.disconnect();
   });
 
   it('brings a person’s messages and who answers to every catch-up: history, after, a rejoin, session.start, the owner’s list', async () => {
