@@ -7,6 +7,7 @@ import { renderAlternateGreetings } from './greetings-editor.js';
 import { renderLorebook } from './lorebook-editor.js';
 import { renderResponder, type ResponderState } from './responder-field.js';
 import { studioStyles } from './studio.styles.js';
+import { runChange } from './studio-change.js';
 import './character-preview.js';
 
 
@@ -167,17 +168,8 @@ export class CharacterEditor extends LitElement {
 
   /** Runs a change, shows its outcome in words, and has the studio read the site again. */
   async #act(change: () => Promise<string>): Promise<void> {
-    this.busy = true;
     this.status = undefined;
-    try {
-      this.status = await change();
-      this.error = undefined;
-      this.dispatchEvent(new Event('tipsy-studio-changed', { bubbles: true, composed: true }));
-    } catch (error) {
-      this.error = messageOf(error);
-    } finally {
-      this.busy = false;
-    }
+    this.status = await runChange(this, change);
   }
 
   /** Stores the form as a draft and shows it in the widget (a changed draft starts a new conversation). */

@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { api, messageOf } from './api.js';
+import { api } from './api.js';
 import { studioStyles } from './studio.styles.js';
+import { runChange } from './studio-change.js';
 
 /** The server's bounds (protocol/agent.ts, protocol/bounds.ts), repeated: the studio runs no server code. */
 const NAME_MAX = 60;
@@ -95,7 +96,7 @@ export class StudioTakeover extends LitElement {
     event.preventDefault();
     const name = ((event.currentTarget as HTMLFormElement).elements.namedItem('name') as HTMLInputElement).value.trim();
     if (!name) return;
-    await this.#act(async () => {
+    await runChange(this, async () => {
       const state = await api.admin.conversations.takeOver.mutate({ conversationId: this.conversationId, name });
       lastName = name;
       this.agentName = state.agentName;
@@ -109,7 +110,7 @@ export class StudioTakeover extends LitElement {
     if (!content.trim() || this.busy) return;
     // One id per message written: a send retried after a lost answer is stored once.
     const clientMessageId = newClientMessageId();
-    await this.#act(async () => {
+    await runChange(this, async () => {
       await api.admin.conversations.reply.mutate({ conversationId: this.conversationId, content, clientMessageId });
       field.value = '';
       this.#stopTyping();
@@ -149,24 +150,10 @@ export class StudioTakeover extends LitElement {
 
   async #release(): Promise<void> {
     this.#stopTyping();
-    await this.#act(async () => {
+    await runChange(this, async () => {
       const state = await api.admin.conversations.release.mutate({ conversationId: this.conversationId });
       this.agentName = state.agentName;
     });
-  }
-
-  /** Runs a change, says why it failed if it did, and has the studio read the conversation again. */
-  async #act(change: () => Promise<void>): Promise<void> {
-    this.busy = true;
-    try {
-      await change();
-      this.error = undefined;
-      this.dispatchEvent(new Event('tipsy-studio-changed', { bubbles: true, composed: true }));
-    } catch (error) {
-      this.error = messageOf(error);
-    } finally {
-      this.busy = false;
-    }
   }
 }
 

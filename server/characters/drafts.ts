@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { newId, nowIso } from '../ids.js';
 import type { CharacterInput } from './inputs.js';
+import { columnsOf } from './store.js';
 
 /**
  * Drafts: a character as the studio's editor holds it, stored so the real widget
@@ -20,20 +21,10 @@ export const DRAFT_TTL_MS = 24 * 60 * 60 * 1000;
 export const DRAFTS_KEPT = 50;
 
 /** The stored columns of a draft; `responderJson` is the settings to store (an API key hint already replaced by the key). */
-const columnsOf = (def: DraftDefinition, responderJson: string | null) => ({
-  name: def.name,
-  avatar_url: def.avatarUrl ?? null,
-  greeting: def.greeting ?? null,
-  persona: def.persona ?? '',
-  examples: def.examples ?? '',
-  accent: def.accent ?? null,
-  responder: responderJson,
-  alternate_greetings: JSON.stringify(def.alternateGreetings ?? []),
-  character_book: def.characterBook ? JSON.stringify(def.characterBook) : null,
-});
+const draftColumns = (def: DraftDefinition, responderJson: string | null) => ({ ...columnsOf(def), responder: responderJson });
 
 /** `draft-` and 64 bits of the definition's digest. */
-export function draftSlug(columns: ReturnType<typeof columnsOf>): string {
+export function draftSlug(columns: ReturnType<typeof draftColumns>): string {
   const digest = createHash('sha256').update(JSON.stringify(Object.values(columns))).digest('hex').slice(0, DIGEST_CHARS);
   return `draft-${digest}`;
 }
@@ -41,7 +32,7 @@ export function draftSlug(columns: ReturnType<typeof columnsOf>): string {
 /** Stores the draft (or finds it, when the same one was previewed already) and gives its slug. */
 export async function storeDraft(db: Db, siteId: string, def: DraftDefinition, responderJson: string | null): Promise<{ slug: string }> {
   await sweepDrafts(db, siteId);
-  const columns = columnsOf(def, responderJson);
+  const columns = draftColumns(def, responderJson);
   const slug = draftSlug(columns);
   await db
     .insertInto('characters')

@@ -64,8 +64,8 @@ export async function getCharacterById(db: Db, id: string): Promise<CharacterRow
   return row;
 }
 
-/** The stored columns a definition sets. */
-const columnsOf = (def: CharacterDefinition) => ({
+/** The stored columns a definition sets (a draft's too: drafts.ts). */
+export const columnsOf = (def: Omit<CharacterDefinition, 'slug'>) => ({
   name: def.name,
   avatar_url: def.avatarUrl ?? null,
   greeting: def.greeting ?? null,

@@ -18,7 +18,7 @@ import { conversationGone, historyPage, newMessageRow, toMessage } from './messa
 import type { ReplyRunner } from './replies.js';
 import type { ConversationBroadcaster } from './broadcaster.js';
 import type { Budgets } from '../budgets/budgets.js';
-import { PERSON_ANSWERING, personAnswering } from './answering.js';
+import { agentOf, PERSON_ANSWERING, personAnswering } from './answering.js';
 import type { AgentView } from '../protocol/agent.js';
 import { Takeovers } from './takeover.js';
 
@@ -76,8 +76,7 @@ export class ChatService {
 
   /** Who answers the conversation now, read afresh: `agent` while a person does. */
   async whoAnswers(conversationId: string): Promise<{ agent?: AgentView }> {
-    const name = await personAnswering(this.deps.db, conversationId);
-    return name ? { agent: { name } } : {};
+    return agentOf({ agent_name: await personAnswering(this.deps.db, conversationId) });
   }
 
   /**

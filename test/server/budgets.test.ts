@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { WebhookBody } from '../../server/webhooks/events.js';
-import { FAKE_USAGE, startFakeModel, type FakeModel } from './fake-model.js';
+import { FAKE_USAGE, startFakeModel, type FakeModel, LOCAL_MODEL_ENDPOINTS } from './fake-model.js';
 import { collect, startHarness, trpcErrorCode, type Harness } from './harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
@@ -22,7 +22,7 @@ describe('model budgets', () => {
     h = await startHarness({
       config: {
         simulatedDelayMs: 20,
-        responderEndpoints: { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] },
+        responderEndpoints: LOCAL_MODEL_ENDPOINTS,
         webhooks: { privateHosts: ['127.0.0.1'], retryBaseMs: 150, maxAttempts: 3 },
       },
     });

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { createSite } from '../../server/auth/sites.js';
 import { plainPng } from '../../server/characters/cards.js';
 import { startHarness, trpcErrorCode, type Client, type Harness } from './harness.js';
-import { startFakeModel, type FakeModel } from './fake-model.js';
+import { startFakeModel, type FakeModel, LOCAL_MODEL_ENDPOINTS } from './fake-model.js';
 
 const BOOK = {
   entries: [{ keys: ['secret recipe'], content: 'Three drops of bitters, then stir.', enabled: true, insertion_order: 100, extensions: {} }],
@@ -48,7 +48,7 @@ describe('the character editor’s admin calls', () => {
   let other: { admin: Client; siteKey: string; siteId: string };
   before(async () => {
     // Model endpoints on this machine are allowed by address (127.0.0.1), as an operator would allow one; `localhost` is not.
-    h = await startHarness({ config: { responderEndpoints: { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] } } });
+    h = await startHarness({ config: { responderEndpoints: LOCAL_MODEL_ENDPOINTS } });
     fake = await startFakeModel();
     keyed = await keyedEndpoint('sk-right-key-0001');
     const site = await createSite(h.app.db, { name: 'Another shop', origins: ['http://other.example'] });

@@ -4,6 +4,7 @@
  * `redirect` answers 307 to the `redirectTo` given when it was started. Asked for usage
  * (`stream_options.include_usage`), it ends with a chunk reporting FAKE_USAGE, as OpenAI does.
  */
+import type { Config } from '../../server/config.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -15,6 +16,9 @@ export interface FakeModel {
 }
 
 /** The tokens every answer reports using, when asked. */
+/** The operator's endpoint rules that let sites reach a fake model on the loopback (sites may reach no private address by default). */
+export const LOCAL_MODEL_ENDPOINTS: Config['responderEndpoints'] = { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] };
+
 export const FAKE_USAGE = { prompt_tokens: 1234, completion_tokens: 56, total_tokens: 1290 };
 
 const WORDS = ['Well, ', 'hello ', 'there, ', 'friend. ', 'What ', 'a ', 'fine ', 'evening ', 'for ', 'it.'];

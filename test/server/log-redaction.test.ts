@@ -3,6 +3,7 @@
  * a visitor with a verified identity has talked, an admin has set a model's API key, and a reply
  * has failed against that model, and none of those strings may appear in it.
  */
+import { LOCAL_MODEL_ENDPOINTS } from './fake-model.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { userHash } from '../../server/auth/identity.js';
@@ -13,7 +14,7 @@ describe('the log', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness({
-      config: { logLevel: 'trace', responderEndpoints: { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] } },
+      config: { logLevel: 'trace', responderEndpoints: LOCAL_MODEL_ENDPOINTS },
       build: { logStream: { write: (line) => void lines.push(line) } },
     });
   });

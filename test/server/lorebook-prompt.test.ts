@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../../server/protocol/message.js';
-import { startFakeModel, type FakeModel } from './fake-model.js';
+import { startFakeModel, type FakeModel, LOCAL_MODEL_ENDPOINTS } from './fake-model.js';
 import { startHarness, type Harness } from './harness.js';
 
 const OVER_BUDGET = `LOW PRIORITY: ${'a long aside about the history of bitters, '.repeat(8)}`;
@@ -32,7 +32,7 @@ describe('lorebook entries in a model’s prompt', () => {
   before(async () => {
     model = await startFakeModel();
     h = await startHarness({
-      config: { responderEndpoints: { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] } },
+      config: { responderEndpoints: LOCAL_MODEL_ENDPOINTS },
     });
     await h.admin().admin.characters.create.mutate({
       slug: 'lore-bar',

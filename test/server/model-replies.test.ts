@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../../server/protocol/message.js';
 import type { ChatSocket } from '../../widget/transport/socket.js';
-import { startFakeModel, type FakeModel } from './fake-model.js';
+import { startFakeModel, type FakeModel, LOCAL_MODEL_ENDPOINTS } from './fake-model.js';
 import { collect, startHarness, type Harness } from './harness.js';
 
 describe('replies from an OpenAI-compatible model', () => {
@@ -13,8 +13,7 @@ describe('replies from an OpenAI-compatible model', () => {
     h = await startHarness({
       config: {
         replyDeadlines: { firstMs: 700, idleMs: 700 },
-        // The fake model is local: the operator allows it (sites may reach no private address by default).
-        responderEndpoints: { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] },
+        responderEndpoints: LOCAL_MODEL_ENDPOINTS,
       },
     });
     const admin = h.admin();

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { createSite } from '../../server/auth/sites.js';
 import { upsertCharacter } from '../../server/characters/store.js';
 import type { Message } from '../../server/protocol/message.js';
-import { startFakeModel, type FakeModel } from './fake-model.js';
+import { startFakeModel, type FakeModel, LOCAL_MODEL_ENDPOINTS } from './fake-model.js';
 import { ROOMY_LIMITS, SITE_ORIGIN, startHarness, trpcErrorCode, type Client, type Harness } from './harness.js';
 
 const utcDay = (offsetDays = 0) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -24,8 +24,7 @@ describe('usage by day (admin.site.stats)', () => {
     h = await startHarness({
       config: {
         replyDeadlines: { firstMs: 700, idleMs: 700 },
-        // The fake model is local: the operator allows it.
-        responderEndpoints: { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] },
+        responderEndpoints: LOCAL_MODEL_ENDPOINTS,
       },
     });
     admin = h.admin();

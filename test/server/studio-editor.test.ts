@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import { plainPng } from '../../server/characters/cards.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../server/tools/chromium.js';
-import { startFakeModel, type FakeModel } from './fake-model.js';
+import { startFakeModel, type FakeModel, LOCAL_MODEL_ENDPOINTS } from './fake-model.js';
 import { startHarness, type Harness } from './harness.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -45,7 +45,7 @@ describe('the studio’s character editor in a browser', () => {
   let browser: Browser;
   let fake: FakeModel;
   before(async () => {
-    h = await startHarness({ config: { responderEndpoints: { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] } } });
+    h = await startHarness({ config: { responderEndpoints: LOCAL_MODEL_ENDPOINTS } });
     fake = await startFakeModel();
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });

@@ -7,7 +7,7 @@ import { beginVersion } from '../../server/chat/message-versions.js';
 import type { MessageStreamEvent } from '../../server/protocol/events.js';
 import type { Message } from '../../server/protocol/message.js';
 import type { ChatSocket } from '../../widget/transport/socket.js';
-import { startFakeModel, type FakeModel } from './fake-model.js';
+import { startFakeModel, type FakeModel, LOCAL_MODEL_ENDPOINTS } from './fake-model.js';
 import { collect, startHarness, trpcErrorCode, type Harness } from './harness.js';
 import { NEEDS_REDIS, REDIS_URL } from './test-redis.js';
 
@@ -20,7 +20,7 @@ describe('swipes: regenerate and choose a version', () => {
     h = await startHarness({
       config: {
         replyDeadlines: { firstMs: 700, idleMs: 700 },
-        responderEndpoints: { privateHosts: ['127.0.0.1'], siteResponders: 'any', listedHosts: [] },
+        responderEndpoints: LOCAL_MODEL_ENDPOINTS,
       },
     });
     for (const name of ['counting', 'long', 'slow-start']) {

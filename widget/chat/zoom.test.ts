@@ -26,6 +26,9 @@ describe('chat at 400 % zoom', () => {
       const el = mount({ 'site-key': env.siteKey, server: env.server, character: 'barkeep' });
       el.open();
       await waitForReady(el);
+      // Measured once the panel has finished moving into place (its opening transition, a late reflow).
+      await Promise.all(el.shadowRoot!.getAnimations().map((animation) => animation.finished));
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       const log = $(el, '[part~=log]')!.getBoundingClientRect();
       // Two lines of text at the widget's 15 px / 1.45, with room to spare, and at least a third of the window.
       expect(log.height, 'the message area').to.be.at.least(Math.max(2 * 22, height / 3));
